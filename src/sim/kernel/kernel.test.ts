@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import { Kernel, HoldPendingError } from './kernel';
+import { EventQueue } from './event-queue';
+import { RandomStream } from './random';
+import { canonicalJSON, Hasher64 } from './hash';
+
+describe('EventQueue', () => {
+  it('orders by time, then by insertion sequence', () => {
+    const q = new EventQueue();
+    const out: string[] = [];
+    q.push(5, () => out.push('a5'), '');
+    q.push(1, () => out.push('b1'), '');
+    q.push(5, () => out.push('c5'), '');
+    q.push(1, () => out.push('d1'), '');
+    q.push(3, () => out.push('e3'), '');
+    for (let t = q.pop(); t; t = q.pop()) t.fn();
+    expect(out).toEqual(['b1', 'd1', 'e3', 'a5', 'c5']);
+  });
+
+  it('skips cancelled timers and keeps a live count', () => {
+    const q = new EventQueue();
+    const a = q.push(1, () => {}, 'a');
+    q.push(2, () => {}, 'b');
+    expect(q.size).toBe(2);
+    q.cancel(a);
+    q.cancel(a);
+    expect(q.size).toBe(1);
+    expect(q.pop()?.label).toBe('b');
+    expect(q.pop()).toBeUndefined();
+  });
+
+  it('matches a sorted reference on many random operations', () => {
+    const q = new EventQueue();
+    const rng = RandomStream.derive(7, 'queue-test');
+    const ref: { time: number; seq: number }[] = [];
+    let seq = 0;
+    for (let i = 0; i < 5000; i++) {
+      if (rng.chance(0.6) || ref.length === 0) {
+        const time = rng.int(0, 100);
+        q.push(time, () => {}, String(seq));
+        ref.push({ time, seq: seq++ });
+      } else {
+        ref.sort((x, y) => x.time - y.time || x.seq - y.seq);
+        const want = ref.shift()!;
+        const got = q.pop()!;
+        expect([got.time, got.seq]).toEqual([want.time, want.seq]);
+      }
+    }
+  });
+});
+
+describe('Kernel', () => {
+  it('advances virtual time through scheduled events', () => {
+    const k = new Kernel(1);
+    const seen: number[] = [];
+    k.schedule(10, () => seen.push(k.now));
+    k.schedule(5, () => {
+      seen.push(k.now);
+      k.schedule(0, () => seen.push(k.now));
+    });
+    k.runUntil(100);
+    expect(seen).toEqual([5, 5, 10]);
+    expect(k.now).toBe(100);
+    expect(k.fired).toBe(3);
+  });
+
+  it('cancels timers', () => {
+    const k = new Kernel(1);
+    let fired = false;
+    const t = k.schedule(10, () => (fired = true));
+    k.cancel(t);
+    k.runUntil(20);
+    expect(fired).toBe(false);
+  });
+
+  it('rejects negative delays and past times', () => {
+    const k = new Kernel(1);
+    expect(() => k.schedule(-1, () => {})).toThrow(/>= 0/);
+    k.runUntil(10);
+    expect(() => k.at(5, () => {})).toThrow(/past/);
+  });
+
+  it('runs until a trace predicate holds', () => {
+    const k = new Kernel(1);
+    for (let i = 1; i <= 10; i++) k.schedule(i * 10, () => k.trace.emit('x', 'net.fault', { fault: 'f', detail: String(i) }));
+    const e = k.runUntilEvent((ev) => ev.kind === 'net.fault' && ev.detail === '4', 1000);
+    expect(e?.t).toBe(40);
+    expect(k.now).toBe(40);
+    expect(k.runUntilEvent(() => false, 500)).toBeUndefined();
+    expect(k.now).toBe(500);
+  });
+
+  it('refuses to pass a pending real write synchronously and waits for it asynchronously', async () => {
+    const k = new Kernel(1);
+    let resolve!: () => void;
+    k.hold(20, new Promise<void>((r) => (resolve = r)));
+    k.schedule(30, () => {});
+    k.runUntil(10);
+    expect(() => k.runUntil(40)).toThrow(HoldPendingError);
+    const run = k.runUntilAsync(40);
+    resolve();
+    await run;
+    expect(k.now).toBe(40);
+    expect(k.fired).toBe(1);
+  });
+});
+
+describe('RandomStream', () => {
+  it('gives the same draws for the same (seed, name) and different ones otherwise', () => {
+    const draw = (seed: number, name: string) => {
+      const r = RandomStream.derive(seed, name);
+      return Array.from({ length: 8 }, () => r.int(0, 1_000_000));
+    };
+    expect(draw(1, 'net')).toEqual(draw(1, 'net'));
+    expect(draw(1, 'net')).not.toEqual(draw(2, 'net'));
+    expect(draw(1, 'net')).not.toEqual(draw(1, 'm1'));
+  });
+
+  it('keeps draws within bounds and restores from saved state', () => {
+    const r = RandomStream.derive(3, 'x');
+    for (let i = 0; i < 1000; i++) {
+      const v = r.int(-3, 3);
+      expect(v).toBeGreaterThanOrEqual(-3);
+      expect(v).toBeLessThanOrEqual(3);
+      const f = r.float();
+      expect(f).toBeGreaterThanOrEqual(0);
+      expect(f).toBeLessThan(1);
+    }
+    const state = r.getState();
+    const a = [r.float(), r.float()];
+    r.setState(state);
+    expect([r.float(), r.float()]).toEqual(a);
+  });
+
+  it('has sane distribution means', () => {
+    const r = RandomStream.derive(5, 'dist');
+    const n = 20000;
+    let e = 0;
+    let g = 0;
+    for (let i = 0; i < n; i++) {
+      e += r.exponential(10);
+      g += r.normal(50, 5);
+    }
+    expect(e / n).toBeGreaterThan(9.5);
+    expect(e / n).toBeLessThan(10.5);
+    expect(g / n).toBeGreaterThan(49.8);
+    expect(g / n).toBeLessThan(50.2);
+    expect(r.shuffle([1, 2, 3, 4, 5]).sort()).toEqual([1, 2, 3, 4, 5]);
+    expect(() => r.pick([])).toThrow(/no items/);
+  });
+});
+
+describe('hashing', () => {
+  it('serializes canonically regardless of key order', () => {
+    expect(canonicalJSON({ b: 1, a: [1, { d: 2, c: undefined }] })).toBe('{"a":[1,{"d":2}],"b":1}');
+    expect(canonicalJSON({ x: new Uint8Array([1, 255]) })).toBe('{"x":{"$bytes":"01ff"}}');
+  });
+
+  it('computes 64-bit FNV-1a', () => {
+    // Known FNV-1a 64 vectors for ASCII input.
+    expect(new Hasher64().digest()).toBe('cbf29ce484222325');
+    expect(new Hasher64().update('a').digest()).toBe('af63dc4c8601ec8c');
+    expect(new Hasher64().update('foobar').digest()).toBe('85944171f73967e8');
+  });
+});

@@ -1,0 +1,82 @@
+// Seeded random streams. Each component draws from its own stream, derived from the
+// world seed and the component's name (DESIGN.md "Determinism"), so adding a client does
+// not reshuffle the network's draws.
+
+import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
+import { xoroshiro128plus, xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { hashString32 } from './hash';
+
+export class RandomStream {
+  private constructor(
+    readonly name: string,
+    private rng: RandomGenerator,
+  ) {}
+
+  /** The stream for `name` under `seed`. Same (seed, name), same draws, on any engine. */
+  static derive(seed: number, name: string): RandomStream {
+    // Mix the seed and the name into a 32-bit seed for the generator.
+    const mixed = hashString32(`${seed >>> 0}:${Math.floor(seed / 2 ** 32)}/${name}`);
+    return new RandomStream(name, xoroshiro128plus(mixed));
+  }
+
+  /** Integer uniform in [lo, hi] (both included). */
+  int(lo: number, hi: number): number {
+    if (!(hi >= lo)) throw new RangeError(`random int: empty range [${lo}, ${hi}]`);
+    return uniformInt(this.rng, lo, hi);
+  }
+
+  /** Float uniform in [0, 1). */
+  float(): number {
+    return uniformFloat64(this.rng);
+  }
+
+  /** Float uniform in [lo, hi). */
+  uniform(lo: number, hi: number): number {
+    return lo + (hi - lo) * this.float();
+  }
+
+  /** True with probability p. */
+  chance(p: number): boolean {
+    return p > 0 && (p >= 1 || this.float() < p);
+  }
+
+  pick<T>(items: readonly T[]): T {
+    if (items.length === 0) throw new RangeError('random pick: no items');
+    return items[this.int(0, items.length - 1)];
+  }
+
+  /** Fisher-Yates shuffle of a copy. */
+  shuffle<T>(items: readonly T[]): T[] {
+    const out = items.slice();
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = this.int(0, i);
+      const tmp = out[i];
+      out[i] = out[j];
+      out[j] = tmp;
+    }
+    return out;
+  }
+
+  /** Exponential with the given mean. */
+  exponential(mean: number): number {
+    return -mean * Math.log(1 - this.float());
+  }
+
+  /** Normal (Box-Muller; one draw of the pair is discarded to keep the stream simple). */
+  normal(mean: number, stddev: number): number {
+    const u1 = 1 - this.float();
+    const u2 = this.float();
+    return mean + stddev * Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+  }
+
+  /** Generator state, for checkpoints used by time travel. */
+  getState(): readonly number[] {
+    return this.rng.getState();
+  }
+
+  setState(state: readonly number[]): void {
+    this.rng = xoroshiro128plusFromState(state);
+  }
+}

@@ -1,0 +1,286 @@
+// The simulated network. Hosts (members "m1", clients "c1") own addresses "host:port".
+// Messages between two addresses are FIFO, as over the TCP streams etcd's peer transport
+// and gRPC use, unless a reorder fault is on. Faults are data (faults.ts) and every send,
+// drop and refusal is a trace event, so the page can draw what is in flight.
+
+import type { Kernel } from '../kernel/kernel';
+import type { RandomStream } from '../kernel/random';
+import { sampleLatency } from './latency';
+import {
+  Reachability,
+  type LinkSettings,
+  type LinkState,
+  type NetworkSettings,
+} from './faults';
+
+export type Address = string;
+
+/** The host part of "host:port". */
+export function hostOf(addr: Address): string {
+  const i = addr.indexOf(':');
+  return i < 0 ? addr : addr.slice(0, i);
+}
+
+/**
+ * What happened to a message. `partitioned`: a partition or one-way block stood between
+ * the hosts; `blackholed`: the link was down in blackhole mode; `refused`: nothing
+ * listened at the destination or the link was down in refused mode, and the sender was told.
+ */
+export type Fate = 'in-flight' | 'delivered' | 'dropped' | 'partitioned' | 'blackholed' | 'refused';
+
+export interface Packet<P = unknown> {
+  readonly id: number;
+  readonly from: Address;
+  readonly to: Address;
+  /** Message type, e.g. "MsgApp" or "grpc.Range". */
+  readonly kind: string;
+  readonly size: number;
+  readonly sentAt: number;
+  readonly dueAt: number;
+  /** Id of the original when this is a duplicate made by a fault. */
+  readonly duplicateOf?: number;
+  fate: Fate;
+  readonly payload: P;
+}
+
+export type Handler = (packet: Packet) => void;
+/** Told when the far end refused a message (a TCP reset came back). */
+export type RefusedHandler = (packet: Packet) => void;
+
+interface Connection {
+  readonly fromHost: string;
+  readonly toHost: string;
+  linkVersion: number;
+  link: LinkState;
+  /** Due time of the last FIFO message, so later ones never overtake it. */
+  lastDue: number;
+}
+
+declare module '../trace/trace' {
+  interface TraceKinds {
+    'net.send': { id: number; from: string; to: string; type: string; size: number; due: number; fate: Fate; dup?: number };
+    'net.deliver': { id: number };
+    'net.drop': { id: number; fate: Fate };
+    'net.fault': { fault: string; detail: string };
+  }
+}
+
+export interface NetworkStats {
+  sent: number;
+  delivered: number;
+  dropped: number;
+  partitioned: number;
+  blackholed: number;
+  refused: number;
+  duplicated: number;
+  reordered: number;
+}
+
+export class Network {
+  readonly reach = new Reachability();
+  readonly stats: NetworkStats = {
+    sent: 0,
+    delivered: 0,
+    dropped: 0,
+    partitioned: 0,
+    blackholed: 0,
+    refused: 0,
+    duplicated: 0,
+    reordered: 0,
+  };
+  private readonly rng: RandomStream;
+  private readonly handlers = new Map<Address, Handler>();
+  private readonly flying = new Map<number, Packet>();
+  private readonly conns = new Map<Address, Map<Address, Connection>>();
+  private readonly overrides = new Map<string, LinkSettings>();
+  private linkVersion = 0;
+  private nextId = 1;
+
+  constructor(
+    private readonly kernel: Kernel,
+    private settings: NetworkSettings,
+  ) {
+    this.rng = kernel.random('net');
+  }
+
+  listen(addr: Address, handler: Handler): void {
+    this.handlers.set(addr, handler);
+  }
+
+  unlisten(addr: Address): void {
+    this.handlers.delete(addr);
+  }
+
+  isListening(addr: Address): boolean {
+    return this.handlers.has(addr);
+  }
+
+  /** Messages sent and not yet delivered or dropped, in send order. */
+  inFlight(): IterableIterator<Packet> {
+    return this.flying.values();
+  }
+
+  get inFlightCount(): number {
+    return this.flying.size;
+  }
+
+  getSettings(): Readonly<NetworkSettings> {
+    return this.settings;
+  }
+
+  setGlobal(settings: NetworkSettings): void {
+    this.settings = settings;
+    this.linkChanged('global', JSON.stringify(settings));
+  }
+
+  /** Settings for the directed link from host `a` to host `b`; undefined clears them. */
+  setLink(a: string, b: string, settings: LinkSettings | undefined): void {
+    const key = `${a}>${b}`;
+    if (settings === undefined) this.overrides.delete(key);
+    else this.overrides.set(key, settings);
+    this.linkChanged('link', `${key} ${settings === undefined ? 'cleared' : JSON.stringify(settings)}`);
+  }
+
+  linkSettings(a: string, b: string): LinkSettings | undefined {
+    return this.overrides.get(`${a}>${b}`);
+  }
+
+  partition(groups: readonly (readonly string[])[]): void {
+    this.reach.partition(groups);
+    this.fault('partition', groups.map((g) => `{${g.join(',')}}`).join(' '));
+  }
+
+  block(from: string, to: string): void {
+    this.reach.block(from, to);
+    this.fault('block', `${from}>${to}`);
+  }
+
+  unblock(from: string, to: string): void {
+    this.reach.unblock(from, to);
+    this.fault('unblock', `${from}>${to}`);
+  }
+
+  /** Removes partitions and one-way blocks (link settings stay). */
+  heal(): void {
+    this.reach.healAll();
+    this.fault('heal', 'all partitions and blocks removed');
+  }
+
+  /**
+   * Sends a message. Its fate is drawn now from the link's settings; a partition that
+   * appears while it is in flight still drops it on arrival. `onRefused` runs, one
+   * latency after arrival, when the destination refuses it.
+   */
+  send<P>(from: Address, to: Address, kind: string, payload: P, size: number, onRefused?: RefusedHandler): Packet<P> {
+    const conn = this.connection(from, to);
+    const link = conn.link;
+    const now = this.kernel.now;
+    let fate: Fate = 'in-flight';
+    if (!this.reach.canReach(conn.fromHost, conn.toHost)) fate = 'partitioned';
+    else if (link.down === 'blackhole') fate = 'blackholed';
+    else if (link.drop > 0 && this.rng.chance(link.drop)) fate = 'dropped';
+
+    const dueAt = this.dueTime(conn, link, now);
+    const packet: Packet<P> = { id: this.nextId++, from, to, kind, size, sentAt: now, dueAt, fate, payload };
+    this.stats.sent++;
+    this.kernel.trace.emit('net', 'net.send', { id: packet.id, from, to, type: kind, size, due: dueAt, fate });
+    if (fate !== 'in-flight') {
+      this.stats[fate]++;
+      return packet;
+    }
+    this.flying.set(packet.id, packet);
+    this.kernel.at(dueAt, () => this.arrive(packet, conn, onRefused), kind);
+
+    if (link.duplicate > 0 && this.rng.chance(link.duplicate)) {
+      const copy: Packet<P> = { ...packet, id: this.nextId++, dueAt: this.dueTime(conn, link, now), duplicateOf: packet.id };
+      this.stats.duplicated++;
+      this.kernel.trace.emit('net', 'net.send', {
+        id: copy.id, from, to, type: kind, size, due: copy.dueAt, fate: 'in-flight', dup: packet.id,
+      });
+      this.flying.set(copy.id, copy);
+      this.kernel.at(copy.dueAt, () => this.arrive(copy, conn, onRefused), kind);
+    }
+    return packet;
+  }
+
+  private dueTime(conn: Connection, link: LinkState, now: number): number {
+    const due = now + sampleLatency(link.latency, this.rng);
+    if (link.reorder > 0 && this.rng.chance(link.reorder)) {
+      // A reordered message ignores the FIFO order of its stream.
+      this.stats.reordered++;
+      return due;
+    }
+    if (due < conn.lastDue) return conn.lastDue;
+    conn.lastDue = due;
+    return due;
+  }
+
+  private arrive(packet: Packet, conn: Connection, onRefused: RefusedHandler | undefined): void {
+    this.flying.delete(packet.id);
+    const link = this.currentLink(conn);
+    let fate: Fate = 'delivered';
+    const handler = this.handlers.get(packet.to);
+    if (!this.reach.canReach(conn.fromHost, conn.toHost)) fate = 'partitioned';
+    else if (link.down === 'blackhole') fate = 'blackholed';
+    else if (link.down === 'refused' || handler === undefined) fate = 'refused';
+    packet.fate = fate;
+    this.stats[fate]++;
+    if (fate === 'delivered') {
+      this.kernel.trace.emit('net', 'net.deliver', { id: packet.id }, undefined, 'debug');
+      (handler as Handler)(packet);
+      return;
+    }
+    this.kernel.trace.emit('net', 'net.drop', { id: packet.id, fate });
+    if (fate === 'refused' && onRefused !== undefined) {
+      // The reset travels back over the reverse link.
+      const back = this.connection(packet.to, packet.from).link;
+      this.kernel.schedule(sampleLatency(back.latency, this.rng), () => onRefused(packet), 'refused');
+    }
+  }
+
+  private connection(from: Address, to: Address): Connection {
+    let byTo = this.conns.get(from);
+    if (byTo === undefined) {
+      byTo = new Map();
+      this.conns.set(from, byTo);
+    }
+    let conn = byTo.get(to);
+    if (conn === undefined) {
+      const fromHost = hostOf(from);
+      const toHost = hostOf(to);
+      conn = { fromHost, toHost, linkVersion: -1, link: this.resolveLink(fromHost, toHost), lastDue: 0 };
+      byTo.set(to, conn);
+    }
+    this.currentLink(conn);
+    return conn;
+  }
+
+  private currentLink(conn: Connection): LinkState {
+    if (conn.linkVersion !== this.linkVersion) {
+      conn.link = this.resolveLink(conn.fromHost, conn.toHost);
+      conn.linkVersion = this.linkVersion;
+    }
+    return conn.link;
+  }
+
+  private resolveLink(fromHost: string, toHost: string): LinkState {
+    const o = this.overrides.get(`${fromHost}>${toHost}`);
+    const g = this.settings;
+    return {
+      latency: o?.latency ?? g.latency,
+      drop: o?.drop ?? g.drop,
+      duplicate: o?.duplicate ?? g.duplicate,
+      reorder: o?.reorder ?? g.reorder,
+      down: o?.down,
+    };
+  }
+
+  private linkChanged(fault: string, detail: string): void {
+    this.linkVersion++;
+    this.fault(fault, detail);
+  }
+
+  private fault(fault: string, detail: string): void {
+    this.kernel.trace.emit('net', 'net.fault', { fault, detail });
+  }
+}
