@@ -37,7 +37,7 @@ export class ConfigError extends Error {
 
 /** Validates a config, filling defaults; throws ConfigError listing every problem. */
 export function parseWorldConfig(input: unknown): WorldConfig {
-  const result = WorldConfigSchema.safeParse(input ?? {});
+  const result = WorldConfigSchema.safeParse(input ?? {}, { reportInput: true });
   if (result.success) return result.data;
   throw new ConfigError(result.error.issues.map(describeIssue));
 }
@@ -49,6 +49,9 @@ function describeIssue(issue: z.core.$ZodIssue): string {
       return `${field}: must be at least ${String(issue.minimum)}${gotValue(issue.input)}`;
     case 'too_big':
       return `${field}: must be at most ${String(issue.maximum)}${gotValue(issue.input)}`;
+    case 'invalid_type':
+      if (issue.expected === 'int') return `${field}: must be a whole number${gotValue(issue.input)}`;
+      return `${field}: expected ${issue.expected}${gotValue(issue.input)}`;
     case 'unrecognized_keys':
       return `${field}: unknown field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
     default:
