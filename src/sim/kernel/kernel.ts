@@ -100,10 +100,16 @@ export class Kernel {
 
   /** Fires the next event. Returns false when the queue is empty. */
   step(): boolean {
-    const next = this.queue.peek();
-    if (next === undefined) return false;
-    this.checkHolds(next.time);
-    this.fire();
+    if (this.holds.length > 0) {
+      const next = this.queue.peek();
+      if (next === undefined) return false;
+      this.checkHolds(next.time);
+    }
+    const timer = this.queue.pop();
+    if (timer === undefined) return false;
+    this.now = timer.time;
+    this.fired++;
+    timer.fn();
     return true;
   }
 

@@ -175,9 +175,9 @@ describe('Network', () => {
     net.partition([['a'], ['b']]);
     net.send('a:1', 'b:1', 'MsgApp', 1, 100);
     kernel.runUntil(10);
-    const kinds = kernel.trace.events.map((e) => e.kind);
+    const kinds = kernel.trace.all().map((e) => e.kind);
     expect(kinds).toEqual(['net.fault', 'net.send']);
-    const send = kernel.trace.events[1];
+    const send = kernel.trace.at(1);
     expect(send).toMatchObject({ t: 0, source: 'net', kind: 'net.send', type: 'MsgApp', size: 100, fate: 'partitioned' });
   });
 });

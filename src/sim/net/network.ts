@@ -226,7 +226,7 @@ export class Network {
     packet.fate = fate;
     this.stats[fate]++;
     if (fate === 'delivered') {
-      this.kernel.trace.emit('net', 'net.deliver', { id: packet.id }, undefined, 'debug');
+      if (this.kernel.trace.enabled('debug')) this.kernel.trace.emit('net', 'net.deliver', { id: packet.id }, undefined, 'debug');
       (handler as Handler)(packet);
       return;
     }

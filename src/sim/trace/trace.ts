@@ -51,7 +51,7 @@ export interface EmitOptions {
 }
 
 export class Trace {
-  readonly events: TraceEvent[] = [];
+  private readonly events: TraceEvent[] = [];
   private subscribers: TraceSubscriber[] = [];
   private rank: number;
   private nextSeq = 0;
@@ -71,6 +71,26 @@ export class Trace {
   /** Number of events emitted (recorded or not). */
   get count(): number {
     return this.nextSeq;
+  }
+
+  /** Number of events recorded. */
+  get length(): number {
+    return this.events.length;
+  }
+
+  /** The i-th recorded event (0-based). */
+  at(i: number): TraceEvent | undefined {
+    return this.events[i];
+  }
+
+  /** Recorded events with index in [from, to). */
+  range(from: number, to = this.events.length): TraceEvent[] {
+    return this.events.slice(from, to);
+  }
+
+  /** Every recorded event, in order. */
+  all(): readonly TraceEvent[] {
+    return this.events;
   }
 
   /**

@@ -58,7 +58,7 @@ export class World {
   }
 
   get trace(): readonly TraceEvent[] {
-    return this.kernel.trace.events;
+    return this.kernel.trace.all();
   }
 
   get inputs(): readonly RecordedInput[] {
