@@ -24,6 +24,11 @@ export default tseslint.config(
         { object: 'performance', property: 'now', message: 'src/sim uses virtual time only.' },
         { object: 'Math', property: 'random', message: 'use a seeded stream from the kernel.' },
         { object: 'crypto', property: 'getRandomValues', message: 'use a seeded stream from the kernel.' },
+        ...['exp', 'expm1', 'log', 'log1p', 'log2', 'log10', 'pow', 'sin', 'cos', 'tan', 'atan2', 'cbrt', 'hypot'].map((property) => ({
+          object: 'Math',
+          property,
+          message: 'engine-specific in the last bit: use src/sim/kernel/detmath so traces match across engines.',
+        })),
       ],
       'no-restricted-globals': [
         'error',

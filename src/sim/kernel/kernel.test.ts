@@ -163,3 +163,20 @@ describe('hashing', () => {
     expect(new Hasher64().update('foobar').digest()).toBe('85944171f73967e8');
   });
 });
+
+describe('detmath', () => {
+  it('agrees with Math.log and Math.exp to within a few ulps', async () => {
+    const { log, exp } = await import('./detmath');
+    const rng = RandomStream.derive(1, 'detmath');
+    for (let i = 0; i < 20000; i++) {
+      const x = Math.pow(10, rng.uniform(-12, 12));
+      expect(Math.abs(log(x) - Math.log(x))).toBeLessThanOrEqual(4e-16 * Math.max(1, Math.abs(Math.log(x))));
+      const y = rng.uniform(-50, 50);
+      expect(Math.abs(exp(y) / Math.exp(y) - 1)).toBeLessThan(1e-14);
+    }
+    expect(log(1)).toBe(0);
+    expect(exp(0)).toBe(1);
+    expect(log(0)).toBe(-Infinity);
+    expect(Number.isNaN(log(-1))).toBe(true);
+  });
+});

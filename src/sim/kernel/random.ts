@@ -7,6 +7,7 @@ import { xoroshiro128plus, xoroshiro128plusFromState } from 'pure-rand/generator
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { hashString32 } from './hash';
+import { log } from './detmath';
 
 export class RandomStream {
   private constructor(
@@ -61,14 +62,17 @@ export class RandomStream {
 
   /** Exponential with the given mean. */
   exponential(mean: number): number {
-    return -mean * Math.log(1 - this.float());
+    return -mean * log(1 - this.float());
   }
 
-  /** Normal (Box-Muller; one draw of the pair is discarded to keep the stream simple). */
+  /** Normal, by Marsaglia's polar method (no trigonometry: see detmath.ts). */
   normal(mean: number, stddev: number): number {
-    const u1 = 1 - this.float();
-    const u2 = this.float();
-    return mean + stddev * Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+    for (;;) {
+      const u = 2 * this.float() - 1;
+      const v = 2 * this.float() - 1;
+      const s = u * u + v * v;
+      if (s > 0 && s < 1) return mean + stddev * u * Math.sqrt((-2 * log(s)) / s);
+    }
   }
 
   /** Generator state, for checkpoints used by time travel. */

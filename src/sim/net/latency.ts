@@ -2,6 +2,7 @@
 
 import { z } from 'zod';
 import type { RandomStream } from '../kernel/random';
+import { exp } from '../kernel/detmath';
 
 export const LatencySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('constant'), ms: z.number().min(0).max(600_000) }),
@@ -35,7 +36,7 @@ export function sampleLatency(d: Latency, rng: RandomStream): number {
       // The median of min + exp(N(mu, sigma)) is min + e^mu, so mu = ln(median - min).
       const spread = d.median - d.min;
       if (spread <= 0) return Math.min(d.min, d.max);
-      const v = d.min + spread * Math.exp(rng.normal(0, d.sigma));
+      const v = d.min + spread * exp(rng.normal(0, d.sigma));
       return v > d.max ? d.max : v;
     }
   }
