@@ -1,0 +1,472 @@
+// Raft safety invariant checker (raft.md §11; TLA+ invariants of verification.md §5).
+//
+// It reads RaftObservations (observation.ts) one at a time and keeps, per member, the
+// volatile state, the durable HardState and the durable log (terms only), plus three
+// cluster-wide records: the leader of each term, the committed prefix, and one fact
+// per (index, term) ever held. Each observation costs O(entries in it), plus O(voters)
+// for a leader's commit advance; nothing is rescanned.
+//
+// Invariants and their exact rules ("log" is a member's durable log):
+//
+//   Election Safety       At most one member ever becomes leader in a given term.
+//   Leader Append-Only    While a member is leader, persisting entries never replaces
+//                         or removes an entry of its log.
+//   Log Matching          All holders of the entry (i, t) hold the same term at i - 1
+//                         and the same payload digest at i.
+//   Leader Completeness   A leader of term T holds every committed entry of a term
+//                         below T: checked when it becomes leader and whenever such an
+//                         entry is newly committed while it leads.
+//   State Machine Safety  An applied entry, or an installed snapshot's (index, term),
+//                         equals the committed entry at that index; applied entries
+//                         with equal (index, term) have equal digests; a member applies
+//                         index applied + 1 next, skipping nothing.
+//   Committed Prefix      Entries up to a member's commit index (and present in its
+//   Agreement             log) equal the cluster's committed prefix; a member never
+//                         replaces or removes an entry at or below its commit index.
+//   Monotonicity          Per member, between restarts: term and commit never decrease
+//                         and applied only moves forward (a snapshot must move it);
+//                         applied <= commit. Durable term and commit never decrease,
+//                         even across restarts, and durable commit <= durable last index.
+//   One Vote Per Term     Within one term a member's vote, once cast, never changes
+//                         (volatile between restarts; durable always).
+//   Durability Before Ack A leader's commit index never exceeds its durable last index
+//                         (TLA+ CommittedIsDurableInv).
+//   Quorum Log            When a leader's commit advances to c, the entry (c, t) it
+//                         holds is in the durable logs of a quorum of its voters (a
+//                         majority of each half while joint): a leader counts only
+//                         durable acks (raft.md §2.6, §4.6; TLA+ QuorumLogInv).
+//
+// What a restart legitimately resets (raft.md §15.2): role (follower), term and vote
+// (back to the durable HardState, which may be lower than the lost volatile values),
+// commit (back to the durable commit) and applied (to the restart's `applied`). None
+// of these is reported.
+
+import { None } from '../../raft/raftpb';
+import { CommittedPrefix } from './committed-prefix';
+import { EntryRegistry } from './entry-registry';
+import type {
+  ApplyObservation,
+  EntriesObservation,
+  HardStateObservation,
+  MemberId,
+  ObservedConfig,
+  RaftObservation,
+  Role,
+  SnapshotObservation,
+  StateObservation,
+} from './observation';
+import { isQuorum } from './quorum';
+import { TermLog } from './term-log';
+import { InvalidObservationError, type InvariantName, type Violation } from './violation';
+
+interface MemberState {
+  readonly id: MemberId;
+  up: boolean;
+  term: number;
+  vote: MemberId;
+  role: Role;
+  commit: number;
+  applied: number;
+  durableTerm: number;
+  durableVote: MemberId;
+  durableCommit: number;
+  readonly log: TermLog;
+  config: ObservedConfig;
+  /** Entries of the log up to here were noted in the committed prefix. */
+  recorded: number;
+  /** A Leader Completeness violation was reported for the current leadership. */
+  incompleteReported: boolean;
+}
+
+const NO_VIOLATIONS: readonly Violation[] = [];
+
+export class RaftInvariantChecker {
+  private readonly members = new Map<MemberId, MemberState>();
+  private readonly leaderOfTerm = new Map<number, MemberId>();
+  /** Members whose role is leader now, in the order they became leader. */
+  private readonly leaders = new Set<MemberState>();
+  private readonly committed = new CommittedPrefix();
+  private readonly registry = new EntryRegistry();
+  private readonly found: Violation[] = [];
+  private seq = 0;
+  /** The observation being checked, for the violations it causes. */
+  private current: Pick<RaftObservation, 'member' | 't'> = { member: None };
+
+  /** Every violation found so far, in order. */
+  get violations(): readonly Violation[] {
+    return this.found;
+  }
+
+  /**
+   * Checks one observation against everything observed before it and returns the
+   * violations it caused. Throws InvalidObservationError when the observation
+   * cannot describe any run (a gap in a log, a step by a crashed member).
+   */
+  observe(obs: RaftObservation): readonly Violation[] {
+    this.current = obs;
+    const before = this.found.length;
+    const m = this.member(obs.member);
+    if (!m.up && obs.kind !== 'restart') {
+      this.invalid(`member ${m.id} is crashed: only a restart can follow, not '${obs.kind}'`);
+    }
+    switch (obs.kind) {
+      case 'state':
+        this.onState(m, obs);
+        break;
+      case 'entries':
+        this.onEntries(m, obs);
+        break;
+      case 'hard-state':
+        this.onHardState(m, obs);
+        break;
+      case 'commit':
+        this.onCommit(m, obs.commit);
+        break;
+      case 'apply':
+        this.onApply(m, obs);
+        break;
+      case 'snapshot':
+        this.onSnapshot(m, obs);
+        break;
+      case 'config':
+        m.config = copyConfig(obs);
+        break;
+      case 'crash':
+        m.up = false;
+        this.setRole(m, 'follower');
+        break;
+      case 'restart':
+        if (m.up) this.invalid(`member ${m.id} restarted without crashing first`);
+        m.up = true;
+        m.term = m.durableTerm;
+        m.vote = m.durableVote;
+        m.commit = m.durableCommit;
+        m.applied = obs.applied;
+        break;
+      default:
+        this.invalid(`unknown observation kind '${(obs as { kind: unknown }).kind}'`);
+    }
+    this.seq++;
+    return this.found.length === before ? NO_VIOLATIONS : this.found.slice(before);
+  }
+
+  private onState(m: MemberState, o: StateObservation): void {
+    if (o.term < m.term) {
+      this.report('Monotonicity', `member ${m.id}'s term went down from ${m.term} to ${o.term}`, {
+        from: m.term,
+        to: o.term,
+      });
+    } else if (o.term === m.term && m.vote !== None && o.vote !== m.vote) {
+      this.report('One Vote Per Term', `member ${m.id} voted for ${m.vote}, then for ${o.vote}, in term ${o.term}`, {
+        term: o.term,
+        first: m.vote,
+        second: o.vote,
+      });
+    }
+    const newLeadership = o.role === 'leader' && (m.role !== 'leader' || o.term !== m.term);
+    m.term = o.term;
+    m.vote = o.vote;
+    this.setRole(m, o.role);
+    if (newLeadership) this.onBecomeLeader(m);
+  }
+
+  private setRole(m: MemberState, role: Role): void {
+    m.role = role;
+    if (role === 'leader') this.leaders.add(m);
+    else this.leaders.delete(m);
+  }
+
+  private onBecomeLeader(m: MemberState): void {
+    const holder = this.leaderOfTerm.get(m.term);
+    if (holder !== undefined && holder !== m.id) {
+      this.report('Election Safety', `member ${m.id} became leader of term ${m.term}, which member ${holder} leads`, {
+        term: m.term,
+        leader: holder,
+      });
+    } else {
+      this.leaderOfTerm.set(m.term, m.id);
+    }
+    m.incompleteReported = false;
+    // By Log Matching, holding the last committed entry below its term means holding all.
+    const index = this.committed.lastIndexBelow(m.term);
+    if (index > 0) this.checkLeaderHolds(m, index, this.committed.termAt(index) ?? 0);
+  }
+
+  private checkLeaderHolds(leader: MemberState, index: number, term: number): void {
+    if (leader.incompleteReported || leader.log.holds(index, term)) return;
+    leader.incompleteReported = true;
+    const has = leader.log.termAt(index);
+    this.report(
+      'Leader Completeness',
+      `leader ${leader.id} of term ${leader.term} lacks committed entry ${index} of term ${term} ` +
+        (has === undefined ? `(its log ends at ${leader.log.lastIndex})` : `(it holds term ${has} there)`),
+      { leader: leader.id, term: leader.term, index, committedTerm: term, lastIndex: leader.log.lastIndex },
+    );
+  }
+
+  private onEntries(m: MemberState, o: EntriesObservation): void {
+    const entries = o.entries;
+    if (entries.length === 0) this.invalid('an entries observation holds no entries');
+    const log = m.log;
+    const first = entries[0].index;
+    if (first > log.lastIndex + 1) {
+      this.invalid(`member ${m.id} persisted entry ${first} after its last entry ${log.lastIndex}: a gap`);
+    }
+    for (let k = 1; k < entries.length; k++) {
+      if (entries[k].index !== first + k) this.invalid(`entries are not contiguous at position ${k}`);
+    }
+    if (first <= log.lastIndex) this.checkOverwrite(m, o);
+    log.truncateFrom(first);
+    for (const entry of entries) {
+      // Entries already compacted into the snapshot are ignored, as etcd's storage does.
+      if (entry.index <= log.snapshotIndex) continue;
+      const prevTerm = log.termAt(entry.index - 1);
+      const fact = this.registry.learn(entry, prevTerm, m.id);
+      if (fact !== undefined) this.reportMismatch(m, entry.index, entry.term, prevTerm, entry.digest, fact);
+      log.push(entry.term);
+    }
+    this.recordCommitted(m);
+  }
+
+  /** Entries at or above the batch's first index are replaced or, past its end, removed. */
+  private checkOverwrite(m: MemberState, o: EntriesObservation): void {
+    const first = o.entries[0].index;
+    for (let index = Math.max(first, m.log.snapshotIndex + 1); index <= m.log.lastIndex; index++) {
+      const old = m.log.termAt(index);
+      const replacement = o.entries[index - first]?.term;
+      if (replacement === old) continue;
+      const what =
+        replacement === undefined
+          ? `removed entry ${index} of term ${old}`
+          : `replaced entry ${index} of term ${old} with term ${replacement}`;
+      const details = { index, oldTerm: old ?? 0, newTerm: replacement ?? 0 };
+      if (m.role === 'leader') this.report('Leader Append-Only', `leader ${m.id} ${what}`, details);
+      if (index <= m.commit) {
+        this.report('Committed Prefix Agreement', `member ${m.id} ${what}, at or below its commit ${m.commit}`, details);
+      }
+      return;
+    }
+  }
+
+  private reportMismatch(
+    m: MemberState,
+    index: number,
+    term: number,
+    prevTerm: number | undefined,
+    digest: string | undefined,
+    fact: { prevTerm: number | undefined; digest: string | undefined; member: MemberId },
+  ): void {
+    const where = `entry ${index} of term ${term}`;
+    if (prevTerm !== undefined && fact.prevTerm !== undefined && prevTerm !== fact.prevTerm) {
+      this.report(
+        'Log Matching',
+        `members ${fact.member} and ${m.id} both hold ${where} but differ before it: term ${fact.prevTerm} vs ${prevTerm} at ${index - 1}`,
+        { index, term, otherMember: fact.member, otherPrevTerm: fact.prevTerm, prevTerm },
+      );
+    } else {
+      this.report(
+        'Log Matching',
+        `members ${fact.member} and ${m.id} both hold ${where} with different payloads`,
+        { index, term, otherMember: fact.member, otherDigest: fact.digest ?? '', digest: digest ?? '' },
+      );
+    }
+  }
+
+  private onHardState(m: MemberState, o: HardStateObservation): void {
+    if (o.term < m.durableTerm) {
+      this.report('Monotonicity', `member ${m.id}'s durable term went down from ${m.durableTerm} to ${o.term}`, {
+        from: m.durableTerm,
+        to: o.term,
+      });
+    } else if (o.term === m.durableTerm && m.durableVote !== None && o.vote !== m.durableVote) {
+      this.report(
+        'One Vote Per Term',
+        `member ${m.id} durably voted for ${m.durableVote}, then for ${o.vote}, in term ${o.term}`,
+        { term: o.term, first: m.durableVote, second: o.vote },
+      );
+    }
+    if (o.commit < m.durableCommit) {
+      this.report('Monotonicity', `member ${m.id}'s durable commit went down from ${m.durableCommit} to ${o.commit}`, {
+        from: m.durableCommit,
+        to: o.commit,
+      });
+    }
+    // etcd refuses to start from such a HardState (raft.md §2.8 loadState).
+    if (o.commit > m.log.lastIndex) {
+      this.report(
+        'Monotonicity',
+        `member ${m.id}'s durable commit ${o.commit} is beyond its durable last index ${m.log.lastIndex}`,
+        { commit: o.commit, lastIndex: m.log.lastIndex },
+      );
+    }
+    m.durableTerm = o.term;
+    m.durableVote = o.vote;
+    m.durableCommit = o.commit;
+    // The volatile state is never behind what was persisted from it.
+    if (o.term > m.term) {
+      m.term = o.term;
+      m.vote = o.vote;
+    }
+    if (o.commit > m.commit) this.advanceCommit(m, o.commit);
+  }
+
+  private onCommit(m: MemberState, commit: number): void {
+    if (commit < m.commit) {
+      this.report('Monotonicity', `member ${m.id}'s commit went down from ${m.commit} to ${commit}`, {
+        from: m.commit,
+        to: commit,
+      });
+      m.commit = commit;
+    } else if (commit > m.commit) {
+      this.advanceCommit(m, commit);
+    }
+  }
+
+  private advanceCommit(m: MemberState, commit: number): void {
+    m.commit = commit;
+    if (m.role === 'leader') this.checkLeaderCommit(m, commit);
+    this.recordCommitted(m);
+  }
+
+  private checkLeaderCommit(m: MemberState, commit: number): void {
+    if (commit > m.log.lastIndex) {
+      this.report(
+        'Durability Before Ack',
+        `leader ${m.id} committed ${commit} beyond its durable last index ${m.log.lastIndex}`,
+        { commit, lastIndex: m.log.lastIndex },
+      );
+      return;
+    }
+    const term = m.log.termAt(commit);
+    if (term === undefined) return; // compacted: committed long ago
+    const holds = (id: MemberId): boolean => this.members.get(id)?.log.holds(commit, term) ?? false;
+    if (isQuorum(m.config, holds)) return;
+    const holders = [...m.config.voters, ...m.config.outgoing].filter(holds);
+    this.report(
+      'Quorum Log',
+      `leader ${m.id} committed entry ${commit} of term ${term}, but only voters [${holders.join(' ')}] of ` +
+        `[${m.config.voters.join(' ')}]${m.config.outgoing.length > 0 ? `&&[${m.config.outgoing.join(' ')}]` : ''} hold it durably`,
+      { commit, term, holders, voters: m.config.voters, outgoing: m.config.outgoing },
+    );
+  }
+
+  /** Notes the member's committed entries that its durable log now shows. */
+  private recordCommitted(m: MemberState): void {
+    const upTo = Math.min(m.commit, m.log.lastIndex);
+    for (let index = Math.max(m.recorded, m.log.snapshotIndex) + 1; index <= upTo; index++) {
+      const term = m.log.termAt(index) ?? 0;
+      if (!this.commitEntry(m, index, term, 'Committed Prefix Agreement')) break;
+    }
+    if (upTo > m.recorded) m.recorded = upTo;
+  }
+
+  /** Adds (index, term) to the committed prefix; false (after reporting) when it contradicts it. */
+  private commitEntry(m: MemberState, index: number, term: number, invariant: InvariantName): boolean {
+    const extends_ = index === this.committed.lastIndex + 1;
+    const prior = this.committed.note(index, term);
+    if (prior !== undefined) {
+      this.report(invariant, `member ${m.id} has entry ${index} of term ${term} committed, but term ${prior} is committed there`, {
+        index,
+        term,
+        committedTerm: prior,
+      });
+      return false;
+    }
+    if (extends_) {
+      for (const leader of this.leaders) if (term < leader.term) this.checkLeaderHolds(leader, index, term);
+    }
+    return true;
+  }
+
+  private onApply(m: MemberState, o: ApplyObservation): void {
+    const { index, term } = o.entry;
+    if (index <= m.applied) {
+      this.report('Monotonicity', `member ${m.id} applied entry ${index} after entry ${m.applied}`, {
+        index,
+        applied: m.applied,
+      });
+    } else if (index > m.applied + 1) {
+      this.report('State Machine Safety', `member ${m.id} applied entry ${index}, skipping from ${m.applied}`, {
+        index,
+        applied: m.applied,
+      });
+    }
+    if (index > m.commit) {
+      this.report('Monotonicity', `member ${m.id} applied entry ${index} beyond its commit index ${m.commit}`, {
+        index,
+        commit: m.commit,
+      });
+    } else {
+      this.commitEntry(m, index, term, 'State Machine Safety');
+    }
+    const fact = this.registry.learn(o.entry, undefined, m.id);
+    if (fact !== undefined) {
+      this.report(
+        'State Machine Safety',
+        `member ${m.id} applied entry ${index} of term ${term} with a payload other than member ${fact.member}'s`,
+        { index, term, otherMember: fact.member, otherDigest: fact.digest ?? '', digest: o.entry.digest ?? '' },
+      );
+    }
+    m.applied = index;
+  }
+
+  private onSnapshot(m: MemberState, o: SnapshotObservation): void {
+    // etcd's applySnapshot panics on a snapshot that does not move applied forward.
+    if (o.index <= m.applied) {
+      this.report('Monotonicity', `member ${m.id} installed snapshot ${o.index}, not past its applied ${m.applied}`, {
+        index: o.index,
+        applied: m.applied,
+      });
+    }
+    if (o.index <= this.committed.lastIndex + 1) this.commitEntry(m, o.index, o.term, 'State Machine Safety');
+    m.log.restore(o.index, o.term);
+    m.recorded = o.index;
+    m.applied = o.index;
+    if (o.index > m.commit) m.commit = o.index;
+    m.config = copyConfig(o);
+  }
+
+  private member(id: MemberId): MemberState {
+    let m = this.members.get(id);
+    if (m === undefined) {
+      m = {
+        id,
+        up: true,
+        term: 0,
+        vote: None,
+        role: 'follower',
+        commit: 0,
+        applied: 0,
+        durableTerm: 0,
+        durableVote: None,
+        durableCommit: 0,
+        log: new TermLog(),
+        config: { voters: [], outgoing: [] },
+        recorded: 0,
+        incompleteReported: false,
+      };
+      this.members.set(id, m);
+    }
+    return m;
+  }
+
+  private report(invariant: InvariantName, message: string, details: Violation['details']): void {
+    const { member, t } = this.current;
+    this.found.push({ invariant, member, t, seq: this.seq, message: `${invariant}: ${message}`, details });
+  }
+
+  private invalid(reason: string): never {
+    throw new InvalidObservationError(this.seq, reason);
+  }
+}
+
+function copyConfig(c: ObservedConfig): ObservedConfig {
+  return { voters: [...c.voters], outgoing: [...c.outgoing] };
+}
+
+/** Checks a whole sequence of observations; returns every violation, in order. */
+export function checkRaftObservations(observations: Iterable<RaftObservation>): readonly Violation[] {
+  const checker = new RaftInvariantChecker();
+  for (const obs of observations) checker.observe(obs);
+  return checker.violations;
+}
