@@ -95,12 +95,14 @@ export class Network {
   private readonly overrides = new Map<string, LinkSettings>();
   private linkVersion = 0;
   private nextId = 1;
+  private readonly traceSend;
 
   constructor(
     private readonly kernel: Kernel,
     private settings: NetworkSettings,
   ) {
     this.rng = kernel.random('net');
+    this.traceSend = kernel.trace.recorder('net.send', ['id', 'from', 'to', 'type', 'size', 'due', 'fate']);
   }
 
   listen(addr: Address, handler: Handler): void {
@@ -183,7 +185,7 @@ export class Network {
     const dueAt = this.dueTime(conn, link, now);
     const packet: Packet<P> = { id: this.nextId++, from, to, kind, size, sentAt: now, dueAt, fate, payload };
     this.stats.sent++;
-    this.kernel.trace.emit('net', 'net.send', { id: packet.id, from, to, type: kind, size, due: dueAt, fate });
+    this.traceSend('net', [packet.id, from, to, kind, size, dueAt, fate]);
     if (fate !== 'in-flight') {
       this.stats[fate]++;
       return packet;

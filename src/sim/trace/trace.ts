@@ -6,6 +6,7 @@
 // so every event is typed by its kind.
 
 import { canonicalJSON, Hasher64 } from '../kernel/hash';
+import { Tape, type Scalar, type Shape } from './tape';
 
 /** Bumped whenever an event's fields change meaning; exported traces carry it. */
 export const TRACE_SCHEMA_VERSION = 1;
@@ -51,7 +52,7 @@ export interface EmitOptions {
 }
 
 export class Trace {
-  private readonly events: TraceEvent[] = [];
+  private readonly tape = new Tape();
   private subscribers: TraceSubscriber[] = [];
   private rank: number;
   private nextSeq = 0;
@@ -75,22 +76,24 @@ export class Trace {
 
   /** Number of events recorded. */
   get length(): number {
-    return this.events.length;
+    return this.tape.length;
   }
 
-  /** The i-th recorded event (0-based). */
+  /** The i-th recorded event (0-based; its seq is i). A fresh object each call. */
   at(i: number): TraceEvent | undefined {
-    return this.events[i];
+    return this.tape.get(i) as TraceEvent | undefined;
   }
 
   /** Recorded events with index in [from, to). */
-  range(from: number, to = this.events.length): TraceEvent[] {
-    return this.events.slice(from, to);
+  range(from: number, to = this.tape.length): TraceEvent[] {
+    const out: TraceEvent[] = [];
+    for (let i = Math.max(0, from); i < Math.min(to, this.tape.length); i++) out.push(this.at(i) as TraceEvent);
+    return out;
   }
 
-  /** Every recorded event, in order. */
-  all(): readonly TraceEvent[] {
-    return this.events;
+  /** Every recorded event, in order (materialized: prefer range() on long runs). */
+  all(): TraceEvent[] {
+    return this.range(0);
   }
 
   /**
@@ -105,16 +108,42 @@ export class Trace {
     level: 'info' | 'debug' = 'info',
   ): number {
     if (this.rank < LEVEL_RANK[level]) return -1;
-    const event = fields as unknown as TraceMeta;
-    event.t = this.now();
-    event.seq = this.nextSeq++;
-    event.source = source;
-    event.kind = kind;
-    if (opts?.cause !== undefined) event.cause = opts.cause;
-    if (opts?.reason !== undefined) event.reason = opts.reason;
-    this.events.push(event as TraceEvent);
-    for (const s of this.subscribers) s(event as TraceEvent);
-    return event.seq;
+    const t = this.now();
+    const seq = this.nextSeq++;
+    const row = fields as Record<string, unknown>;
+    if (opts?.cause !== undefined) row.cause = opts.cause;
+    if (opts?.reason !== undefined) row.reason = opts.reason;
+    this.tape.append(t, source, kind, row);
+    if (this.subscribers.length > 0) {
+      const event = row as unknown as TraceMeta;
+      event.t = t;
+      event.seq = seq;
+      event.source = source;
+      event.kind = kind;
+      for (const s of this.subscribers) s(event as TraceEvent);
+    }
+    return seq;
+  }
+
+  /**
+   * A fast recorder for a high-volume kind with a fixed list of scalar fields: call it
+   * with the values in `names` order. Events are identical to emit()'s.
+   */
+  recorder<K extends TraceKind, const N extends readonly (keyof TraceKinds[K] & string)[]>(
+    kind: K,
+    names: N,
+    level: 'info' | 'debug' = 'info',
+  ): (source: string, values: { [I in keyof N]: TraceKinds[K][N[I]] & Scalar }) => number {
+    let shape: Shape | undefined;
+    return (source, values) => {
+      if (this.rank < LEVEL_RANK[level]) return -1;
+      if (this.subscribers.length > 0) return this.emit(source, kind, toFields(names, values) as TraceKinds[K], undefined, level);
+      shape ??= this.tape.defineShape(kind, names, values);
+      if (!this.tape.appendValues(shape, this.now(), source, values)) {
+        this.tape.append(this.now(), source, kind, toFields(names, values));
+      }
+      return this.nextSeq++;
+    };
   }
 
   subscribe(fn: TraceSubscriber): () => void {
@@ -126,18 +155,21 @@ export class Trace {
 
   /** Export as JSON lines: a header line, then one canonical line per event. */
   toJSONL(): string {
-    const header = canonicalJSON({ etcdSimTrace: TRACE_SCHEMA_VERSION, events: this.events.length });
-    return [header, ...this.events.map(eventLine)].join('\n') + '\n';
+    const lines = [canonicalJSON({ etcdSimTrace: TRACE_SCHEMA_VERSION, events: this.length })];
+    for (let i = 0; i < this.length; i++) lines.push(canonicalJSON(this.at(i)));
+    return lines.join('\n') + '\n';
   }
 
   /** A stable 64-bit hash of the canonical form of every recorded event. */
   hash(): string {
     const h = new Hasher64();
-    for (const e of this.events) h.update(eventLine(e)).update('\n');
+    for (let i = 0; i < this.length; i++) h.update(canonicalJSON(this.at(i))).update('\n');
     return h.digest();
   }
 }
 
-function eventLine(e: TraceEvent): string {
-  return canonicalJSON(e);
+function toFields(names: readonly string[], values: readonly Scalar[]): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  names.forEach((n, i) => (fields[n] = values[i]));
+  return fields;
 }

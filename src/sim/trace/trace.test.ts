@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { Trace } from './trace';
+import { Tape } from './tape';
+
+declare module './trace' {
+  interface TraceKinds {
+    'test.a': { n: number; s: string; b: boolean; o?: number[] };
+  }
+}
+
+describe('Tape', () => {
+  it('round-trips rows of every value type, with shapes changing between rows', () => {
+    const tape = new Tape();
+    tape.append(1, 'x', 'k', { n: 1.5, s: 'hi', b: true });
+    tape.append(2, 'y', 'k', { n: -2, s: 'hi', b: false, o: [1, { z: 2 }] });
+    tape.append(3, 'x', 'k', { n: 3, s: 7 });
+    tape.append(4, 'x', 'k', { n: 4, skip: undefined, s: 'again', b: true });
+    expect(tape.get(0)).toEqual({ t: 1, seq: 0, source: 'x', kind: 'k', n: 1.5, s: 'hi', b: true });
+    expect(tape.get(1)).toEqual({ t: 2, seq: 1, source: 'y', kind: 'k', n: -2, s: 'hi', b: false, o: [1, { z: 2 }] });
+    expect(tape.get(2)).toEqual({ t: 3, seq: 2, source: 'x', kind: 'k', n: 3, s: 7 });
+    expect(tape.get(3)).toEqual({ t: 4, seq: 3, source: 'x', kind: 'k', n: 4, s: 'again', b: true });
+    expect(tape.get(4)).toBeUndefined();
+  });
+
+  it('spans chunk boundaries', () => {
+    const tape = new Tape();
+    const n = 300_000; // 300k rows of 6 slots: two chunks of 2^20 slots
+    for (let i = 0; i < n; i++) tape.append(i, 's', 'k', { a: i, b: i * 2, c: 'v' });
+    expect(tape.length).toBe(n);
+    for (const i of [0, 174_761, 174_762, 174_763, n - 1]) expect(tape.get(i)).toMatchObject({ t: i, a: i, b: i * 2, c: 'v' });
+  });
+});
+
+describe('Trace', () => {
+  it('records events with meta fields, cause and reason, and filters by level', () => {
+    let now = 5;
+    const trace = new Trace(() => now, 'info');
+    expect(trace.emit('m1', 'test.a', { n: 1, s: 'a', b: true }, { cause: 0, reason: 'because' })).toBe(0);
+    expect(trace.emit('m1', 'test.a', { n: 2, s: 'a', b: true }, undefined, 'debug')).toBe(-1);
+    now = 7;
+    const rec = trace.recorder('test.a', ['n', 's', 'b']);
+    expect(rec('m2', [3, 'z', false])).toBe(1);
+    expect(trace.all()).toEqual([
+      { t: 5, seq: 0, source: 'm1', kind: 'test.a', n: 1, s: 'a', b: true, cause: 0, reason: 'because' },
+      { t: 7, seq: 1, source: 'm2', kind: 'test.a', n: 3, s: 'z', b: false },
+    ]);
+  });
+
+  it('gives subscribers the same events as the record', () => {
+    const trace = new Trace(() => 1);
+    const seen: unknown[] = [];
+    trace.subscribe((e) => seen.push({ ...e }));
+    trace.emit('m1', 'test.a', { n: 1, s: 'a', b: true, o: [1] });
+    trace.recorder('test.a', ['n', 's', 'b'])('m1', [2, 'b', false]);
+    expect(seen).toEqual(trace.all());
+  });
+
+  it('exports JSON lines with a versioned header and hashes stably', () => {
+    const mk = () => {
+      const trace = new Trace(() => 0);
+      trace.emit('m1', 'test.a', { n: 1, s: 'a', b: true });
+      return trace;
+    };
+    const jsonl = mk().toJSONL().trim().split('\n');
+    expect(JSON.parse(jsonl[0])).toEqual({ etcdSimTrace: 1, events: 1 });
+    expect(JSON.parse(jsonl[1])).toMatchObject({ kind: 'test.a', n: 1 });
+    expect(mk().hash()).toBe(mk().hash());
+    const other = mk();
+    other.emit('m1', 'test.a', { n: 2, s: 'a', b: true });
+    expect(other.hash()).not.toBe(mk().hash());
+  });
+});
