@@ -76,14 +76,14 @@ export interface Message {
   term: number;
   logTerm: number;
   index: number;
-  entries: Entry[];
+  entries: readonly Entry[];
   commit: number;
   vote: number;
   snapshot?: Snapshot;
   reject: boolean;
   rejectHint: number;
   context?: Uint8Array;
-  responses: Message[];
+  responses: readonly Message[];
 }
 
 export enum ConfChangeType {
@@ -115,4 +115,252 @@ export interface ConfChangeV2 {
   transition: ConfChangeTransition;
   changes: ConfChangeSingle[];
   context?: Uint8Array;
+}
+
+// Node ids of the storage threads in async-storage-writes mode (raft.go LocalAppendThread,
+// LocalApplyThread: 2^64-1 and 2^64-2). Plain numbers cannot hold those, so we reserve the
+// two largest safe integers; they never collide with a simulated member id.
+export const LocalAppendThread = Number.MAX_SAFE_INTEGER;
+export const LocalApplyThread = Number.MAX_SAFE_INTEGER - 1;
+
+export function isLocalMsgTarget(id: number): boolean {
+  return id === LocalAppendThread || id === LocalApplyThread;
+}
+
+const noEntries: readonly Entry[] = [];
+const noMessages: readonly Message[] = [];
+
+/** A message with every field at its zero value; callers fill what they use. */
+export function newMessage(type: MessageType, to: number, from: number = None, term = 0): Message {
+  return {
+    type,
+    to,
+    from,
+    term,
+    logTerm: 0,
+    index: 0,
+    entries: noEntries,
+    commit: 0,
+    vote: 0,
+    snapshot: undefined,
+    reject: false,
+    rejectHint: 0,
+    context: undefined,
+    responses: noMessages,
+  };
+}
+
+export function emptyConfState(): ConfState {
+  return { voters: [], learners: [], votersOutgoing: [], learnersNext: [], autoLeave: false };
+}
+
+export function emptySnapshot(): Snapshot {
+  return { data: undefined, metadata: { confState: emptyConfState(), index: 0, term: 0 } };
+}
+
+// ---- Conf change helpers (raftpb/confchange.go) ----
+
+/** V1 changes are a single change with the Auto transition (ConfChange.AsV2). */
+export function confChangeAsV2(cc: ConfChange | ConfChangeV2): ConfChangeV2 {
+  if ('changes' in cc) return cc;
+  return {
+    transition: ConfChangeTransition.ConfChangeTransitionAuto,
+    changes: [{ type: cc.type, nodeID: cc.nodeID }],
+    context: cc.context,
+  };
+}
+
+/** EnterJoint: joint consensus iff the transition is not Auto or more than one change. */
+export function enterJoint(cc: ConfChangeV2): { autoLeave: boolean; ok: boolean } {
+  if (cc.transition !== ConfChangeTransition.ConfChangeTransitionAuto || cc.changes.length > 1) {
+    const autoLeave = cc.transition !== ConfChangeTransition.ConfChangeTransitionJointExplicit;
+    return { autoLeave, ok: true };
+  }
+  return { autoLeave: false, ok: false };
+}
+
+/** LeaveJoint: the V2 change is zero apart from its context. */
+export function leaveJoint(cc: ConfChangeV2): boolean {
+  return cc.transition === ConfChangeTransition.ConfChangeTransitionAuto && cc.changes.length === 0;
+}
+
+const ccLetters: Record<ConfChangeType, string> = {
+  [ConfChangeType.ConfChangeAddNode]: 'v',
+  [ConfChangeType.ConfChangeAddLearnerNode]: 'l',
+  [ConfChangeType.ConfChangeRemoveNode]: 'r',
+  [ConfChangeType.ConfChangeUpdateNode]: 'u',
+};
+
+/** ConfChangesToString: `v1 l2 r3 u4`. */
+export function confChangesToString(ccs: readonly ConfChangeSingle[]): string {
+  let s = '';
+  for (let i = 0; i < ccs.length; i++) {
+    if (i > 0) s += ' ';
+    s += (ccLetters[ccs[i].type] ?? 'unknown') + String(ccs[i].nodeID);
+  }
+  return s;
+}
+
+/** ConfChangesFromString: parses `v1 l2 r3 u4`; throws on a malformed token. */
+export function confChangesFromString(s: string): ConfChangeSingle[] {
+  const out: ConfChangeSingle[] = [];
+  for (const tok of s.split(/\s+/)) {
+    if (tok === '') continue;
+    let type: ConfChangeType;
+    switch (tok[0]) {
+      case 'v': type = ConfChangeType.ConfChangeAddNode; break;
+      case 'l': type = ConfChangeType.ConfChangeAddLearnerNode; break;
+      case 'r': type = ConfChangeType.ConfChangeRemoveNode; break;
+      case 'u': type = ConfChangeType.ConfChangeUpdateNode; break;
+      default: throw new Error(`unknown input: ${tok}`);
+    }
+    const rest = tok.slice(1);
+    if (!/^[0-9]+$/.test(rest)) throw new Error(`strconv.ParseUint: parsing "${rest}": invalid syntax`);
+    out.push({ type, nodeID: Number(rest) });
+  }
+  return out;
+}
+
+// ---- Protobuf encoding (gogoproto layout, spec §1.1/§1.3) ----
+// Only conf changes are encoded: they travel as entry payloads, and their sizes count
+// toward the size limits exactly as in etcd.
+
+/** Number of bytes of the varint encoding of x (raft.pb.go sovRaft). */
+export function varintSize(x: number): number {
+  let n = 1;
+  while (x >= 128) {
+    x = Math.floor(x / 128);
+    n++;
+  }
+  return n;
+}
+
+class Encoder {
+  private buf: number[] = [];
+  varint(x: number): void {
+    while (x >= 128) {
+      this.buf.push((x % 128) | 128);
+      x = Math.floor(x / 128);
+    }
+    this.buf.push(x);
+  }
+  bytes(tag: number, b: Uint8Array): void {
+    this.varint(tag);
+    this.varint(b.length);
+    for (const x of b) this.buf.push(x);
+  }
+  finish(): Uint8Array {
+    return Uint8Array.from(this.buf);
+  }
+}
+
+class Decoder {
+  private pos = 0;
+  constructor(private readonly b: Uint8Array) {}
+  done(): boolean {
+    return this.pos >= this.b.length;
+  }
+  varint(): number {
+    let x = 0;
+    let mul = 1;
+    for (;;) {
+      if (this.pos >= this.b.length) throw new Error('unexpected EOF');
+      const c = this.b[this.pos++];
+      x += (c & 127) * mul;
+      if (c < 128) return x;
+      mul *= 128;
+    }
+  }
+  bytes(): Uint8Array {
+    const n = this.varint();
+    if (this.pos + n > this.b.length) throw new Error('unexpected EOF');
+    const out = this.b.slice(this.pos, this.pos + n);
+    this.pos += n;
+    return out;
+  }
+  skip(wire: number): void {
+    if (wire === 0) this.varint();
+    else if (wire === 2) this.bytes();
+    else throw new Error(`proto: illegal wireType ${wire}`);
+  }
+}
+
+export function marshalConfChange(cc: ConfChange): Uint8Array {
+  const e = new Encoder();
+  e.varint(0x08);
+  e.varint(cc.id);
+  e.varint(0x10);
+  e.varint(cc.type);
+  e.varint(0x18);
+  e.varint(cc.nodeID);
+  if (cc.context !== undefined) e.bytes(0x22, cc.context);
+  return e.finish();
+}
+
+export function unmarshalConfChange(data: Uint8Array | undefined): ConfChange {
+  const cc: ConfChange = { id: 0, type: ConfChangeType.ConfChangeAddNode, nodeID: 0, context: undefined };
+  const d = new Decoder(data ?? new Uint8Array(0));
+  while (!d.done()) {
+    const tag = d.varint();
+    switch (tag) {
+      case 0x08: cc.id = d.varint(); break;
+      case 0x10: cc.type = d.varint(); break;
+      case 0x18: cc.nodeID = d.varint(); break;
+      case 0x22: cc.context = d.bytes(); break;
+      default: d.skip(tag & 7);
+    }
+  }
+  return cc;
+}
+
+export function marshalConfChangeV2(cc: ConfChangeV2): Uint8Array {
+  const e = new Encoder();
+  e.varint(0x08);
+  e.varint(cc.transition);
+  for (const c of cc.changes) {
+    const s = new Encoder();
+    s.varint(0x08);
+    s.varint(c.type);
+    s.varint(0x10);
+    s.varint(c.nodeID);
+    e.bytes(0x12, s.finish());
+  }
+  if (cc.context !== undefined) e.bytes(0x1a, cc.context);
+  return e.finish();
+}
+
+export function unmarshalConfChangeV2(data: Uint8Array | undefined): ConfChangeV2 {
+  const cc: ConfChangeV2 = { transition: ConfChangeTransition.ConfChangeTransitionAuto, changes: [], context: undefined };
+  const d = new Decoder(data ?? new Uint8Array(0));
+  while (!d.done()) {
+    const tag = d.varint();
+    switch (tag) {
+      case 0x08: cc.transition = d.varint(); break;
+      case 0x12: {
+        const s = new Decoder(d.bytes());
+        const c: ConfChangeSingle = { type: ConfChangeType.ConfChangeAddNode, nodeID: 0 };
+        while (!s.done()) {
+          const t = s.varint();
+          if (t === 0x08) c.type = s.varint();
+          else if (t === 0x10) c.nodeID = s.varint();
+          else s.skip(t & 7);
+        }
+        cc.changes.push(c);
+        break;
+      }
+      case 0x1a: cc.context = d.bytes(); break;
+      default: d.skip(tag & 7);
+    }
+  }
+  return cc;
+}
+
+/**
+ * MarshalConfChange: the entry type and payload that carry a conf change. Proposing
+ * `undefined` yields an EntryConfChangeV2 with nil data: the auto-leave proposal (§1.3).
+ */
+export function marshalConfChangeEntry(cc: ConfChange | ConfChangeV2 | undefined): { type: EntryType; data?: Uint8Array } {
+  if (cc === undefined) return { type: EntryType.EntryConfChangeV2, data: undefined };
+  if ('changes' in cc) return { type: EntryType.EntryConfChangeV2, data: marshalConfChangeV2(cc) };
+  return { type: EntryType.EntryConfChange, data: marshalConfChange(cc) };
 }

@@ -1,0 +1,19 @@
+// npm run raft:datadriven -- PATH...: runs transcript files or folders, prints PASS/FAIL per
+// file (with a unified diff for failures) and exits non-zero if any fails.
+import { collectTranscripts, runTranscript } from './run';
+
+const paths = process.argv.slice(2);
+if (paths.length === 0) {
+  console.error('usage: npm run raft:datadriven -- PATH...');
+  process.exit(2);
+}
+let failed = 0;
+for (const file of collectTranscripts(paths)) {
+  const r = runTranscript(file);
+  console.log(`${r.pass ? 'PASS' : 'FAIL'} ${file}`);
+  if (!r.pass) {
+    failed++;
+    console.log(r.detail);
+  }
+}
+process.exit(failed > 0 ? 1 : 0);

@@ -1,0 +1,299 @@
+// The application-facing API: a thread-unsafe node that hands out Ready batches and takes
+// Advance (rawnode.go, spec §2.3-§2.9).
+import type { ConfChange, ConfChangeV2, ConfState, Entry, HardState, Message } from './raftpb';
+import {
+  EntryType,
+  LocalAppendThread,
+  LocalApplyThread,
+  MessageType,
+  None,
+  confChangeAsV2,
+  isLocalMsgTarget,
+  marshalConfChange,
+  marshalConfChangeEntry,
+  newMessage,
+} from './raftpb';
+import type { Config } from './raft';
+import { Raft } from './raft';
+import type { Ready, SoftState } from './node';
+import { SnapshotStatus, emptyHardState, isEmptyHardState, isEmptySnap, isHardStateEqual, mustSync } from './node';
+import type { BasicStatus, Status } from './status';
+import { getBasicStatus, getStatus } from './status';
+import type { Progress } from './tracker/progress';
+import { entsSize, isLocalMsg, isResponseMsg } from './util';
+
+/** Returned by step() for a local message type from the network. */
+export const ErrStepLocalMsg = new Error('raft: cannot step raft local message');
+/** Returned by step() for a response from a peer the tracker does not know. */
+export const ErrStepPeerNotFound = new Error('raft: cannot step as peer not found');
+
+export interface Peer {
+  id: number;
+  context?: Uint8Array;
+}
+
+export enum ProgressType {
+  ProgressTypePeer = 0,
+  ProgressTypeLearner = 1,
+}
+
+export class RawNode {
+  readonly raft: Raft;
+  readonly asyncStorageWrites: boolean;
+  private prevSoftSt: SoftState;
+  private prevHardSt: HardState;
+  // Self-directed messages to step at Advance (sync mode, §2.4).
+  private stepsOnAdvance: Message[] = [];
+
+  /** Throws on an invalid Config (etcd's validation texts). */
+  constructor(config: Config) {
+    this.raft = new Raft(config);
+    this.asyncStorageWrites = config.asyncStorageWrites ?? false;
+    this.prevSoftSt = this.raft.softState();
+    this.prevHardSt = this.raft.hardState();
+  }
+
+  tick(): void {
+    this.raft.tick();
+  }
+
+  /** Advances the election clock only (no heartbeats or elections). Deprecated in etcd. */
+  tickQuiesced(): void {
+    this.raft.electionElapsed++;
+  }
+
+  campaign(): Error | undefined {
+    return this.raft.step(newMessage(MessageType.MsgHup, None));
+  }
+
+  propose(data: Uint8Array): Error | undefined {
+    const m = newMessage(MessageType.MsgProp, None, this.raft.id);
+    m.entries = [{ term: 0, index: 0, type: EntryType.EntryNormal, data }];
+    return this.raft.step(m);
+  }
+
+  proposeConfChange(cc: ConfChange | ConfChangeV2): Error | undefined {
+    const { type, data } = marshalConfChangeEntry(cc);
+    const m = newMessage(MessageType.MsgProp, None);
+    m.entries = [{ term: 0, index: 0, type, data }];
+    return this.raft.step(m);
+  }
+
+  /** Applies a committed conf change to the tracker; returns the new ConfState. */
+  applyConfChange(cc: ConfChange | ConfChangeV2): ConfState {
+    return this.raft.applyConfChange(confChangeAsV2(cc));
+  }
+
+  /** Steps a message from the network. Returns an error instead of throwing. */
+  step(m: Message): Error | undefined {
+    // Local messages must come from the node itself or its storage threads.
+    if (isLocalMsg(m.type) && !isLocalMsgTarget(m.from)) return ErrStepLocalMsg;
+    if (isResponseMsg(m.type) && !isLocalMsgTarget(m.from) && !this.raft.trk.progress.has(m.from)) {
+      return ErrStepPeerNotFound;
+    }
+    return this.raft.step(m);
+  }
+
+  /** The current Ready, which the caller must handle (and, in sync mode, Advance). */
+  ready(): Ready {
+    const rd = this.readyWithoutAccept();
+    this.acceptReady(rd);
+    return rd;
+  }
+
+  private readyWithoutAccept(): Ready {
+    const r = this.raft;
+    const rd: Ready = {
+      softState: undefined,
+      hardState: emptyHardState,
+      readStates: r.readStates,
+      entries: r.raftLog.nextUnstableEnts() ?? [],
+      snapshot: r.raftLog.nextUnstableSnapshot(),
+      committedEntries: r.raftLog.nextCommittedEnts(this.applyUnstableEntries()) ?? [],
+      messages: r.msgs,
+      mustSync: false,
+    };
+    const softSt = r.softState();
+    if (softSt.lead !== this.prevSoftSt.lead || softSt.raftState !== this.prevSoftSt.raftState) rd.softState = softSt;
+    const hardSt = r.hardState();
+    if (!isHardStateEqual(hardSt, this.prevHardSt)) rd.hardState = hardSt;
+    rd.mustSync = mustSync(hardSt, this.prevHardSt, rd.entries.length);
+    if (this.asyncStorageWrites) {
+      // Persistence and application happen on "threads" that reply with messages (§2.9).
+      if (this.needStorageAppendMsg(rd)) rd.messages.push(this.newStorageAppendMsg(rd));
+      if (rd.committedEntries.length > 0) rd.messages.push(this.newStorageApplyMsg(rd.committedEntries));
+    } else {
+      for (const m of r.msgsAfterAppend) if (m.to !== r.id) rd.messages.push(m);
+    }
+    return rd;
+  }
+
+  private needStorageAppendMsg(rd: Ready): boolean {
+    return (
+      rd.entries.length > 0 || !isEmptyHardState(rd.hardState) || !isEmptySnap(rd.snapshot) || this.raft.msgsAfterAppend.length > 0
+    );
+  }
+
+  private needStorageAppendRespMsg(rd: Ready): boolean {
+    return this.raft.raftLog.hasNextOrInProgressUnstableEnts() || !isEmptySnap(rd.snapshot);
+  }
+
+  private newStorageAppendMsg(rd: Ready): Message {
+    const r = this.raft;
+    const m = newMessage(MessageType.MsgStorageAppend, LocalAppendThread, r.id);
+    m.entries = rd.entries;
+    if (!isEmptyHardState(rd.hardState)) {
+      m.term = rd.hardState.term;
+      m.vote = rd.hardState.vote;
+      m.commit = rd.hardState.commit;
+    }
+    if (!isEmptySnap(rd.snapshot)) m.snapshot = rd.snapshot;
+    const responses = r.msgsAfterAppend.slice();
+    if (this.needStorageAppendRespMsg(rd)) responses.push(this.newStorageAppendRespMsg(rd));
+    m.responses = responses;
+    return m;
+  }
+
+  /**
+   * The storage thread's acknowledgment. It carries the term at creation: if the term has
+   * changed by the time it is stepped, the entries it names may have been replaced (the
+   * ABA case), and they are not marked stable.
+   */
+  private newStorageAppendRespMsg(rd: Ready): Message {
+    const r = this.raft;
+    const m = newMessage(MessageType.MsgStorageAppendResp, r.id, LocalAppendThread, r.term);
+    if (r.raftLog.hasNextOrInProgressUnstableEnts()) {
+      m.index = r.raftLog.lastIndex();
+      m.logTerm = r.raftLog.lastTerm();
+    }
+    if (!isEmptySnap(rd.snapshot)) m.snapshot = rd.snapshot;
+    return m;
+  }
+
+  private newStorageApplyMsg(ents: Entry[]): Message {
+    const m = newMessage(MessageType.MsgStorageApply, LocalApplyThread, this.raft.id);
+    m.entries = ents;
+    m.responses = [this.newStorageApplyRespMsg(ents)];
+    return m;
+  }
+
+  private newStorageApplyRespMsg(ents: Entry[]): Message {
+    const m = newMessage(MessageType.MsgStorageApplyResp, this.raft.id, LocalApplyThread);
+    m.entries = ents;
+    return m;
+  }
+
+  private acceptReady(rd: Ready): void {
+    const r = this.raft;
+    if (rd.softState !== undefined) this.prevSoftSt = rd.softState;
+    if (!isEmptyHardState(rd.hardState)) this.prevHardSt = rd.hardState;
+    if (rd.readStates.length !== 0) r.readStates = [];
+    if (!this.asyncStorageWrites) {
+      if (this.stepsOnAdvance.length !== 0) r.logger.panic('two accepted Ready structs without call to Advance');
+      for (const m of r.msgsAfterAppend) if (m.to === r.id) this.stepsOnAdvance.push(m);
+      if (this.needStorageAppendRespMsg(rd)) this.stepsOnAdvance.push(this.newStorageAppendRespMsg(rd));
+      if (rd.committedEntries.length > 0) this.stepsOnAdvance.push(this.newStorageApplyRespMsg(rd.committedEntries));
+    }
+    r.msgs = [];
+    r.msgsAfterAppend = [];
+    r.raftLog.acceptUnstable();
+    if (rd.committedEntries.length > 0) {
+      const ents = rd.committedEntries;
+      r.raftLog.acceptApplying(ents[ents.length - 1].index, entsSize(ents), this.applyUnstableEntries());
+    }
+  }
+
+  /** In sync mode committed entries may be applied before they are durable locally (§2.3). */
+  private applyUnstableEntries(): boolean {
+    return !this.asyncStorageWrites;
+  }
+
+  hasReady(): boolean {
+    const r = this.raft;
+    const softSt = r.softState();
+    if (softSt.lead !== this.prevSoftSt.lead || softSt.raftState !== this.prevSoftSt.raftState) return true;
+    const hardSt = r.hardState();
+    if (!isEmptyHardState(hardSt) && !isHardStateEqual(hardSt, this.prevHardSt)) return true;
+    if (r.raftLog.hasNextUnstableSnapshot()) return true;
+    if (r.msgs.length > 0 || r.msgsAfterAppend.length > 0) return true;
+    if (r.raftLog.hasNextUnstableEnts() || r.raftLog.hasNextCommittedEnts(this.applyUnstableEntries())) return true;
+    return r.readStates.length !== 0;
+  }
+
+  /**
+   * Signals that the last Ready was persisted and applied: steps the self-acks, the
+   * storage acknowledgment and the apply acknowledgment, in that order. Sync mode only.
+   */
+  advance(_rd?: Ready): void {
+    if (this.asyncStorageWrites) this.raft.logger.panic('Advance must not be called when using AsyncStorageWrites');
+    const steps = this.stepsOnAdvance;
+    this.stepsOnAdvance = [];
+    for (const m of steps) this.raft.step(m);
+  }
+
+  status(): Status {
+    return getStatus(this.raft);
+  }
+
+  basicStatus(): BasicStatus {
+    return getBasicStatus(this.raft);
+  }
+
+  /** Visits every peer's Progress (without copying), ascending ids. */
+  withProgress(visitor: (id: number, typ: ProgressType, pr: Progress) => void): void {
+    this.raft.trk.visit((id, pr) => {
+      visitor(id, pr.isLearner ? ProgressType.ProgressTypeLearner : ProgressType.ProgressTypePeer, pr);
+    });
+  }
+
+  reportUnreachable(id: number): Error | undefined {
+    return this.raft.step(newMessage(MessageType.MsgUnreachable, None, id));
+  }
+
+  reportSnapshot(id: number, status: SnapshotStatus): Error | undefined {
+    const m = newMessage(MessageType.MsgSnapStatus, None, id);
+    m.reject = status === SnapshotStatus.SnapshotFailure;
+    return this.raft.step(m);
+  }
+
+  /** Asks the leader to transfer leadership to transferee. */
+  transferLeader(transferee: number): Error | undefined {
+    return this.raft.step(newMessage(MessageType.MsgTransferLeader, None, transferee));
+  }
+
+  forgetLeader(): Error | undefined {
+    return this.raft.step(newMessage(MessageType.MsgForgetLeader, None));
+  }
+
+  /** Requests a read index; the result arrives as a ReadState with the same ctx. */
+  readIndex(rctx: Uint8Array): Error | undefined {
+    const m = newMessage(MessageType.MsgReadIndex, None);
+    m.entries = [{ term: 0, index: 0, type: EntryType.EntryNormal, data: rctx }];
+    return this.raft.step(m);
+  }
+
+  /**
+   * Bootstraps an empty storage with the given peers: one AddNode conf change entry each,
+   * committed and applied to the tracker at once (bootstrap.go, §2.8).
+   */
+  bootstrap(peers: readonly Peer[]): Error | undefined {
+    if (peers.length === 0) return new Error('must provide at least one peer to Bootstrap');
+    const r = this.raft;
+    if (r.raftLog.storage.lastIndex() !== 0) return new Error("can't bootstrap a nonempty Storage");
+    // The first Ready must report the HardState even though it equals none seen before.
+    this.prevHardSt = emptyHardState;
+    r.becomeFollower(1, None);
+    const ents: Entry[] = peers.map((p, i) => ({
+      term: 1,
+      index: i + 1,
+      type: EntryType.EntryConfChange,
+      data: marshalConfChange({ id: 0, type: 0, nodeID: p.id, context: p.context }),
+    }));
+    r.raftLog.append(ents);
+    // Committed, but not applied: the application sees them as CommittedEntries.
+    r.raftLog.committed = ents.length;
+    for (const p of peers) r.applyConfChange(confChangeAsV2({ id: 0, type: 0, nodeID: p.id }));
+    return undefined;
+  }
+}
+

@@ -1,0 +1,160 @@
+// The leader's membership configuration and per-peer Progress, plus vote tallying
+// (tracker/tracker.go, spec §8.1, §3.8, §5.8).
+import type { ConfState } from '../raftpb';
+import type { AckedIndexer } from '../quorum/quorum';
+import { VoteResult } from '../quorum/quorum';
+import { JointConfig } from '../quorum/joint';
+import { MajorityConfig } from '../quorum/majority';
+import type { Progress } from './progress';
+
+/** The active configuration. `learners`/`learnersNext` are undefined when empty (Go nil). */
+export class TrackerConfig {
+  constructor(
+    public voters: JointConfig = new JointConfig(),
+    /** Leave the joint config automatically once it is applied (§8.6). */
+    public autoLeave = false,
+    public learners: Set<number> | undefined = undefined,
+    /** Voters being demoted: learners once the joint config is left. */
+    public learnersNext: Set<number> | undefined = undefined,
+  ) {}
+
+  clone(): TrackerConfig {
+    return new TrackerConfig(
+      this.voters.clone(),
+      this.autoLeave,
+      this.learners && new Set(this.learners),
+      this.learnersNext && new Set(this.learnersNext),
+    );
+  }
+
+  /** `voters=(1 2 3)&&(1) learners=(4) learners_next=(5) autoleave`. */
+  toString(): string {
+    let s = `voters=${this.voters.toString()}`;
+    if (this.learners !== undefined) s += ` learners=${new MajorityConfig(this.learners).toString()}`;
+    if (this.learnersNext !== undefined) s += ` learners_next=${new MajorityConfig(this.learnersNext).toString()}`;
+    if (this.autoLeave) s += ' autoleave';
+    return s;
+  }
+}
+
+/** id -> Progress, with a cached ascending id order for deterministic broadcasts. */
+export class ProgressMap implements AckedIndexer {
+  private readonly map = new Map<number, Progress>();
+  private sorted: number[] | undefined;
+
+  get(id: number): Progress | undefined {
+    return this.map.get(id);
+  }
+
+  has(id: number): boolean {
+    return this.map.has(id);
+  }
+
+  set(id: number, pr: Progress): void {
+    if (!this.map.has(id)) this.sorted = undefined;
+    this.map.set(id, pr);
+  }
+
+  delete(id: number): void {
+    if (this.map.delete(id)) this.sorted = undefined;
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  /** Ids ascending (cached; do not mutate). */
+  ids(): readonly number[] {
+    if (this.sorted === undefined) this.sorted = Array.from(this.map.keys()).sort((a, b) => a - b);
+    return this.sorted;
+  }
+
+  ackedIndex(id: number): number | undefined {
+    return this.map.get(id)?.match;
+  }
+
+  /** `<id>: <progress>` per line, ascending ids. */
+  toString(): string {
+    let s = '';
+    for (const id of this.ids()) s += `${id}: ${this.map.get(id)!.toString()}\n`;
+    return s;
+  }
+}
+
+export class ProgressTracker {
+  config = new TrackerConfig();
+  progress = new ProgressMap();
+  votes = new Map<number, boolean>();
+
+  constructor(
+    readonly maxInflight: number,
+    readonly maxInflightBytes: number,
+  ) {}
+
+  /** The ConfState describing the active configuration (sorted id lists). */
+  confState(): ConfState {
+    const c = this.config;
+    return {
+      voters: [...c.voters.incoming.slice()],
+      votersOutgoing: [...c.voters.outgoing.slice()],
+      learners: c.learners ? new MajorityConfig(c.learners).slice().slice() : [],
+      learnersNext: c.learnersNext ? new MajorityConfig(c.learnersNext).slice().slice() : [],
+      autoLeave: c.autoLeave,
+    };
+  }
+
+  /** Exactly one voter and not joint (ReadIndex is then answered at once, §6.1). */
+  isSingleton(): boolean {
+    return this.config.voters.incoming.size === 1 && this.config.voters.outgoing.size === 0;
+  }
+
+  /** The largest index replicated on a quorum of voters (learners never count). */
+  committed(): number {
+    return this.config.voters.committedIndex(this.progress);
+  }
+
+  /** Calls f for every peer in ascending id order. */
+  visit(f: (id: number, pr: Progress) => void): void {
+    for (const id of this.progress.ids()) f(id, this.progress.get(id)!);
+  }
+
+  /** Whether a quorum of voters was recently active (CheckQuorum, §5.8). */
+  quorumActive(): boolean {
+    const votes = new Map<number, boolean>();
+    this.visit((id, pr) => {
+      if (!pr.isLearner) votes.set(id, pr.recentActive);
+    });
+    return this.config.voters.voteResult(votes) === VoteResult.VoteWon;
+  }
+
+  voterNodes(): number[] {
+    return this.config.voters.ids();
+  }
+
+  learnerNodes(): number[] {
+    return this.config.learners ? Array.from(this.config.learners).sort((a, b) => a - b) : [];
+  }
+
+  resetVotes(): void {
+    this.votes.clear();
+  }
+
+  /** Records a vote unless this peer already voted. */
+  recordVote(id: number, v: boolean): void {
+    if (!this.votes.has(id)) this.votes.set(id, v);
+  }
+
+  /** Granted and rejected counts over voters, and the election outcome. */
+  tallyVotes(): { granted: number; rejected: number; result: VoteResult } {
+    let granted = 0;
+    let rejected = 0;
+    this.visit((id, pr) => {
+      if (pr.isLearner) return;
+      const v = this.votes.get(id);
+      if (v === undefined) return;
+      if (v) granted++;
+      else rejected++;
+    });
+    return { granted, rejected, result: this.config.voters.voteResult(this.votes) };
+  }
+}
