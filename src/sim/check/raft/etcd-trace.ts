@@ -84,6 +84,7 @@ const eventSchema = z.object({
   log: count,
   conf: z.tuple([z.array(nodeId), z.array(nodeId)]),
   msg: messageSchema.optional(),
+  prop: z.object({ cc: z.object({ newconf: z.array(nodeId).optional() }).optional() }).optional(),
 });
 
 const recordSchema = z.object({ tag: z.string(), event: z.unknown() });
@@ -194,10 +195,14 @@ export function etcdTraceObservations(events: Iterable<TracedEvent>): RaftObserv
       v.role = role;
       out.push({ kind: 'state', member, t: line, term: v.term, vote: v.vote, role });
     }
-    const conf = JSON.stringify(e.conf);
+    // ApplyConfChange shows the config before the change but the commit after it, which a
+    // smaller quorum may have advanced: take the new voters (not joint: never stricter).
+    const newVoters = e.name === 'ApplyConfChange' ? e.prop?.cc?.newconf : undefined;
+    const [voters, outgoing] = newVoters === undefined ? e.conf : [newVoters, []];
+    const conf = JSON.stringify([voters, outgoing]);
     if (conf !== v.conf) {
       v.conf = conf;
-      out.push({ kind: 'config', member, t: line, voters: e.conf[0], outgoing: e.conf[1] });
+      out.push({ kind: 'config', member, t: line, voters, outgoing });
     }
     if (e.state.commit !== v.commit) {
       v.commit = e.state.commit;

@@ -17,6 +17,10 @@ export class TermLog {
     return this.snapIndex + this.terms.length;
   }
 
+  get lastTerm(): number {
+    return this.terms.length === 0 ? this.snapTerm : this.terms[this.terms.length - 1];
+  }
+
   /** The term at `index`, or undefined when it is compacted away or beyond the end. */
   termAt(index: number): number | undefined {
     if (index === this.snapIndex) return this.snapTerm;

@@ -10,7 +10,6 @@ export type InvariantName =
   | 'Committed Prefix Agreement'
   | 'Monotonicity'
   | 'One Vote Per Term'
-  | 'Durability Before Ack'
   | 'Quorum Log';
 
 export interface Violation {
