@@ -85,8 +85,8 @@ interface DiskFile {
   buf: Uint8Array;
   size: number;
   version: number;
-  /** Bumped by truncate: an fsync issued before it must not resurrect cut bytes. */
-  gen: number;
+  /** Versions covered by fsyncs not yet completed, oldest first; truncate clips them. */
+  inflight: Version[];
   /** What survives a crash; undefined if the file would not exist. */
   durable?: Version;
   /** What the backend has been sent (lineage and size). */
@@ -128,7 +128,7 @@ export class Disk {
         buf: data,
         size: data.length,
         version,
-        gen: 0,
+        inflight: [],
         durable: { buf: data, size: data.length, version },
         sent: { version, size: data.length },
       });
@@ -181,16 +181,16 @@ export class Disk {
 
   /** Creates or atomically replaces a file (durable once fsynced). */
   writeFile(name: string, data: Uint8Array): void {
-    const old = this.files.get(name);
     const buf = data.slice();
-    this.files.set(name, {
-      buf,
-      size: buf.length,
-      version: this.nextVersion++,
-      gen: old?.gen ?? 0,
-      durable: old?.durable,
-      sent: old?.sent,
-    });
+    const f = this.files.get(name);
+    if (f === undefined) {
+      this.files.set(name, { buf, size: buf.length, version: this.nextVersion++, inflight: [] });
+      return;
+    }
+    // Same object: fsyncs in flight for the old content still complete on it.
+    f.buf = buf;
+    f.size = buf.length;
+    f.version = this.nextVersion++;
   }
 
   append(name: string, data: Uint8Array): void {
@@ -210,7 +210,7 @@ export class Disk {
     if (size >= f.size) return;
     f.buf = f.buf.slice(0, size); // copy: in-flight fsyncs keep the old bytes
     f.size = size;
-    f.gen++;
+    for (const v of f.inflight) if (v.version === f.version) v.size = Math.min(v.size, size);
     if (f.durable?.version === f.version && f.durable.size > size) f.durable = { ...f.durable, size };
     if (f.sent?.version === f.version && f.sent.size > size) {
       f.sent.size = size;
@@ -251,7 +251,7 @@ export class Disk {
     const completesAt = Math.max(now, this.deviceBusyUntil) + latencyMs;
     this.deviceBusyUntil = completesAt;
     const covered: Version = { buf: f.buf, size: f.size, version: f.version };
-    const gen = f.gen;
+    f.inflight.push(covered);
     const epoch = this.epoch;
     this.emit({
       type: 'disk.fsync.started',
@@ -266,7 +266,8 @@ export class Disk {
     this.host.schedule(completesAt - now, () => {
       if (epoch !== this.epoch) return; // the process that asked has crashed
       // Completions come in issue order (FIFO), so the newest covered version wins.
-      if (gen === f.gen) f.durable = covered;
+      f.inflight.shift();
+      f.durable = covered;
       if (this.failure) {
         this.emit({ type: 'disk.fsync.failed', file: name, error: this.failure.message, cause });
         done?.(this.failure);
@@ -318,7 +319,7 @@ export class Disk {
         buf,
         size: buf.length,
         version,
-        gen: f.gen + 1,
+        inflight: [],
         durable: { buf, size: buf.length, version },
         sent: { version, size: buf.length },
       });

@@ -10,6 +10,11 @@ export function wrapError(base: Error, detail: string): Error {
   return new Error(`${base.message}: ${detail}`, { cause: base });
 }
 
+/** Go's fmt.Errorf("context: %w", err): the context first, err still matched by errorIs. */
+export function withContext(context: string, err: Error): Error {
+  return new Error(`${context}: ${err.message}`, { cause: err });
+}
+
 export function errorIs(err: unknown, target: Error): boolean {
   for (let e: unknown = err; e instanceof Error; e = e.cause) {
     if (e === target) return true;

@@ -7,7 +7,7 @@ import { backendPath, walDir } from './datadir';
 import type { BackendImage } from './db';
 import { loadBackend } from './db';
 import type { Disk, SyncDone } from './disk';
-import { ErrUnexpectedEOF, errorIs, wrapError } from './errors';
+import { ErrUnexpectedEOF, errorIs, withContext } from './errors';
 import { ErrNoSnapshot, Snapshotter } from './snap/snapshotter';
 import { repair } from './wal/repair';
 import type { WALOptions } from './wal/wal';
@@ -70,8 +70,8 @@ export function openWALFromSnapshot(disk: Disk, snap: WalSnapshot, options: WALO
       return { wal, ...wal.readAll() };
     } catch (err) {
       wal.close();
-      if (repaired || !errorIs(err, ErrUnexpectedEOF)) throw wrapError(err as Error, 'failed to read WAL, cannot be repaired');
-      if (!repair(disk, walDir)) throw wrapError(err as Error, 'failed to repair WAL');
+      if (repaired || !errorIs(err, ErrUnexpectedEOF)) throw withContext('failed to read WAL, cannot be repaired', err as Error);
+      if (!repair(disk, walDir)) throw withContext('failed to repair WAL', err as Error);
       repaired = true;
     }
   }
@@ -99,9 +99,15 @@ export interface RecoveredStorage extends OpenedWAL {
 export function recoverStorage(disk: Disk, options: WALOptions = {}): RecoveredStorage {
   let backend = loadBackend(disk);
   const snapshotter = new Snapshotter(disk);
+  let walSnaps: WalSnapshot[];
+  try {
+    walSnaps = validSnapshotEntries(disk, walDir);
+  } catch (err) {
+    throw withContext('failed to read snapshot entries from the WAL', err as Error);
+  }
   let snapshot: Snapshot | undefined;
   try {
-    snapshot = snapshotter.loadNewestAvailable(validSnapshotEntries(disk, walDir));
+    snapshot = snapshotter.loadNewestAvailable(walSnaps);
   } catch (err) {
     if (err !== ErrNoSnapshot) throw err;
   }
@@ -112,7 +118,7 @@ export function recoverStorage(disk: Disk, options: WALOptions = {}): RecoveredS
       try {
         dbPath = snapshotter.dbFilePath(index);
       } catch (err) {
-        throw wrapError(err as Error, 'failed to find database snapshot file');
+        throw withContext('failed to find database snapshot file', err as Error);
       }
       disk.rename(dbPath, backendPath, `snapshot at index ${index} is newer than the db`);
       backend = loadBackend(disk);

@@ -92,3 +92,12 @@ export async function newDisk(
 export function bytes(...values: number[]): Uint8Array {
   return new Uint8Array(values);
 }
+
+export function catchError(f: () => unknown): Error {
+  try {
+    f();
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error('expected an error');
+}

@@ -6,7 +6,7 @@ import { marshalEntry } from '../codec/raftpb';
 import { walDir } from '../datadir';
 import type { Disk } from '../disk';
 import { ErrExist, ErrUnexpectedEOF, errorIs } from '../errors';
-import { fastDisk, newDisk } from '../__tests__/helpers';
+import { catchError, fastDisk, newDisk } from '../__tests__/helpers';
 import { Encoder } from './encoder';
 import { repair } from './repair';
 import { walName } from './util';
@@ -301,13 +301,4 @@ function entryBytes(index: number): Uint8Array {
   const w = new ProtoWriter();
   marshalEntry(w, { term: 1, index, type: EntryType.EntryNormal });
   return w.buf.slice(0, w.pos);
-}
-
-function catchError(f: () => unknown): Error {
-  try {
-    f();
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected an error');
 }
