@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import { Kernel } from '../kernel/kernel';
+import { Network } from '../net/network';
+import { NetworkSettingsSchema } from '../net/faults';
+import { Context } from './context';
+import { ClientConn, type CallOptions } from './clientconn';
+import { GrpcServer } from './server';
+import type { Resolver, ResolverTarget } from './resolver';
+import { connectionBackoff } from './backoff';
+import { RandomStream } from '../kernel/random';
+import type { Result } from './result';
+import { StatusError } from './status';
+import { Code } from './codes';
+
+class StaticResolver implements Resolver {
+  constructor(private readonly endpoints: string[]) {}
+  build(t: ResolverTarget): void {
+    t.updateState({ endpoints: this.endpoints });
+  }
+  close(): void {}
+}
+
+const CALL: CallOptions = { waitForReady: true, maxSendBytes: 2 * 1024 * 1024, maxRecvBytes: 2 ** 31 - 1, call: 0 };
+
+function setup(members: string[], up: string[], generation: 'G71' | 'G59' = 'G71', seed = 7) {
+  const kernel = new Kernel(seed);
+  const net = new Network(kernel, NetworkSettingsSchema.parse({ latency: { kind: 'constant', ms: 2 } }));
+  const servers = new Map<string, GrpcServer>();
+  for (const m of members) {
+    const s = new GrpcServer(kernel, net, `${m}:2379`, m);
+    s.unary<{ x: number }, { from: string; x: number }>('/test.Echo/Echo', (call) => call.respond({ from: m, x: call.request.x }));
+    servers.set(m, s);
+    if (up.includes(m)) s.start();
+  }
+  let port = 40000;
+  const cc = new ClientConn(kernel, net, 'etcd-endpoints://0x1/m1:2379', new StaticResolver(members.map((m) => `${m}:2379`)), {
+    owner: 'c1',
+    generation,
+    keepalive: undefined,
+    localAddress: () => `c1:${port++}`,
+  });
+  return { kernel, net, servers, cc };
+}
+
+function call(cc: ClientConn, ctx: Context, x: number): Result<unknown>[] {
+  const out: Result<unknown>[] = [];
+  cc.invoke(ctx, '/test.Echo/Echo', { x }, CALL, (r) => out.push(r));
+  return out;
+}
+
+describe('subchannel connection backoff', () => {
+  it('follows Backoff(n) exactly for a refused endpoint', () => {
+    const { kernel } = setup(['m1'], []);
+    kernel.runUntil(200_000);
+    const tf = kernel.trace.all().filter((e) => e.kind === 'grpc.subchannel.state' && e.to === 'TRANSIENT_FAILURE');
+    const waits = tf.map((e) => (e.kind === 'grpc.subchannel.state' ? e.backoffMs : 0));
+    // The same draws from the subchannel's stream reproduce the sequence.
+    const rng = RandomStream.derive(7, 'c1/subchannel/m1:2379');
+    const expected = waits.map((_, i) => connectionBackoff(i, rng));
+    expect(waits).toEqual(expected);
+    expect(waits[0]).toBe(1000);
+    expect(waits.slice(0, 8).map((w) => Math.round(w as number))).toMatchInlineSnapshot(`
+      [
+        1000,
+        1481,
+        2993,
+        4557,
+        6408,
+        8804,
+        13755,
+        31069,
+      ]
+    `);
+    for (let i = 1; i < waits.length; i++) {
+      const nominal = Math.min(1000 * 1.6 ** i, 120_000);
+      expect(waits[i]).toBeGreaterThanOrEqual(nominal * 0.8 - 1e-6);
+      expect(waits[i]).toBeLessThan(nominal * 1.2);
+    }
+    // Each failure is one round trip after the attempt starts (refused, not timed out).
+    const states = kernel.trace.all().filter((e) => e.kind === 'grpc.subchannel.state').map((e) => (e.kind === 'grpc.subchannel.state' ? e.to : ''));
+    expect(states.slice(0, 7)).toEqual(['CONNECTING', 'TRANSIENT_FAILURE', 'IDLE', 'CONNECTING', 'TRANSIENT_FAILURE', 'IDLE', 'CONNECTING']);
+  });
+
+  it('a blackholed endpoint stays CONNECTING for the 20 s minimum connect timeout', () => {
+    const { kernel, net } = setup(['m1'], ['m1']);
+    net.setLink('c1', 'm1', { down: 'blackhole' });
+    kernel.runUntil(60_000);
+    const ev = kernel.trace.all().filter((e) => e.kind === 'grpc.subchannel.state');
+    const t = ev.map((e) => [e.t, e.kind === 'grpc.subchannel.state' ? e.to : '']);
+    expect(t.slice(0, 4)).toEqual([
+      [0, 'CONNECTING'],
+      [20_000, 'TRANSIENT_FAILURE'],
+      [21_000, 'IDLE'],
+      [21_000, 'CONNECTING'],
+    ]);
+  });
+});
+
+describe('round robin and wait-for-ready', () => {
+  it('alternates over the two READY endpoints when one of three is down', () => {
+    const { kernel, cc } = setup(['m1', 'm2', 'm3'], ['m1', 'm3']);
+    kernel.runUntil(100);
+    const ctx = Context.background(kernel);
+    const froms: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      cc.invoke(ctx, '/test.Echo/Echo', { x: i }, CALL, (r) => {
+        if (r.ok) froms.push((r.value as { from: string }).from);
+      });
+    }
+    kernel.runUntil(200);
+    expect(froms).toHaveLength(6);
+    expect(new Set(froms)).toEqual(new Set(['m1', 'm3']));
+    for (let i = 1; i < froms.length; i++) expect(froms[i]).not.toBe(froms[i - 1]);
+  });
+
+  it('a call blocks until its deadline while every endpoint is down', () => {
+    const { kernel, cc } = setup(['m1', 'm2', 'm3'], []);
+    const [ctx] = Context.background(kernel).withTimeout(5000);
+    const out = call(cc, ctx, 1);
+    kernel.runUntil(4999);
+    expect(out).toEqual([]);
+    kernel.runUntil(5000);
+    expect(out).toHaveLength(1);
+    const r = out[0];
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect((r.error as StatusError).code).toBe(Code.DeadlineExceeded);
+      expect((r.error as StatusError).details).toMatch(/^latest balancer error: connection error: desc = "transport: Error while dialing: dial tcp m\d:2379: connect: connection refused"$/);
+    }
+  });
+
+  it('a call waiting for a connection proceeds when an endpoint comes up', () => {
+    const { kernel, cc, servers } = setup(['m1'], []);
+    const out = call(cc, Context.background(kernel), 1);
+    kernel.runUntil(500);
+    (servers.get('m1') as GrpcServer).start();
+    kernel.runUntil(3000);
+    expect(out).toEqual([{ ok: true, value: { from: 'm1', x: 1 } }]);
+  });
+
+  it('a stopped server fails in-flight calls with EOF and the subchannel goes IDLE', () => {
+    const { kernel, cc, servers } = setup(['m1'], ['m1']);
+    const s = servers.get('m1') as GrpcServer;
+    s.unary('/test.Echo/Slow', () => {});
+    kernel.runUntil(100);
+    const out: Result<unknown>[] = [];
+    cc.invoke(Context.background(kernel), '/test.Echo/Slow', {}, CALL, (r) => out.push(r));
+    kernel.runUntil(200);
+    s.stop();
+    kernel.runUntil(300);
+    expect(out).toHaveLength(1);
+    expect(out[0].ok).toBe(false);
+    if (!out[0].ok) expect(out[0].error.message).toBe('rpc error: code = Unavailable desc = error reading from server: EOF');
+    const st = kernel.trace.all().filter((e) => e.kind === 'grpc.subchannel.state').map((e) => (e.kind === 'grpc.subchannel.state' ? e.to : ''));
+    expect(st.slice(0, 5)).toEqual(['CONNECTING', 'READY', 'IDLE', 'CONNECTING', 'TRANSIENT_FAILURE']);
+  });
+});
