@@ -207,7 +207,7 @@ describe('RaftInvariantChecker', () => {
       const run: RaftObservation[] = [...healthyRun(), persist(4, 1, [1, 2]), commit(4, 2)];
       const found = checkRaftObservations(run);
       expect(found.map((v) => v.invariant)).toEqual(['Committed Prefix Agreement']);
-      expect(found[0].message).toContain('member 4 has entry 2 of term 2 committed, but term 1 is committed there');
+      expect(found[0].message).toContain('member 4 committed entry 2 of term 2, but term 1 is committed there');
     });
 
     it('rejects a member replacing an entry at or below its commit index', () => {
@@ -263,7 +263,7 @@ describe('RaftInvariantChecker', () => {
     it('rejects a leader committing what no quorum holds durably', () => {
       const found = checkRaftObservations([...healthyRun(), persist(1, 4, [1]), commit(1, 4)]);
       expect(found.map((v) => v.invariant)).toEqual(['Quorum Log']);
-      expect(found[0].message).toContain('only voters [1] of [1 2 3] hold it durably');
+      expect(found[0].message).toContain('only voters (1) of (1 2 3) hold it durably');
     });
 
     it('needs a majority of both halves of a joint config', () => {

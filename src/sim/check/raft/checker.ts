@@ -3,8 +3,9 @@
 // It reads RaftObservations (observation.ts) one at a time and keeps, per member, the
 // volatile state, the durable HardState and the durable log (terms only), plus three
 // cluster-wide records: the leader of each term, the committed prefix, and one fact
-// per (index, term) ever held. Each observation costs O(entries in it), plus O(voters)
-// for a leader's commit advance; nothing is rescanned.
+// per (index, term) ever held. An observation costs O(entries it carries), O(voters)
+// for a leader's commit advance, and O(leaders) per entry it adds to the committed
+// prefix (each member's committed entries are noted once); nothing is rescanned.
 //
 // Invariants and their exact rules ("log" is a member's durable log):
 //
@@ -356,12 +357,13 @@ export class RaftInvariantChecker {
     if (term === undefined) return; // compacted: committed long ago
     const holds = (id: MemberId): boolean => this.members.get(id)?.log.holds(commit, term) ?? false;
     if (isQuorum(m.config, holds)) return;
-    const holders = [...m.config.voters, ...m.config.outgoing].filter(holds);
+    const { voters, outgoing } = m.config;
+    const holders = [...new Set([...voters, ...outgoing])].filter(holds);
+    const config = `(${voters.join(' ')})${outgoing.length > 0 ? `&&(${outgoing.join(' ')})` : ''}`;
     this.report(
       'Quorum Log',
-      `leader ${m.id} committed entry ${commit} of term ${term}, but only voters [${holders.join(' ')}] of ` +
-        `[${m.config.voters.join(' ')}]${m.config.outgoing.length > 0 ? `&&[${m.config.outgoing.join(' ')}]` : ''} hold it durably`,
-      { commit, term, holders, voters: m.config.voters, outgoing: m.config.outgoing },
+      `leader ${m.id} committed entry ${commit} of term ${term}, but only voters (${holders.join(' ')}) of ${config} hold it durably`,
+      { commit, term, holders, voters, outgoing },
     );
   }
 
@@ -370,24 +372,27 @@ export class RaftInvariantChecker {
     const upTo = Math.min(m.commit, m.log.lastIndex);
     for (let index = Math.max(m.recorded, m.log.snapshotIndex) + 1; index <= upTo; index++) {
       const term = m.log.termAt(index) ?? 0;
-      if (!this.commitEntry(m, index, term, 'Committed Prefix Agreement')) break;
+      if (!this.commitEntry(m, index, term, 'Committed Prefix Agreement', 'committed entry')) break;
     }
     if (upTo > m.recorded) m.recorded = upTo;
   }
 
-  /** Adds (index, term) to the committed prefix; false (after reporting) when it contradicts it. */
-  private commitEntry(m: MemberState, index: number, term: number, invariant: InvariantName): boolean {
-    const extends_ = index === this.committed.lastIndex + 1;
+  /**
+   * Adds (index, term), which `m` treats as committed (`what` says how), to the committed
+   * prefix; false, after reporting `invariant`, when it contradicts the prefix.
+   */
+  private commitEntry(m: MemberState, index: number, term: number, invariant: InvariantName, what: string): boolean {
+    const grows = index === this.committed.lastIndex + 1;
     const prior = this.committed.note(index, term);
     if (prior !== undefined) {
-      this.report(invariant, `member ${m.id} has entry ${index} of term ${term} committed, but term ${prior} is committed there`, {
+      this.report(invariant, `member ${m.id} ${what} ${index} of term ${term}, but term ${prior} is committed there`, {
         index,
         term,
         committedTerm: prior,
       });
       return false;
     }
-    if (extends_) {
+    if (grows) {
       for (const leader of this.leaders) if (term < leader.term) this.checkLeaderHolds(leader, index, term);
     }
     return true;
@@ -412,7 +417,7 @@ export class RaftInvariantChecker {
         commit: m.commit,
       });
     } else {
-      this.commitEntry(m, index, term, 'State Machine Safety');
+      this.commitEntry(m, index, term, 'State Machine Safety', 'applied entry');
     }
     const fact = this.registry.learn(o.entry, undefined, m.id);
     if (fact !== undefined) {
@@ -433,7 +438,7 @@ export class RaftInvariantChecker {
         applied: m.applied,
       });
     }
-    if (o.index <= this.committed.lastIndex + 1) this.commitEntry(m, o.index, o.term, 'State Machine Safety');
+    this.commitEntry(m, o.index, o.term, 'State Machine Safety', 'installed a snapshot at');
     m.log.restore(o.index, o.term);
     m.recorded = o.index;
     m.applied = o.index;

@@ -46,7 +46,10 @@ export interface EntriesObservation extends About {
   readonly entries: readonly ObservedEntry[];
 }
 
-/** A HardState became durable (raft.md §1.2). */
+/**
+ * A HardState became durable (raft.md §1.2). For one Ready, emit the snapshot, then
+ * the entries, then the HardState, as etcd writes them (raft.md §10.4 steps 5-6).
+ */
 export interface HardStateObservation extends About {
   readonly kind: 'hard-state';
   readonly term: number;
