@@ -33,41 +33,34 @@ interface AuthErrorDef {
   grpcCode: GrpcCode;
 }
 
-function def(internal: string, message: string, grpcCode: GrpcCode): AuthErrorDef {
-  return { internal: `auth: ${internal}`, message: `etcdserver: ${message}`, grpcCode };
+// Internal "auth: <text>"; the client sees "etcdserver: <clientText>", which is mostly the same text.
+function def(text: string, grpcCode: GrpcCode, clientText = text): AuthErrorDef {
+  return { internal: `auth: ${text}`, message: `etcdserver: ${clientText}`, grpcCode };
 }
 
 const DEFS: Record<AuthErrorName, AuthErrorDef> = {
-  ErrRootUserNotExist: def('root user does not exist', 'root user does not exist', 'FailedPrecondition'),
-  ErrRootRoleNotExist: def('root user does not have root role', 'root user does not have root role', 'FailedPrecondition'),
-  ErrUserAlreadyExist: def('user already exists', 'user name already exists', 'FailedPrecondition'),
-  ErrUserEmpty: def('user name is empty', 'user name is empty', 'InvalidArgument'),
-  ErrUserNotFound: def('user not found', 'user name not found', 'FailedPrecondition'),
-  ErrRoleAlreadyExist: def('role already exists', 'role name already exists', 'FailedPrecondition'),
-  ErrRoleNotFound: def('role not found', 'role name not found', 'FailedPrecondition'),
-  ErrRoleEmpty: def('role name is empty', 'role name is empty', 'InvalidArgument'),
-  ErrPermissionNotGiven: def('permission not given', 'permission not given', 'InvalidArgument'),
-  ErrAuthFailed: def(
-    'authentication failed, invalid user ID or password',
-    'authentication failed, invalid user ID or password',
-    'InvalidArgument',
-  ),
+  ErrRootUserNotExist: def('root user does not exist', 'FailedPrecondition'),
+  ErrRootRoleNotExist: def('root user does not have root role', 'FailedPrecondition'),
+  ErrUserAlreadyExist: def('user already exists', 'FailedPrecondition', 'user name already exists'),
+  ErrUserEmpty: def('user name is empty', 'InvalidArgument'),
+  ErrUserNotFound: def('user not found', 'FailedPrecondition', 'user name not found'),
+  ErrRoleAlreadyExist: def('role already exists', 'FailedPrecondition', 'role name already exists'),
+  ErrRoleNotFound: def('role not found', 'FailedPrecondition', 'role name not found'),
+  ErrRoleEmpty: def('role name is empty', 'InvalidArgument'),
+  ErrPermissionNotGiven: def('permission not given', 'InvalidArgument'),
+  ErrAuthFailed: def('authentication failed, invalid user ID or password', 'InvalidArgument'),
   ErrNoPasswordUser: {
     internal: 'auth: authentication failed, password was given for no password user',
     message: 'auth: authentication failed, password was given for no password user',
     grpcCode: 'Unknown',
   },
-  ErrPermissionDenied: def('permission denied', 'permission denied', 'PermissionDenied'),
-  ErrRoleNotGranted: def('role is not granted to the user', 'role is not granted to the user', 'FailedPrecondition'),
-  ErrPermissionNotGranted: def(
-    'permission is not granted to the role',
-    'permission is not granted to the role',
-    'FailedPrecondition',
-  ),
-  ErrAuthNotEnabled: def('authentication is not enabled', 'authentication is not enabled', 'FailedPrecondition'),
-  ErrAuthOldRevision: def('revision in header is old', 'revision of auth store is old', 'InvalidArgument'),
-  ErrInvalidAuthToken: def('invalid auth token', 'invalid auth token', 'Unauthenticated'),
-  ErrInvalidAuthMgmt: def('invalid auth management', 'invalid auth management', 'InvalidArgument'),
+  ErrPermissionDenied: def('permission denied', 'PermissionDenied'),
+  ErrRoleNotGranted: def('role is not granted to the user', 'FailedPrecondition'),
+  ErrPermissionNotGranted: def('permission is not granted to the role', 'FailedPrecondition'),
+  ErrAuthNotEnabled: def('authentication is not enabled', 'FailedPrecondition'),
+  ErrAuthOldRevision: def('revision in header is old', 'InvalidArgument', 'revision of auth store is old'),
+  ErrInvalidAuthToken: def('invalid auth token', 'Unauthenticated'),
+  ErrInvalidAuthMgmt: def('invalid auth management', 'InvalidArgument'),
 };
 
 /** An etcd auth error: `name` is etcd's error name, `message` the client-visible text. */

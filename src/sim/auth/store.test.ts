@@ -429,7 +429,10 @@ describe('snapshot and restore', () => {
     a.auth.restore(disabled);
     a.auth.restore({ ...disabled, enabled: true });
     expect(errorOf(() => a.who(token)).name).toBe('ErrInvalidAuthToken');
+    const before = a.auth.snapshot();
     expect(() => a.auth.restore({ enabled: 'yes' })).toThrow(/auth: invalid snapshot/);
+    expect(() => a.auth.restore({ ...before, users: [...before.users, ...before.users] })).toThrow(/appears twice/);
+    expect(a.auth.snapshot()).toEqual(before);
     expect(() =>
       a.auth.restore({ ...disabled, roles: [{ name: 'r', keyPermission: [{ permType: 9, key: 'a', rangeEnd: '' }] }] }),
     ).toThrow(/auth: invalid snapshot/);

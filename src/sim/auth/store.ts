@@ -110,7 +110,9 @@ export class AuthStore {
     }
     const root = this.users.get(ROOT_USER);
     if (root === undefined) throw this.reject('AuthEnable', '', 'ErrRootUserNotExist', 'create user root first');
-    if (!hasRootRole(root)) throw this.reject('AuthEnable', '', 'ErrRootRoleNotExist', 'grant role root to user root first');
+    if (!hasRootRole(root)) {
+      throw this.reject('AuthEnable', '', 'ErrRootRoleNotExist', 'grant role root to user root first');
+    }
     this.enabled = true;
     this.tokens.enable();
     this.refreshRangePermCache();
@@ -176,7 +178,9 @@ export class AuthStore {
     if (this.users.has(r.name)) throw this.reject('UserAdd', r.name, 'ErrUserAlreadyExist', 'user exists');
     const noPassword = r.options?.noPassword ?? false;
     const password = noPassword ? '' : (r.hashedPassword ?? '');
-    if (!isPasswordHash(password)) throw this.reject('UserAdd', r.name, 'ErrNoPasswordUser', 'password hash does not decode');
+    if (!isPasswordHash(password)) {
+      throw this.reject('UserAdd', r.name, 'ErrNoPasswordUser', 'password hash does not decode');
+    }
     this.users.set(r.name, { name: r.name, password, roles: [], options: { noPassword } });
     this.commit('UserAdd', r.name, noPassword ? 'user added without password' : 'user added');
   }
@@ -226,11 +230,14 @@ export class AuthStore {
   userRevokeRole(r: { name: string; role: string }): void {
     const target = `${r.name}:${r.role}`;
     if (this.enabled && r.name === ROOT_USER && r.role === ROOT_ROLE) {
-      throw this.reject('UserRevokeRole', target, 'ErrInvalidAuthMgmt', 'cannot revoke role root from root while auth is enabled');
+      const cause = 'cannot revoke role root from root while auth is enabled';
+      throw this.reject('UserRevokeRole', target, 'ErrInvalidAuthMgmt', cause);
     }
     const user = this.users.get(r.name);
     if (user === undefined) throw this.reject('UserRevokeRole', target, 'ErrUserNotFound', 'no such user');
-    if (!user.roles.includes(r.role)) throw this.reject('UserRevokeRole', target, 'ErrRoleNotGranted', 'user lacks the role');
+    if (!user.roles.includes(r.role)) {
+      throw this.reject('UserRevokeRole', target, 'ErrRoleNotGranted', 'user lacks the role');
+    }
     user.roles = user.roles.filter((role) => role !== r.role);
     this.commit('UserRevokeRole', target, 'role revoked');
   }
@@ -386,10 +393,15 @@ export class AuthStore {
     const parsed = AuthSnapshotSchema.safeParse(snapshot);
     if (!parsed.success) throw new TypeError(`auth: invalid snapshot: ${z.prettifyError(parsed.error)}`);
     const s = parsed.data;
+    const users = new Map(s.users.map((u) => [u.name, { ...u, roles: [...u.roles].sort(compareKeys) }]));
+    const roles = new Map(s.roles.map((r) => [r.name, { ...r, keyPermission: r.keyPermission.map((p) => ({ ...p })) }]));
+    if (users.size !== s.users.length || roles.size !== s.roles.length) {
+      throw new TypeError('auth: invalid snapshot: a user or role name appears twice');
+    }
     this.enabled = s.enabled;
     this.rev = s.revision;
-    this.users = new Map(s.users.map((u) => [u.name, { ...u, roles: [...u.roles].sort(compareKeys) }]));
-    this.roles = new Map(s.roles.map((r) => [r.name, { name: r.name, keyPermission: r.keyPermission.map((p) => ({ ...p })) }]));
+    this.users = users;
+    this.roles = roles;
     if (s.enabled) this.tokens.enable();
     else this.tokens.disable();
     this.refreshRangePermCache();

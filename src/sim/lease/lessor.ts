@@ -288,7 +288,8 @@ export class Lessor {
     }
     l.refresh(now, 0);
     this.expiredNotifier.registerOrUpdate(id, l.expiry);
-    this.onEvent({ kind: 'lease-renewed', id, ttl: l.ttl, expiry: l.expiry, cause: `keepalive: expires at ${l.expiry}` });
+    const cause = `keepalive: expires at ${l.expiry}`;
+    this.onEvent({ kind: 'lease-renewed', id, ttl: l.ttl, expiry: l.expiry, cause });
     return { kind: 'renewed', ttl: l.ttl };
   }
 
@@ -414,7 +415,9 @@ export class Lessor {
         id: l.id,
         expiry: l.expiry,
         retryAt,
-        cause: `expired ${now - l.expiry} ms ago: primary asks the server to propose LeaseRevoke (again at ${retryAt} if not revoked by then)`,
+        cause:
+          `expired ${now - l.expiry} ms ago: the server is to propose LeaseRevoke ` +
+          `(handed out again at ${retryAt} if not revoked by then)`,
       });
       if (expired.length === limit) break;
     }
