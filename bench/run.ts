@@ -2,10 +2,12 @@
 import { print, type Figure } from './figures';
 import { kernelEvents } from './kernel.bench';
 import { netDelivered } from './net.bench';
+import { raftSteady } from './raft.bench';
 
-const benches: Record<string, () => Figure | Promise<Figure>> = {
-  kernel: () => kernelEvents(),
-  net: () => netDelivered(),
+const benches: Record<string, () => Figure[] | Promise<Figure[]>> = {
+  kernel: () => [kernelEvents()],
+  net: () => [netDelivered()],
+  raft: () => raftSteady(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
@@ -15,5 +17,5 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 for (const [name, run] of Object.entries(benches)) {
-  if (wanted.length === 0 || wanted.includes(name)) print(await run());
+  if (wanted.length === 0 || wanted.includes(name)) for (const f of await run()) print(f);
 }
