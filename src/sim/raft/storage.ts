@@ -32,7 +32,7 @@ export interface Storage {
 /** An in-memory Storage, as etcd's raft.MemoryStorage. */
 export class MemoryStorage implements Storage {
   private hardState: HardState = { term: 0, vote: 0, commit: 0 };
-  private snap: Snapshot = emptySnapshot();
+  protected snap: Snapshot = emptySnapshot();
   // ents[0] is a dummy holding the snapshot's (index, term).
   private ents: Entry[] = [{ term: 0, index: 0, type: 0, data: undefined }];
 
