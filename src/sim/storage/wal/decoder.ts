@@ -6,7 +6,7 @@ import { crc32c } from '../crc32c';
 import { EOF, ErrUnexpectedEOF, wrapError } from '../errors';
 import { decodeFrameSize, frameSizeBytes } from './encoder';
 import type { WalRecord } from './walpb';
-import { CrcType, unmarshalRecord, validateRecord } from './walpb';
+import { CrcType, ErrCRCMismatch, unmarshalRecord, validateRecord } from './walpb';
 
 export const minSectorSize = 512;
 
@@ -102,4 +102,11 @@ export class Decoder {
 function isZero(data: Uint8Array, from: number, to: number): boolean {
   for (let i = from; i < to; i++) if (data[i] !== 0) return false;
   return true;
+}
+
+/** A CRC record must carry the running CRC (unless the decoder just started); it then restarts the chain. */
+export function checkCrcRecord(decoder: Decoder, rec: WalRecord): void {
+  const crc = decoder.lastCRC();
+  if (crc !== 0 && rec.crc !== crc) throw ErrCRCMismatch;
+  decoder.updateCRC(rec.crc);
 }

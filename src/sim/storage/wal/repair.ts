@@ -4,9 +4,8 @@
 
 import type { Disk } from '../disk';
 import { EOF, ErrUnexpectedEOF, errorIs } from '../errors';
-import { Decoder } from './decoder';
+import { Decoder, checkCrcRecord } from './decoder';
 import { readWALNames } from './util';
-import { checkCrcRecord } from './wal';
 import { CrcType } from './walpb';
 
 /** Returns whether the WAL in `dir` ends cleanly now (etcd's wal.Repair). */

@@ -302,3 +302,17 @@ function entryBytes(index: number): Uint8Array {
   marshalEntry(w, { term: 1, index, type: EntryType.EntryNormal });
   return w.buf.slice(0, w.pos);
 }
+
+describe('WAL input checks', () => {
+  it('rejects a bad batch before writing any of it', async () => {
+    const { disk, wal } = await created();
+    const tail = path(wal.tail() as string);
+    const size = disk.size(tail);
+    const bad = [...ents(1, 2), { term: 1, index: -3, type: EntryType.EntryNormal }];
+    expect(() => wal.save({ term: 1, vote: 1, commit: 0 }, bad)).toThrow('wal: invalid entry index: -3');
+    expect(() => wal.save({ term: 1.5, vote: 1, commit: 0 }, [])).toThrow('wal: invalid hard state term: 1.5');
+    expect(disk.size(tail)).toBe(size);
+    wal.save({ term: 1, vote: 1, commit: 0 }, ents(1, 2));
+    expect(reopen(disk).readAll().ents).toEqual(ents(1, 2));
+  });
+});

@@ -8,11 +8,11 @@ import { ProtoWriter } from '../codec/proto';
 import { marshalEntry, marshalHardState, unmarshalEntry, unmarshalHardState } from '../codec/raftpb';
 import type { Disk, SyncDone } from '../disk';
 import { EOF, ErrExist, ErrUnexpectedEOF, errorIs, wrapError } from '../errors';
-import { Decoder } from './decoder';
+import { Decoder, checkCrcRecord } from './decoder';
 import type { WalFile } from './decoder';
 import { Encoder } from './encoder';
 import { exist, parseWALName, readWALNames, selectWALFiles, walName } from './util';
-import type { WalRecord, WalSnapshot } from './walpb';
+import type { WalSnapshot } from './walpb';
 import {
   CrcType,
   EntryType,
@@ -23,10 +23,9 @@ import {
   recordTypeNames,
   unmarshalWalSnapshot,
   validateSnapshotForWrite,
-  ErrCRCMismatch,
 } from './walpb';
 
-export { ErrCRCMismatch };
+export { ErrCRCMismatch } from './walpb';
 export { ErrFileNotFound } from './util';
 
 /** Segment size at which the WAL cuts a new file: 64 MB, not MiB (spec server.md §1). */
@@ -243,6 +242,7 @@ export class WAL {
    */
   save(st: HardState, ents: readonly Entry[]): boolean {
     const encoder = this.appendable();
+    checkSave(st, ents); // before writing anything: a bad batch must not leave half of itself
     if (isEmptyHardState(st) && ents.length === 0) return false;
     const sync = mustSync(st, this.state, ents.length);
     for (const e of ents) this.saveEntry(e);
@@ -264,6 +264,8 @@ export class WAL {
     const encoder = this.appendable();
     const invalid = validateSnapshotForWrite(snap);
     if (invalid !== undefined) throw invalid;
+    checkUint('snapshot index', snap.index);
+    checkUint('snapshot term', snap.term);
     this.scratch.reset();
     marshalWalSnapshot(this.scratch, snap);
     this.encode(SnapshotType, this.scratch.bytesView(), `snapshot marker at index ${snap.index} term ${snap.term}`, snap);
@@ -397,11 +399,20 @@ export class WAL {
   }
 }
 
-/** A CRC record must carry the running CRC (unless the decoder just started), then restarts it. */
-export function checkCrcRecord(decoder: Decoder, rec: WalRecord): void {
-  const crc = decoder.lastCRC();
-  if (crc !== 0 && rec.crc !== crc) throw ErrCRCMismatch;
-  decoder.updateCRC(rec.crc);
+function checkUint(what: string, v: number): void {
+  if (!Number.isSafeInteger(v) || v < 0) throw new Error(`wal: invalid ${what}: ${v}`);
+}
+
+function checkSave(st: HardState, ents: readonly Entry[]): void {
+  checkUint('hard state term', st.term);
+  checkUint('hard state vote', st.vote);
+  checkUint('hard state commit', st.commit);
+  for (const e of ents) {
+    checkUint('entry index', e.index);
+    checkUint(`entry ${e.index} term`, e.term);
+    checkUint(`entry ${e.index} type`, e.type);
+    if (e.data !== undefined && !(e.data instanceof Uint8Array)) throw new Error(`wal: entry ${e.index} data is not bytes`);
+  }
 }
 
 function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
