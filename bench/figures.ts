@@ -11,9 +11,30 @@ export function print(f: Figure): void {
   console.log(JSON.stringify(f));
 }
 
-/** Wall-clock seconds taken by fn (benchmarks run outside the simulation). */
-export function timed(fn: () => void): number {
-  const start = performance.now();
+export interface Timing {
+  /** Wall-clock seconds: what the figures are per. */
+  wall: number;
+  /** CPU seconds of this process: steadier when the machine is shared. */
+  cpu: number;
+}
+
+/** Times fn (benchmarks run outside the simulation, so they may read clocks). */
+export function timed(fn: () => void): Timing {
+  const wall0 = performance.now();
+  const cpu0 = process.cpuUsage();
   fn();
-  return (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  return { wall: (performance.now() - wall0) / 1000, cpu: (cpu.user + cpu.system) / 1e6 };
+}
+
+/** `count` per wall second, with the per-CPU-second rate alongside. */
+export function rate(name: string, count: number, unit: string, t: Timing, extra: Record<string, string | number> = {}): Figure {
+  return {
+    name,
+    value: Math.round(count / t.wall),
+    unit,
+    per_cpu_second: Math.round(count / t.cpu),
+    wall_s: Math.round(t.wall * 1000) / 1000,
+    ...extra,
+  };
 }

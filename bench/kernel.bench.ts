@@ -2,7 +2,7 @@
 // timers at random offsets keeps the heap as deep as in a busy run (a 5-member cluster
 // with clients has a few hundred messages in flight plus every member's timers).
 import { Kernel } from '../src/sim/kernel/kernel';
-import { timed, type Figure } from './figures';
+import { rate, timed, type Figure } from './figures';
 
 export function kernelEvents(total = 3_000_000, population = 1_000): Figure {
   const kernel = new Kernel(1, 'off');
@@ -13,10 +13,10 @@ export function kernelEvents(total = 3_000_000, population = 1_000): Figure {
     if (n++ < total) kernel.schedule(delays[n & 4095], fire);
   };
   for (let i = 0; i < population; i++) kernel.schedule(delays[i & 4095], fire);
-  const seconds = timed(() => {
+  const t = timed(() => {
     while (kernel.step()) {
       /* run to empty */
     }
   });
-  return { name: 'kernel.events_per_wall_second', value: Math.round(kernel.fired / seconds), unit: 'events/s', events: kernel.fired, pending: population };
+  return rate('kernel.events_per_wall_second', kernel.fired, 'events/s', t, { pending: population });
 }

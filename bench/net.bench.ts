@@ -3,10 +3,10 @@
 import { Kernel } from '../src/sim/kernel/kernel';
 import { Network } from '../src/sim/net/network';
 import { NetworkSettingsSchema } from '../src/sim/net/faults';
-import { timed, type Figure } from './figures';
+import { rate, timed, type Figure } from './figures';
 
 export function netDelivered(total = 2_000_000, inFlight = 1000): Figure {
-  const kernel = new Kernel(1, (process.env.TRACE as 'info') ?? 'info');
+  const kernel = new Kernel(1, 'info');
   const net = new Network(kernel, NetworkSettingsSchema.parse({ latency: { kind: 'uniform', min: 10, max: 15 } }));
   const hosts = ['m1', 'm2', 'm3', 'm4', 'm5'].map((h) => `${h}:2380`);
   let sent = 0;
@@ -18,16 +18,10 @@ export function netDelivered(total = 2_000_000, inFlight = 1000): Figure {
     }),
   );
   for (let i = 0; i < inFlight; i++) net.send(hosts[i % 5], hosts[(i + 1) % 5], 'MsgApp', payload, 64);
-  const seconds = timed(() => {
+  const t = timed(() => {
     while (kernel.step()) {
       /* run to empty */
     }
   });
-  return {
-    name: 'net.delivered_per_wall_second',
-    value: Math.round(net.stats.delivered / seconds),
-    unit: 'messages/s',
-    delivered: net.stats.delivered,
-    traceEvents: kernel.trace.length,
-  };
+  return rate('net.delivered_per_wall_second', net.stats.delivered, 'messages/s', t, { traceEvents: kernel.trace.length });
 }
