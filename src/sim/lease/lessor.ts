@@ -16,7 +16,7 @@ import { LeaseExpiredNotifier, LeaseQueue } from './lease-queue';
 export const MaxLeaseTTL = 9_000_000_000;
 /** Leases revoked per second at most; each loop hands out at most half (§1). */
 export const LEASE_REVOKE_RATE = 1000;
-/** Checkpoint batches per loop at most: leaseCheckpointRate / 2. */
+/** etcd's leaseCheckpointRate: a loop proposes up to rate / 2 batches, stopping at a batch that is not full. */
 export const LEASE_CHECKPOINT_RATE = 1000;
 export const MAX_LEASE_CHECKPOINT_BATCH_SIZE = 1000;
 export const DEFAULT_LEASE_CHECKPOINT_INTERVAL_MS = 5 * 60 * 1000;
