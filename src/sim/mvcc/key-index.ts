@@ -122,7 +122,12 @@ export class KeyIndex {
     let genIdx = 0;
     let g = this.generations[0];
     while (genIdx < this.generations.length - 1) {
-      if (g.revs[g.revs.length - 1].main >= atRev) break;
+      const tomb = g.revs[g.revs.length - 1].main;
+      // Also skip a generation deleted at atRev when the next one was created in that same
+      // revision (a txn deleting from-key then putting the key, which etcd's duplicate check
+      // lets through); etcd would keep the tombstone and lose the newer record.
+      const next = this.generations[genIdx + 1].revs[0];
+      if (tomb > atRev || (tomb === atRev && !(next !== undefined && next.main <= atRev))) break;
       genIdx++;
       g = this.generations[genIdx];
     }

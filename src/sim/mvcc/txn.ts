@@ -1,6 +1,7 @@
 // Applying KV requests to the store (etcd server/etcdserver/txn/txn.go, spec server.md
-// §6.4-6.8): the request-level rules on top of mvcc transactions. Request validation
-// (v3rpc key.go: empty keys, too many ops, duplicate keys) is in validate.ts.
+// §6.4-6.8): the request-level rules on top of mvcc transactions. Each function first
+// validates its request (validate.ts; the op-count limit is the server's to enforce) and
+// throws RequestValidationError, MvccError sentinels or ErrKeyNotFound/ErrLeaseNotFound.
 
 import { FROM_KEY, compareKeys } from './bytes';
 import { ErrCompacted, ErrFutureRev, ErrKeyNotFound, ErrLeaseNotFound } from './kv';
@@ -25,6 +26,7 @@ import type {
   TxnRequest,
   TxnResponse,
 } from './rpc';
+import { checkDeleteRequest, checkPutRequest, checkRangeRequest, checkTxnRequest } from './validate';
 
 /** Whether a lease exists (the lessor's Lookup). Without one every lease is accepted. */
 export type LeaseExists = (leaseID: number) => boolean;
@@ -36,6 +38,7 @@ export function mkGteRange(rangeEnd: string | undefined): string | undefined {
 }
 
 export function range(kv: KVStore, req: RangeRequest): RangeResponse {
+  checkRangeRequest(req);
   const txn = kv.read();
   try {
     return executeRange(txn, req);
@@ -45,6 +48,7 @@ export function range(kv: KVStore, req: RangeRequest): RangeResponse {
 }
 
 export function put(kv: KVStore, req: PutRequest, leaseExists?: LeaseExists): PutResponse {
+  checkPutRequest(req);
   const lease = req.lease ?? 0;
   if (lease !== 0 && leaseExists !== undefined && !leaseExists(lease)) throw ErrLeaseNotFound;
   const txn = kv.write();
@@ -56,6 +60,7 @@ export function put(kv: KVStore, req: PutRequest, leaseExists?: LeaseExists): Pu
 }
 
 export function deleteRange(kv: KVStore, req: DeleteRangeRequest): DeleteRangeResponse {
+  checkDeleteRequest(req);
   const txn = kv.write();
   try {
     return executeDeleteRange(txn, req);
@@ -91,6 +96,7 @@ interface TxnPath {
  * ops run in order in one write transaction (one revision, sub revisions in order).
  */
 export function txn(kv: KVStore, req: TxnRequest, leaseExists?: LeaseExists): TxnResponse {
+  checkTxnRequest(req, Number.MAX_SAFE_INTEGER);
   const isWrite = !isTxnReadonly(req);
   const read = kv.read();
   const path = compareToPath(read, req);
@@ -222,7 +228,7 @@ function executeTxn(tw: TxnWrite, req: TxnRequest, path: TxnPath): TxnResponse {
       responses.push({ responseDeleteRange: executeDeleteRange(tw, op.requestDeleteRange) });
     } else if (op.requestTxn !== undefined) {
       responses.push({ responseTxn: executeTxn(tw, op.requestTxn, path.nested[nested++]) });
-    } else responses.push({}); // an empty oneof (rejected by validation)
+    }
   }
   return { header: revisionHeader(0), succeeded: path.succeeded, responses };
 }
