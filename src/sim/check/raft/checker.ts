@@ -14,9 +14,12 @@
 //                         or removes an entry of its log.
 //   Log Matching          All holders of the entry (i, t) hold the same term at i - 1
 //                         and the same payload digest at i.
-//   Leader Completeness   A leader of term T holds every committed entry of a term
-//                         below T: checked when it becomes leader and whenever such an
-//                         entry is newly committed while it leads. If the entry lies
+//   Leader Completeness   A leader of term T holds every entry committed in a term
+//                         below T (Raft §5.4; committed-prefix.ts): checked when it
+//                         becomes leader and whenever such an entry is newly committed
+//                         while it leads. An entry is taken as committed in the term of
+//                         the member that first shows it committed (exact for the
+//                         committing leader, an upper bound otherwise). If the entry lies
 //                         beyond its durable log (a candidate can win while its last
 //                         Ready is still being written), the check waits until its log
 //                         reaches that index or shows an entry of term T.
@@ -201,8 +204,8 @@ export class RaftInvariantChecker {
     }
     m.incompleteReported = false;
     m.awaited = undefined;
-    // By Log Matching, holding the last committed entry below its term means holding all.
-    const index = this.committed.lastIndexBelow(m.term);
+    // By Log Matching, holding the last such entry means holding all below it.
+    const index = this.committed.lastIndexCommittedBefore(m.term);
     if (index > 0) this.checkLeaderHolds(m, index, this.committed.termAt(index) ?? 0);
   }
 
@@ -383,7 +386,9 @@ export class RaftInvariantChecker {
    */
   private commitEntry(m: MemberState, index: number, term: number, invariant: InvariantName, what: string): boolean {
     const grows = index === this.committed.lastIndex + 1;
-    const prior = this.committed.note(index, term);
+    // Committed in m's term at the latest: the leader commits in its own term, and others
+    // learn commits from leaders of their term or an earlier one.
+    const prior = this.committed.note(index, term, m.term);
     if (prior !== undefined) {
       this.report(invariant, `member ${m.id} ${what} ${index} of term ${term}, but term ${prior} is committed there`, {
         index,
@@ -393,7 +398,7 @@ export class RaftInvariantChecker {
       return false;
     }
     if (grows) {
-      for (const leader of this.leaders) if (term < leader.term) this.checkLeaderHolds(leader, index, term);
+      for (const leader of this.leaders) if (m.term < leader.term) this.checkLeaderHolds(leader, index, term);
     }
     return true;
   }
