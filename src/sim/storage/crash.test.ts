@@ -18,18 +18,28 @@ type Op =
   | { kind: 'advance'; ms: number }
   | { kind: 'crash' };
 
+const save = fc.record({
+  kind: fc.constant('save' as const),
+  count: fc.integer({ min: 0, max: 6 }),
+  size: fc.integer({ min: 0, max: 300 }),
+  sync: fc.boolean(),
+});
+const advance = fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 8 }) });
 const op: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant('save' as const), count: fc.integer({ min: 0, max: 6 }), size: fc.integer({ min: 0, max: 300 }), sync: fc.boolean() }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 8 }) }) },
+  { weight: 5, arbitrary: save },
+  { weight: 3, arbitrary: advance },
   { weight: 1, arbitrary: fc.constant({ kind: 'crash' as const }) },
 );
 
+const ops = fc.array(op, { maxLength: 60 });
+const seeds = fc.integer({ min: 1, max: 2 ** 31 });
+const probabilities = fc.double({ min: 0, max: 1, noNaN: true });
 const segmentSizeBytes = 1500;
 
 describe('crash recovery property', () => {
   it('restart returns the synced prefix at least, and nothing that was not written', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(op, { maxLength: 60 }), fc.integer({ min: 1, max: 2 ** 31 }), fc.double({ min: 0, max: 1, noNaN: true }), async (ops, seed, tornWriteProbability) => {
+      fc.asyncProperty(ops, seeds, probabilities, async (ops, seed, tornWriteProbability) => {
         const config: DiskConfig = { fsyncLatency: { kind: 'uniform', minMs: 0, maxMs: 5 }, tornWriteProbability };
         const { disk, host } = await newDisk(config, undefined, seed);
         let wal: WAL = WALClass.create(disk, walDir, new Uint8Array([1]), undefined, { segmentSizeBytes });
@@ -55,7 +65,9 @@ describe('crash recovery property', () => {
             const from = written.length + 1;
             const batch: Entry[] = [];
             for (let i = 0; i < o.count; i++) {
-              batch.push({ term: 1, index: from + i, type: EntryType.EntryNormal, data: new Uint8Array(o.size).fill((from + i) & 0xff) });
+              const index = from + i;
+              const data = new Uint8Array(o.size).fill(index & 0xff);
+              batch.push({ term: 1, index, type: EntryType.EntryNormal, data });
             }
             written = [...written, ...batch];
             const mustSync = wal.save({ term: 1, vote: 1, commit: written.length }, batch);

@@ -305,24 +305,18 @@ export class Disk {
       }
       if (unsynced > 0) losses.push({ file: name, lostBytes: unsynced - torn, tornBytes: torn });
 
-      const buf = new Uint8Array(d.size + torn);
-      buf.set(d.buf.subarray(0, d.size));
-      buf.set(f.buf.subarray(d.size, d.size + torn), d.size);
+      // Same lineage: the page cache's prefix is the durable content, so keep its
+      // buffer (no copy) cut after the torn bytes. Otherwise the old version returns.
+      const buf = sameLineage ? f.buf : d.buf;
+      const size = d.size + torn;
       if (f.sent?.version === d.version && f.sent.size >= d.size) {
         if (f.sent.size > d.size) ops.push({ op: 'truncate', name, size: d.size });
-        if (torn > 0) ops.push({ op: 'append', name, offset: d.size, data: buf.subarray(d.size) });
+        if (torn > 0) ops.push({ op: 'append', name, offset: d.size, data: buf.subarray(d.size, size) });
       } else if (f.sent !== undefined) {
-        ops.push({ op: 'put', name, data: buf });
+        ops.push({ op: 'put', name, data: buf.subarray(0, size) });
       }
-      const version = this.nextVersion++;
-      this.files.set(name, {
-        buf,
-        size: buf.length,
-        version,
-        inflight: [],
-        durable: { buf, size: buf.length, version },
-        sent: { version, size: buf.length },
-      });
+      const version = sameLineage ? f.version : d.version;
+      Object.assign(f, { buf, size, version, inflight: [], durable: { buf, size, version }, sent: { version, size } });
     }
     this.commit(ops, this.host.now(), 'crash: make the backend equal to what survived');
     this.emit({ type: 'disk.crash', losses, cause: 'member crashed: unsynced writes lost' });

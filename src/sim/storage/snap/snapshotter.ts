@@ -2,6 +2,7 @@
 // <term>-<index>.snap per snapshot holding {crc, data}; loading skips (and
 // renames to .broken) files that cannot be read, newest first.
 
+import { isEmptySnap } from '../../raft/node';
 import type { Snapshot } from '../../raft/raftpb';
 import { ProtoWriter } from '../codec/proto';
 import { marshalSnapshot, unmarshalSnapshot } from '../codec/raftpb';
@@ -18,10 +19,6 @@ export const ErrCRCMismatch = new Error('snap: crc mismatch');
 export const ErrNoDBSnapshot = new Error("snap: snapshot file doesn't exist");
 
 const snapSuffix = '.snap';
-
-export function isEmptySnap(snap: Snapshot): boolean {
-  return snap.metadata.index === 0;
-}
 
 export function snapName(term: number, index: number): string {
   return `${hex16(term)}-${hex16(index)}${snapSuffix}`;

@@ -45,7 +45,8 @@ export class Decoder {
       if (recBytes > maxEntryLimit) {
         return wrapError(
           ErrUnexpectedEOF,
-          `[wal] max entry size limit exceeded when reading "${name}", recBytes: ${recBytes}, fileSize(${data.length}) - offset(${off}) - padBytes(${padBytes}) = entryLimit(${maxEntryLimit})`,
+          `[wal] max entry size limit exceeded when reading "${name}", recBytes: ${recBytes}, ` +
+            `fileSize(${data.length}) - offset(${off}) - padBytes(${padBytes}) = entryLimit(${maxEntryLimit})`,
         );
       }
       const start = off + frameSizeBytes;

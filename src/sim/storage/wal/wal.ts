@@ -3,6 +3,7 @@
 // readAll). Writes land in the disk's page cache; durability comes from fsyncs,
 // whose completion the caller waits for through the `done` callbacks.
 
+import { emptyHardState, isEmptyHardState, mustSync } from '../../raft/node';
 import type { Entry, HardState } from '../../raft/raftpb';
 import { ProtoWriter } from '../codec/proto';
 import { marshalEntry, marshalHardState, unmarshalEntry, unmarshalHardState } from '../codec/raftpb';
@@ -49,17 +50,7 @@ export interface ReadAllResult {
   ents: Entry[];
 }
 
-const emptyHardState: HardState = { term: 0, vote: 0, commit: 0 };
 const noData = new Uint8Array(0);
-
-export function isEmptyHardState(st: HardState): boolean {
-  return st.term === 0 && st.vote === 0 && st.commit === 0;
-}
-
-/** raft.MustSync: new entries, or a changed term or vote, must be fsynced; commit alone need not. */
-export function mustSync(st: HardState, prev: HardState, entsnum: number): boolean {
-  return entsnum !== 0 || st.vote !== prev.vote || st.term !== prev.term;
-}
 
 export class WAL {
   private metadata: Uint8Array = noData;
@@ -144,7 +135,7 @@ export class WAL {
     const decoder = this.decoder;
     if (decoder === undefined) throw ErrDecoderNotFound;
     let metadata: Uint8Array | undefined;
-    let state = emptyHardState;
+    let state: HardState = { ...emptyHardState };
     const ents: Entry[] = [];
     let match = false;
     let end: Error;
@@ -162,7 +153,8 @@ export class WAL {
             if (offset > ents.length) {
               throw wrapError(
                 ErrSliceOutOfRange,
-                `snapshot[Index: ${this.start.index}, Term: ${this.start.term}], current entry[Index: ${e.index}, Term: ${e.term}], len(ents): ${ents.length}`,
+                `snapshot[Index: ${this.start.index}, Term: ${this.start.term}], ` +
+                  `current entry[Index: ${e.index}, Term: ${e.term}], len(ents): ${ents.length}`,
               );
             }
             ents.length = offset; // a rewritten (uncommitted) suffix replaces the old one
@@ -432,7 +424,7 @@ function readFiles(disk: Disk, dir: string, names: readonly string[]): WalFile[]
 export function verify(disk: Disk, dir: string, snap: WalSnapshot): HardState {
   const decoder = new Decoder(readFiles(disk, dir, selectWALFiles(disk, dir, snap.index)));
   let metadata: Uint8Array | undefined;
-  let state = emptyHardState;
+  let state: HardState = { ...emptyHardState };
   let match = false;
   for (;;) {
     const rec = decoder.decode();
@@ -478,7 +470,7 @@ export function verify(disk: Disk, dir: string, snap: WalSnapshot): HardState {
 export function validSnapshotEntries(disk: Disk, dir: string): WalSnapshot[] {
   const decoder = new Decoder(readFiles(disk, dir, readWALNames(disk, dir)));
   const snaps: WalSnapshot[] = [];
-  let state = emptyHardState;
+  let state: HardState = { ...emptyHardState };
   for (;;) {
     const rec = decoder.decode();
     if (rec instanceof Error) {
