@@ -62,6 +62,23 @@ describe('etcd/raft trace', () => {
     expect(observations.filter((o) => o.kind === 'config').length).toBeGreaterThan(14);
   });
 
+  it('accepts a restart that loses a volatile commit (InitState again)', () => {
+    // Node 3 learns a commit from a heartbeat and restarts before a Ready persists it.
+    const all = lines();
+    let ready: Line | undefined;
+    const at = find(all, (l) => {
+      if (l.event.nid !== '3') return false;
+      if (l.event.name === 'Ready') ready = l;
+      return ready !== undefined && l.event.state.commit > ready.event.state.commit && l.event.log === ready.event.log;
+    });
+    const durable = ready?.event.state.commit ?? 0;
+    all.splice(at + 1, 0, lastOf(all.slice(0, at + 1), '3', { name: 'InitState', state: ready?.event.state }));
+    const observations = readEtcdTrace(all.map((l) => JSON.stringify(l)).join('\n'));
+    expect(observations.filter((o) => o.kind === 'restart')).toEqual([{ kind: 'restart', member: 3, t: at + 2, applied: 0 }]);
+    expect(all[at].event.state.commit).toBeGreaterThan(durable);
+    expect(checkRaftObservations(observations)).toEqual([]);
+  });
+
   it('rejects a second leader in term 2', () => {
     const all = lines();
     const at = find(all, (l) => l.event.nid === '3' && l.event.state.term === 2 && l.event.name === 'Ready');

@@ -15,7 +15,9 @@
 // A Ready event persists the node's whole log and HardState (the trace comes from the
 // synchronous rafttest harness), so it yields the entries and hard-state observations.
 // Derived log lengths are checked against every event's `log`; a mismatch is an error.
-// Not supported: payload digests (absent), applied entries (not traced), and MsgSnap
+// InitState of a node already seen is a restart: it yields crash and restart, and the
+// node's log falls back to what its Readys persisted. Not supported: payload digests
+// (absent), applied entries (not traced; a restart resumes at applied 0), and MsgSnap
 // (the trace gives a snapshot's index but not its term): a MsgSnap is an error.
 
 import { z } from 'zod';
@@ -146,7 +148,8 @@ interface NodeView {
   role: Role;
   commit: number;
   conf: string;
-  durable: string;
+  /** The HardState of the last Ready. */
+  durable: { term: number; vote: MemberId; commit: number };
 }
 
 /** Turns parsed events into observations; throws EtcdTraceError where entries cannot be derived. */
@@ -161,8 +164,16 @@ export function etcdTraceObservations(events: Iterable<TracedEvent>): RaftObserv
     const member = e.nid;
     let v = nodes.get(member);
     if (v === undefined) {
-      v = { log: new TermLog(), dirtyFrom: 1, term: 0, vote: 0, role: 'follower', commit: 0, conf: '[[],[]]', durable: '0,0,0' };
+      const durable = { term: 0, vote: 0, commit: 0 };
+      v = { log: new TermLog(), dirtyFrom: 1, ...durable, role: 'follower', conf: '[[],[]]', durable };
       nodes.set(member, v);
+    } else if (e.name === 'InitState') {
+      // A known node starting again is a restart (Traceetcdraft.tla): only what its
+      // Readys persisted survives, and the checker resets the same volatile state.
+      v.log.truncateFrom(v.dirtyFrom);
+      v.dirtyFrom = v.log.lastIndex + 1;
+      Object.assign(v, v.durable, { role: 'follower' });
+      out.push({ kind: 'crash', member, t: line }, { kind: 'restart', member, t: line, applied: 0 });
     }
     const role = ROLES[e.role];
     const fail: (reason: string) => never = (reason) => {
@@ -223,9 +234,9 @@ export function etcdTraceObservations(events: Iterable<TracedEvent>): RaftObserv
       }
       v.dirtyFrom = v.log.lastIndex + 1;
       const { term, vote, commit } = e.state;
-      const durable = `${term},${vote},${commit}`;
-      if (durable !== v.durable) {
-        v.durable = durable;
+      const d = v.durable;
+      if (term !== d.term || vote !== d.vote || commit !== d.commit) {
+        v.durable = { term, vote, commit };
         out.push({ kind: 'hard-state', member, t: line, term, vote, commit });
       }
     }
