@@ -98,6 +98,11 @@ function validate(c: Config): Required<Omit<Config, 'randInt'>> & { randInt: (n:
   let maxInflightBytes = c.maxInflightBytes ?? 0;
   if (maxInflightBytes === 0) maxInflightBytes = noLimit;
   else if (maxInflightBytes < maxSizePerMsg) throw new Error('max inflight bytes must be >= max message size');
+  const maxCommittedSizePerReady = c.maxCommittedSizePerReady || maxSizePerMsg;
+  // etcd accepts 0 here and then panics on the first committed entry; say so up front.
+  if (!(maxCommittedSizePerReady > 0)) {
+    throw new Error('max committed size per ready must be greater than 0 (set MaxSizePerMsg or MaxCommittedSizePerReady)');
+  }
   const checkQuorum = c.checkQuorum ?? false;
   const readOnlyOption = c.readOnlyOption ?? ReadOnlyOption.ReadOnlySafe;
   if (readOnlyOption === ReadOnlyOption.ReadOnlyLeaseBased && !checkQuorum) {
@@ -110,7 +115,7 @@ function validate(c: Config): Required<Omit<Config, 'randInt'>> & { randInt: (n:
     storage: c.storage,
     applied: c.applied ?? 0,
     maxSizePerMsg,
-    maxCommittedSizePerReady: c.maxCommittedSizePerReady || maxSizePerMsg,
+    maxCommittedSizePerReady,
     maxUncommittedEntriesSize: c.maxUncommittedEntriesSize || noLimit,
     maxInflightMsgs: c.maxInflightMsgs,
     maxInflightBytes,

@@ -20,7 +20,7 @@ import { SnapshotStatus, emptyHardState, isEmptyHardState, isEmptySnap, isHardSt
 import type { BasicStatus, Status } from './status';
 import { getBasicStatus, getStatus } from './status';
 import type { Progress } from './tracker/progress';
-import { entsSize, isLocalMsg, isResponseMsg } from './util';
+import { checkMessage, entsSize, isLocalMsg, isResponseMsg } from './util';
 
 /** Returned by step() for a local message type from the network. */
 export const ErrStepLocalMsg = new Error('raft: cannot step raft local message');
@@ -84,8 +84,10 @@ export class RawNode {
     return this.raft.applyConfChange(confChangeAsV2(cc));
   }
 
-  /** Steps a message from the network. Returns an error instead of throwing. */
+  /** Steps a message from the network; a malformed or misdirected one returns an error. */
   step(m: Message): Error | undefined {
+    const bad = checkMessage(m);
+    if (bad !== undefined) return bad;
     // Local messages must come from the node itself or its storage threads.
     if (isLocalMsg(m.type) && !isLocalMsgTarget(m.from)) return ErrStepLocalMsg;
     if (isResponseMsg(m.type) && !isLocalMsgTarget(m.from) && !this.raft.trk.progress.has(m.from)) {

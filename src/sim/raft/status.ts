@@ -1,7 +1,7 @@
 // A snapshot of a node's state for hosts and tests (status.go, Appendix A).
 import type { HardState } from './raftpb';
 import type { SoftState } from './node';
-import { stateTypeName } from './node';
+import { StateType, stateTypeName } from './node';
 import type { Raft } from './raft';
 import type { Progress } from './tracker/progress';
 import type { TrackerConfig } from './tracker/tracker';
@@ -47,7 +47,7 @@ export function getStatus(r: Raft): Status {
   return {
     ...basic,
     config: r.trk.config.clone(),
-    progress: basic.softState.raftState === 2 ? getProgressCopy(r) : new Map(),
+    progress: basic.softState.raftState === StateType.StateLeader ? getProgressCopy(r) : new Map(),
   };
 }
 

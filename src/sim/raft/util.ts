@@ -190,29 +190,26 @@ export const defaultEntryFormatter: EntryFormatter = goQuote;
 
 export function describeEntry(e: Entry, f: EntryFormatter = defaultEntryFormatter): string {
   let formatted: string;
-  switch (e.type) {
-    case EntryType.EntryNormal:
-      formatted = f(e.data);
-      break;
-    case EntryType.EntryConfChange:
-      formatted = describeConfChangePayload(() => confChangeAsV2(unmarshalConfChange(e.data)));
-      break;
-    case EntryType.EntryConfChangeV2:
-      formatted = describeConfChangePayload(() => unmarshalConfChangeV2(e.data));
-      break;
-    default:
-      formatted = '';
+  try {
+    switch (e.type) {
+      case EntryType.EntryNormal:
+        formatted = f(e.data);
+        break;
+      case EntryType.EntryConfChange:
+        formatted = confChangesToString(confChangeAsV2(unmarshalConfChange(e.data)).changes);
+        break;
+      case EntryType.EntryConfChangeV2:
+        formatted = confChangesToString(unmarshalConfChangeV2(e.data).changes);
+        break;
+      default:
+        formatted = '';
+    }
+  } catch (err) {
+    // An undecodable conf change prints its decoding error, as etcd does.
+    formatted = (err as Error).message;
   }
   if (formatted !== '') formatted = ' ' + formatted;
   return `${e.term}/${e.index} ${entryTypeName(e.type)}${formatted}`;
-}
-
-function describeConfChangePayload(decode: () => { changes: Parameters<typeof confChangesToString>[0] }): string {
-  try {
-    return confChangesToString(decode().changes);
-  } catch (err) {
-    return (err as Error).message;
-  }
 }
 
 export function describeEntries(ents: readonly Entry[], f: EntryFormatter = defaultEntryFormatter): string {
@@ -290,4 +287,28 @@ export function describeReady(rd: Ready, f: EntryFormatter = defaultEntryFormatt
   }
   if (s.length > 0) return `Ready MustSync=${rd.mustSync}:\n${s}`;
   return '<empty Ready>';
+}
+
+const numericFields = ['to', 'from', 'term', 'logTerm', 'index', 'commit', 'vote', 'rejectHint'] as const;
+
+/**
+ * Checks the shape of a message from outside the library, so that bad input gets an error
+ * instead of tripping an invariant deep inside the state machine.
+ */
+export function checkMessage(m: Message): Error | undefined {
+  if (m === null || typeof m !== 'object') return new Error('raft: message is not an object');
+  if (!Number.isInteger(m.type) || MessageType[m.type] === undefined) {
+    return new Error(`raft: unknown message type ${String(m.type)}`);
+  }
+  for (const f of numericFields) {
+    const v = m[f];
+    if (!Number.isSafeInteger(v) || v < 0) return new Error(`raft: invalid ${f} ${String(v)} in ${msgTypeName(m.type)}`);
+  }
+  if (!Array.isArray(m.entries) || !Array.isArray(m.responses)) {
+    return new Error(`raft: entries and responses of ${msgTypeName(m.type)} must be arrays`);
+  }
+  if ((m.type === MessageType.MsgProp || m.type === MessageType.MsgReadIndex) && m.entries.length === 0) {
+    return new Error(`raft: ${msgTypeName(m.type)} without entries`);
+  }
+  return undefined;
 }

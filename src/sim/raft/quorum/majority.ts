@@ -99,8 +99,9 @@ export class MajorityConfig {
       info.push({ id, idx: idx ?? 0, ok: idx !== undefined, bar: 0 });
     }
     info.sort((a, b) => (a.idx === b.idx ? a.id - b.id : a.idx - b.idx));
-    for (let i = 0; i < info.length; i++) {
-      if (i > 0 && info[i - 1].idx < info[i].idx) info[i].bar = i;
+    // A voter's bar is its position in index order; ties share the bar of the first.
+    for (let i = 1; i < info.length; i++) {
+      info[i].bar = info[i - 1].idx < info[i].idx ? i : info[i - 1].bar;
     }
     info.sort((a, b) => a.id - b.id);
     let s = ' '.repeat(n) + '    idx\n';

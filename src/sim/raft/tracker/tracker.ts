@@ -97,8 +97,8 @@ export class ProgressTracker {
     return {
       voters: [...c.voters.incoming.slice()],
       votersOutgoing: [...c.voters.outgoing.slice()],
-      learners: c.learners ? new MajorityConfig(c.learners).slice().slice() : [],
-      learnersNext: c.learnersNext ? new MajorityConfig(c.learnersNext).slice().slice() : [],
+      learners: sortedIds(c.learners),
+      learnersNext: sortedIds(c.learnersNext),
       autoLeave: c.autoLeave,
     };
   }
@@ -132,7 +132,7 @@ export class ProgressTracker {
   }
 
   learnerNodes(): number[] {
-    return this.config.learners ? Array.from(this.config.learners).sort((a, b) => a - b) : [];
+    return sortedIds(this.config.learners);
   }
 
   resetVotes(): void {
@@ -157,4 +157,8 @@ export class ProgressTracker {
     });
     return { granted, rejected, result: this.config.voters.voteResult(this.votes) };
   }
+}
+
+function sortedIds(ids: ReadonlySet<number> | undefined): number[] {
+  return ids === undefined ? [] : Array.from(ids).sort((a, b) => a - b);
 }

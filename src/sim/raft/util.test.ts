@@ -1,0 +1,90 @@
+// Sizes and text formats (spec §1.1, Appendix A; etcd util_test.go).
+import { describe, expect, it } from 'vitest';
+import type { Entry } from './raftpb';
+import {
+  ConfChangeTransition,
+  ConfChangeType,
+  EntryType,
+  MessageType,
+  marshalConfChange,
+  marshalConfChangeV2,
+  newMessage,
+  unmarshalConfChange,
+  unmarshalConfChangeV2,
+} from './raftpb';
+import { describeEntry, describeMessage, entrySize, goQuote, limitSize, payloadSize } from './util';
+
+const enc = (s: string) => new TextEncoder().encode(s);
+
+describe('sizes', () => {
+  it('encoded size counts nil and empty data differently; payload size does not', () => {
+    const base = { term: 1, index: 1, type: EntryType.EntryNormal };
+    expect(entrySize(base)).toBe(6);
+    expect(entrySize({ ...base, data: new Uint8Array(0) })).toBe(8);
+    expect(entrySize({ ...base, index: 300, data: enc('abc') })).toBe(12);
+    expect(payloadSize({ ...base, data: undefined })).toBe(0);
+  });
+
+  it('limitSize keeps at least one entry', () => {
+    const ents: Entry[] = [4, 5, 6].map((i) => ({ term: i, index: i, type: 0 }));
+    const sz = entrySize(ents[0]);
+    expect(limitSize(ents, 0)).toHaveLength(1);
+    expect(limitSize(ents, 2 * sz)).toHaveLength(2);
+    expect(limitSize(ents, Infinity)).toHaveLength(3);
+  });
+});
+
+describe('conf change encoding', () => {
+  it('round-trips V1 and V2', () => {
+    const v1 = { id: 7, type: ConfChangeType.ConfChangeAddLearnerNode, nodeID: 300, context: enc('ctx') };
+    expect(unmarshalConfChange(marshalConfChange(v1))).toEqual(v1);
+    const v2 = {
+      transition: ConfChangeTransition.ConfChangeTransitionJointExplicit,
+      changes: [
+        { type: ConfChangeType.ConfChangeAddNode, nodeID: 2 },
+        { type: ConfChangeType.ConfChangeRemoveNode, nodeID: 1 },
+      ],
+      context: undefined,
+    };
+    expect(unmarshalConfChangeV2(marshalConfChangeV2(v2))).toEqual(v2);
+  });
+});
+
+describe('describe', () => {
+  it('quotes data like Go %q', () => {
+    expect(goQuote(undefined)).toBe('""');
+    expect(goQuote(enc('"foo"'))).toBe('"\\"foo\\""');
+    expect(goQuote(new Uint8Array([0, 9, 0xff, 0x7f]))).toBe('"\\x00\\t\\xff\\x7f"');
+    expect(goQuote(enc('é'))).toBe('"é"');
+  });
+
+  it('entries show conf changes as tokens', () => {
+    const cc = marshalConfChangeV2({
+      transition: 0,
+      changes: [
+        { type: ConfChangeType.ConfChangeRemoveNode, nodeID: 1 },
+        { type: ConfChangeType.ConfChangeAddNode, nodeID: 4 },
+      ],
+    });
+    expect(describeEntry({ term: 1, index: 5, type: EntryType.EntryConfChangeV2, data: cc })).toBe('1/5 EntryConfChangeV2 r1 v4');
+    expect(describeEntry({ term: 1, index: 5, type: EntryType.EntryConfChangeV2 })).toBe('1/5 EntryConfChangeV2');
+    expect(describeEntry({ term: 2, index: 3, type: EntryType.EntryNormal })).toBe('2/3 EntryNormal ""');
+  });
+
+  it('messages follow Appendix A', () => {
+    const m = newMessage(MessageType.MsgApp, 2, 1, 3);
+    m.logTerm = 2;
+    m.index = 7;
+    m.commit = 5;
+    m.entries = [
+      { term: 3, index: 8, type: 0, data: enc('a') },
+      { term: 3, index: 9, type: 0 },
+    ];
+    expect(describeMessage(m)).toBe('1->2 MsgApp Term:3 Log:2/7 Commit:5 Entries:[\n  3/8 EntryNormal "a"\n  3/9 EntryNormal ""\n]');
+    const r = newMessage(MessageType.MsgAppResp, 1, 2, 3);
+    r.reject = true;
+    r.rejectHint = 4;
+    r.index = 7;
+    expect(describeMessage(r)).toBe('2->1 MsgAppResp Term:3 Log:0/7 Rejected (Hint: 4)');
+  });
+});
