@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryBackend } from './backend/memory';
 import type { DiskConfig } from './disk';
-import { Disk, sampleLatency, validateConfig } from './disk';
+import { Disk, SectorSize, sampleLatency, validateConfig } from './disk';
 import { ErrNotExist, errorIs } from './errors';
 import { TestHost, bytes, fastDisk, newDisk, seeded } from './__tests__/helpers';
 
@@ -66,14 +66,25 @@ describe('simulated disk', () => {
     disk.append('f', bytes(1));
     disk.fsync('f', 'test');
     host.run();
-    disk.append('f', new Uint8Array(100).fill(9));
+    disk.append('f', new Uint8Array(2000).fill(9));
     const [loss] = disk.crash();
     expect(loss.tornBytes).toBeGreaterThan(0);
-    expect(loss.lostBytes + loss.tornBytes).toBe(100);
+    expect(loss.lostBytes + loss.tornBytes).toBe(2000);
+    expect(disk.size('f') % SectorSize).toBe(0); // whole sectors only
     expect(disk.size('f')).toBe(1 + loss.tornBytes);
     expect(await backend.readFile('f')).toEqual(disk.readFile('f'));
     // what survived a crash is durable
     expect(disk.durableSize('f')).toBe(disk.size('f'));
+  });
+
+  it('tears nothing when the unsynced tail stays within one sector', async () => {
+    const { disk, host } = await newDisk(torn);
+    disk.create('f');
+    disk.append('f', new Uint8Array(10));
+    disk.fsync('f', 'test');
+    host.run();
+    disk.append('f', new Uint8Array(400));
+    expect(disk.crash()).toEqual([{ file: 'f', lostBytes: 400, tornBytes: 0 }]);
   });
 
   it('replaces a file atomically with writeFile: a crash before its fsync keeps the old content', async () => {

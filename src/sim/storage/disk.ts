@@ -15,8 +15,9 @@
  * - truncate, rename and remove are directory/metadata operations and durable
  *   at once (etcd fsyncs the file or directory right after each of them).
  * - crash() drops every write that is not durable. With the configured seeded
- *   probability, a file with an unsynced appended tail keeps a random prefix of
- *   it instead: a torn write, which the WAL detects and repairs on open.
+ *   probability, a file with an unsynced appended tail keeps a prefix of it
+ *   instead, cut at a random 512-byte sector boundary: a torn write, which the
+ *   WAL detects and repairs on open.
  *
  * Contract with the kernel (DiskHost)
  * - now(): the current virtual time in ms.
@@ -62,7 +63,7 @@ export type LatencyDistribution =
 
 export interface DiskConfig {
   fsyncLatency: LatencyDistribution;
-  /** Chance that a crash leaves a torn prefix of a file's unsynced tail. */
+  /** Chance that a crash leaves a torn prefix (whole sectors) of a file's unsynced tail. */
   tornWriteProbability: number;
 }
 
@@ -72,6 +73,9 @@ export const DefaultDiskConfig: DiskConfig = {
 };
 
 export type SyncDone = (err?: Error) => void;
+
+/** The unit a write reaches the disk in; a crash tears only at sector boundaries. */
+export const SectorSize = 512;
 
 interface Version {
   buf: Uint8Array;
@@ -299,10 +303,7 @@ export class Disk {
       }
       const sameLineage = d.version === f.version;
       const unsynced = sameLineage ? f.size - d.size : f.size;
-      let torn = 0;
-      if (sameLineage && unsynced > 0 && rng.float() < this.config.tornWriteProbability) {
-        torn = Math.floor(rng.float() * unsynced);
-      }
+      const torn = sameLineage ? this.tornBytes(d.size, f.size, rng) : 0;
       if (unsynced > 0) losses.push({ file: name, lostBytes: unsynced - torn, tornBytes: torn });
 
       // Same lineage: the page cache's prefix is the durable content, so keep its
@@ -321,6 +322,17 @@ export class Disk {
     this.commit(ops, this.host.now(), 'crash: make the backend equal to what survived');
     this.emit({ type: 'disk.crash', losses, cause: 'member crashed: unsynced writes lost' });
     return losses;
+  }
+
+  /**
+   * Sectors reach the disk whole (spec server.md §5.9): a torn write keeps the
+   * unsynced sectors up to a seeded boundary strictly inside (durable, size).
+   */
+  private tornBytes(durable: number, size: number, rng: DiskRandom): number {
+    const first = Math.floor(durable / SectorSize) + 1;
+    const last = Math.ceil(size / SectorSize) - 1;
+    if (last < first || !(rng.float() < this.config.tornWriteProbability)) return 0;
+    return (first + Math.floor(rng.float() * (last - first + 1))) * SectorSize - durable;
   }
 
   private file(name: string): DiskFile {
