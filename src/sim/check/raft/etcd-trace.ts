@@ -154,57 +154,81 @@ interface NodeView {
 
 /** Turns parsed events into observations; throws EtcdTraceError where entries cannot be derived. */
 export function etcdTraceObservations(events: Iterable<TracedEvent>): RaftObservation[] {
-  const nodes = new Map<MemberId, NodeView>();
+  const adapter = new TraceAdapter();
+  for (const { line, event } of events) adapter.step(line, event);
+  return adapter.out;
+}
+
+class TraceAdapter {
+  readonly out: RaftObservation[] = [];
+  private readonly nodes = new Map<MemberId, NodeView>();
   // Entry terms of each MsgApp sent, by sender, term, prev index and count: within one
   // leader term the sender's log only grows, so equal keys carry equal entries.
-  const sent = new Map<string, number[]>();
-  const out: RaftObservation[] = [];
+  private readonly sent = new Map<string, number[]>();
+  private line = 0;
+  private member: MemberId = 0;
 
-  for (const { line, event: e } of events) {
-    const member = e.nid;
-    let v = nodes.get(member);
+  step(line: number, e: EtcdTraceEvent): void {
+    this.line = line;
+    this.member = e.nid;
+    const v = this.node(e);
+    const role = ROLES[e.role];
+    this.followLog(v, e, role);
+    if (e.msg?.type === 'MsgSnap') this.fail('MsgSnap is not supported: the trace omits the snapshot term');
+    if (e.name === 'SendAppendEntriesRequest' && e.msg?.type === 'MsgApp') this.rememberEntries(v, e.msg);
+    this.emitVolatile(v, e, role);
+    if (e.name === 'ReceiveAppendEntriesRequest' && e.msg?.type === 'MsgApp') {
+      const terms = this.sent.get(messageKey(e.msg));
+      if (terms === undefined) this.fail(`received a MsgApp from ${e.msg.from} that was never sent`);
+      takeEntries(v, e.msg, e.state, terms);
+    }
+    if (e.name === 'Ready') this.persist(v, e.state);
+  }
+
+  private node(e: EtcdTraceEvent): NodeView {
+    let v = this.nodes.get(e.nid);
     if (v === undefined) {
       const durable = { term: 0, vote: 0, commit: 0 };
       v = { log: new TermLog(), dirtyFrom: 1, ...durable, role: 'follower', conf: '[[],[]]', durable };
-      nodes.set(member, v);
+      this.nodes.set(e.nid, v);
     } else if (e.name === 'InitState') {
       // A known node starting again is a restart (Traceetcdraft.tla): only what its
       // Readys persisted survives, and the checker resets the same volatile state.
       v.log.truncateFrom(v.dirtyFrom);
       v.dirtyFrom = v.log.lastIndex + 1;
       Object.assign(v, v.durable, { role: 'follower' });
-      out.push({ kind: 'crash', member, t: line }, { kind: 'restart', member, t: line, applied: 0 });
+      this.emit({ kind: 'crash', member: this.member }, { kind: 'restart', member: this.member, applied: 0 });
     }
-    const role = ROLES[e.role];
-    const fail: (reason: string) => never = (reason) => {
-      throw new EtcdTraceError(line, `node ${member}: ${reason}`);
-    };
+    return v;
+  }
 
-    if (e.log > v.log.lastIndex) {
+  /** Matches the derived log to the event's last index, deriving entries only a node itself adds. */
+  private followLog(v: NodeView, e: EtcdTraceEvent, role: Role): void {
+    const last = v.log.lastIndex;
+    if (e.log > last) {
       // Only a leader's own appends and bootstrap add entries without a message.
-      if (role !== 'leader' && v.log.lastIndex !== 0) {
-        fail(`log grew from ${v.log.lastIndex} to ${e.log} with no MsgApp to explain it`);
-      }
-      v.dirtyFrom = Math.min(v.dirtyFrom, v.log.lastIndex + 1);
+      if (role !== 'leader' && last !== 0) this.fail(`log grew from ${last} to ${e.log} with no MsgApp to explain it`);
+      v.dirtyFrom = Math.min(v.dirtyFrom, last + 1);
       while (v.log.lastIndex < e.log) v.log.push(e.state.term);
-    } else if (e.log < v.log.lastIndex) {
-      fail(`log shrank from ${v.log.lastIndex} to ${e.log} with no MsgApp to explain it`);
+    } else if (e.log < last) {
+      this.fail(`log shrank from ${last} to ${e.log} with no MsgApp to explain it`);
     }
+  }
 
-    if (e.msg?.type === 'MsgSnap') fail('MsgSnap is not supported: the trace omits the snapshot term');
-    if (e.name === 'SendAppendEntriesRequest' && e.msg?.type === 'MsgApp') {
-      const { index, entries } = e.msg;
-      if (index + entries > v.log.lastIndex) fail(`sent entries up to ${index + entries} beyond its log ${v.log.lastIndex}`);
-      const terms: number[] = [];
-      for (let i = index + 1; i <= index + entries; i++) terms.push(v.log.termAt(i) ?? 0);
-      sent.set(messageKey(e.msg), terms);
-    }
+  private rememberEntries(v: NodeView, m: EtcdTraceMessage): void {
+    const end = m.index + m.entries;
+    if (end > v.log.lastIndex) this.fail(`sent entries up to ${end} beyond its log ${v.log.lastIndex}`);
+    const terms: number[] = [];
+    for (let i = m.index + 1; i <= end; i++) terms.push(v.log.termAt(i) ?? 0);
+    this.sent.set(messageKey(m), terms);
+  }
 
-    if (e.state.term !== v.term || e.state.vote !== v.vote || role !== v.role) {
-      v.term = e.state.term;
-      v.vote = e.state.vote;
-      v.role = role;
-      out.push({ kind: 'state', member, t: line, term: v.term, vote: v.vote, role });
+  /** Emits the state, config and commit observations for what changed. */
+  private emitVolatile(v: NodeView, e: EtcdTraceEvent, role: Role): void {
+    const { term, vote, commit } = e.state;
+    if (term !== v.term || vote !== v.vote || role !== v.role) {
+      Object.assign(v, { term, vote, role });
+      this.emit({ kind: 'state', member: this.member, term, vote, role });
     }
     // ApplyConfChange shows the config before the change but the commit after it, which a
     // smaller quorum may have advanced: take the new voters (not joint: never stricter).
@@ -213,35 +237,38 @@ export function etcdTraceObservations(events: Iterable<TracedEvent>): RaftObserv
     const conf = JSON.stringify([voters, outgoing]);
     if (conf !== v.conf) {
       v.conf = conf;
-      out.push({ kind: 'config', member, t: line, voters, outgoing });
+      this.emit({ kind: 'config', member: this.member, voters, outgoing });
     }
-    if (e.state.commit !== v.commit) {
-      v.commit = e.state.commit;
-      out.push({ kind: 'commit', member, t: line, commit: v.commit });
-    }
-
-    if (e.name === 'ReceiveAppendEntriesRequest' && e.msg?.type === 'MsgApp') {
-      const terms = sent.get(messageKey(e.msg));
-      if (terms === undefined) fail(`received a MsgApp from ${e.msg.from} that was never sent`);
-      takeEntries(v, e.msg, e.state, terms);
-    }
-
-    if (e.name === 'Ready') {
-      if (v.dirtyFrom <= v.log.lastIndex) {
-        const entries: ObservedEntry[] = [];
-        for (let i = v.dirtyFrom; i <= v.log.lastIndex; i++) entries.push({ index: i, term: v.log.termAt(i) ?? 0 });
-        out.push({ kind: 'entries', member, t: line, entries });
-      }
-      v.dirtyFrom = v.log.lastIndex + 1;
-      const { term, vote, commit } = e.state;
-      const d = v.durable;
-      if (term !== d.term || vote !== d.vote || commit !== d.commit) {
-        v.durable = { term, vote, commit };
-        out.push({ kind: 'hard-state', member, t: line, term, vote, commit });
-      }
+    if (commit !== v.commit) {
+      v.commit = commit;
+      this.emit({ kind: 'commit', member: this.member, commit });
     }
   }
-  return out;
+
+  /** A Ready: the whole log and the HardState become durable (synchronous harness). */
+  private persist(v: NodeView, state: EtcdTraceEvent['state']): void {
+    if (v.dirtyFrom <= v.log.lastIndex) {
+      const entries: ObservedEntry[] = [];
+      for (let i = v.dirtyFrom; i <= v.log.lastIndex; i++) entries.push({ index: i, term: v.log.termAt(i) ?? 0 });
+      this.emit({ kind: 'entries', member: this.member, entries });
+    }
+    v.dirtyFrom = v.log.lastIndex + 1;
+    const { term, vote, commit } = state;
+    const d = v.durable;
+    if (term !== d.term || vote !== d.vote || commit !== d.commit) {
+      v.durable = { term, vote, commit };
+      this.emit({ kind: 'hard-state', member: this.member, term, vote, commit });
+    }
+  }
+
+  /** Adds observations, stamped with the current line as their time. */
+  private emit(...observations: RaftObservation[]): void {
+    for (const obs of observations) this.out.push({ ...obs, t: this.line });
+  }
+
+  private fail(reason: string): never {
+    throw new EtcdTraceError(this.line, `node ${this.member}: ${reason}`);
+  }
 }
 
 /** Parses and adapts a whole trace file. */
