@@ -2,6 +2,18 @@
 // adapter over a recorded trace) can state about one member, never the member's
 // internals (DESIGN.md: check reads the trace). One observation is one fact, in the
 // order it happened. Ids, terms and indexes are numbers, as in raftpb; 0 is None.
+//
+// What an emitter must do for the checks to be sound and complete:
+//   * emit 'state' whenever term, vote or role changes, before anything it causes
+//     (a commit learned from a new leader, a leader's first entry);
+//   * emit 'entries', 'hard-state' and 'snapshot' when the write is durable (after the
+//     simulated fsync), never earlier; a follower acks only after that (raft.md §2.6);
+//   * emit 'commit' whenever the commit index changes, and 'config' whenever the voter
+//     configuration changes, before a commit the new configuration causes;
+//   * emit 'apply' for every entry applied, in order; after a restart, from the
+//     restart's `applied` + 1 on;
+//   * emit 'crash' when a member stops, and 'restart' (then 'config', with the
+//     configuration it recovered) when it starts again.
 
 export type MemberId = number;
 
