@@ -372,3 +372,35 @@ describe('snapshots (raft_snap_test.go)', () => {
     expect(readMessages(sm)).toHaveLength(0);
   });
 });
+
+describe('proposals', () => {
+  it('a follower forwards proposals to the leader (TestProposalByProxy)', () => {
+    const nt = new Network([undefined, undefined, undefined]);
+    nt.send(msg(MessageType.MsgHup, 1, 1));
+    nt.send(prop(2, 'somedata'));
+    for (const id of [1, 2, 3]) expect(nt.raft(id).raftLog.committed).toBe(2);
+  });
+
+  it('with DisableProposalForwarding a follower drops them', () => {
+    const nt = new Network([undefined, undefined, undefined], (c) => {
+      c.disableProposalForwarding = true;
+    });
+    nt.send(msg(MessageType.MsgHup, 1, 1));
+    expect(nt.raft(2).step(prop(2, 'somedata'))).toBe(ErrProposalDropped);
+    expect(nt.raft(2).msgs).toHaveLength(0);
+  });
+
+  it('a second conf change while one is unapplied becomes an empty entry (TestStepIgnoreConfig)', () => {
+    const r = newTestRaft(1, 10, 1, newTestMemoryStorage([1, 2]));
+    r.becomeCandidate();
+    r.becomeLeader();
+    const cc = { term: 0, index: 0, type: 1, data: new Uint8Array([0x08, 0, 0x10, 0, 0x18, 3]) };
+    r.step(msg(MessageType.MsgProp, 1, 1, { entries: [cc] }));
+    const index = r.raftLog.lastIndex();
+    const pending = r.pendingConfIndex;
+    r.step(msg(MessageType.MsgProp, 1, 1, { entries: [cc] }));
+    const last = r.raftLog.entries(index + 1, Infinity);
+    expect(last.map((e) => [e.type, e.data])).toEqual([[0, undefined]]);
+    expect(r.pendingConfIndex).toBe(pending);
+  });
+});
