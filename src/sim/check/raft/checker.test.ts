@@ -156,6 +156,26 @@ describe('RaftInvariantChecker', () => {
       expect(found[0].message).toContain('leader 3 of term 2 lacks committed entry 2 of term 1 (it holds term 2 there)');
     });
 
+    it('accepts a stale leader lacking an entry of a lower term committed in a higher term', () => {
+      // Raft §5.4 is about the term an entry is committed in, not the entry's own term.
+      const run: RaftObservation[] = [
+        ...VOTERS.map((m) => config(m, VOTERS)),
+        state(2, 1, 'leader', 2),
+        persist(2, 1, [1]),
+        state(3, 2, 'follower', 1),
+        state(1, 2, 'leader', 1), // elected by 1 and 3 without entry 1 of term 1
+        persist(1, 1, [2]),
+        state(3, 3, 'follower', 2),
+        state(2, 3, 'leader', 2),
+        persist(2, 2, [3]),
+        persist(3, 1, [1, 3]),
+        commit(2, 2), // commits entry 1 of term 1 in term 3; leader 1 (term 2) need not hold it
+      ];
+      expect(invariantsOf(run)).toEqual([]);
+      expect(invariantsOf([...run, state(3, 4, 'leader', 3), persist(3, 3, [4])])).toEqual([]);
+      expect(invariantsOf([...run, state(1, 4, 'leader', 1), persist(1, 2, [4])])).toEqual(['Leader Completeness']);
+    });
+
     it('rejects at once a leader whose durable log disagrees at a committed index', () => {
       const run: RaftObservation[] = [
         ...VOTERS.map((m) => config(m, VOTERS)),
