@@ -1,0 +1,169 @@
+// The membership API (etcd server.go AddMember/RemoveMember/UpdateMember/PromoteMember
+// and v3rpc/member.go, spec server.md §10.2): the strict reconfiguration checks, then a
+// raft conf change whose apply (server.ts applyConfChange) validates it against the
+// membership and answers the waiter. Conf changes wait on the client's context only.
+
+import { ConfChangeType } from '../raft/raftpb';
+import type { ConfChange } from '../raft/raftpb';
+import { encodeConfigChangeContext } from './bootstrap';
+import { serverError } from './errors';
+import type { ConfigChangeContext } from './membership/cluster';
+import { computeMemberId, isValidPeerURL } from './membership/member';
+import type { Member } from './membership/member';
+import type { EtcdServer } from './server';
+import { parseProposeCtxErr } from './v3-server';
+import type { Callback, RequestContext } from './v3-server';
+
+/** etcd HealthInterval: a peer counts as healthy after 5 s of continuous connection. */
+const healthIntervalMs = 5_000;
+/** readyPercentThreshold: a learner is in sync at 90% of the leader's match. */
+const readyPercentThreshold = 0.9;
+
+export interface MemberAddResponse {
+  member: Member;
+  members: Member[];
+}
+
+export function memberAdd(
+  s: EtcdServer,
+  req: { peerURLs: string[]; isLearner?: boolean },
+  ctx: RequestContext,
+  done: Callback<MemberAddResponse>,
+): void {
+  if (!s.isRunning) return done(serverError('ErrStopped'));
+  if (req.peerURLs.length === 0 || !req.peerURLs.every(isValidPeerURL)) return done(serverError('ErrGRPCMemberBadURLs'));
+  const isLearner = req.isLearner ?? false;
+  const member: Member = {
+    id: computeMemberId(req.peerURLs, '', s.kernel.now / 1000),
+    name: '',
+    peerURLs: [...req.peerURLs],
+    clientURLs: [],
+    isLearner,
+  };
+  if (s.config.strictReconfigCheck) {
+    const voters = s.cluster.voters();
+    if (!isLearner && !readyToAddVotingMember(voters)) return done(serverError('ErrNotEnoughStartedMembers'));
+    if (voters.length > 1 && connectedVoters(s, voters) < quorum(voters.length + 1)) return done(serverError('ErrUnhealthy'));
+  }
+  const type = isLearner ? ConfChangeType.ConfChangeAddLearnerNode : ConfChangeType.ConfChangeAddNode;
+  configure(s, { id: 0, type, nodeID: member.id }, { member }, ctx, (err, members) => {
+    if (err !== undefined) return done(err);
+    done(undefined, { member, members: members ?? [] });
+  });
+}
+
+export function memberRemove(s: EtcdServer, req: { id: number }, ctx: RequestContext, done: Callback<Member[]>): void {
+  if (!s.isRunning) return done(serverError('ErrStopped'));
+  const target = s.cluster.member(req.id);
+  if (s.config.strictReconfigCheck && target !== undefined && !target.isLearner) {
+    const remaining = s.cluster.voters().filter((m) => m.id !== req.id);
+    const started = remaining.filter((m) => m.name !== '').length;
+    if (started < quorum(remaining.length)) return done(serverError('ErrNotEnoughStartedMembers'));
+    const connected = req.id !== s.id && s.node.transport.activeSince(req.id) !== undefined;
+    if (req.id === s.id || connected) {
+      const voters = s.cluster.voters();
+      if (connectedVoters(s, voters) - 1 < quorum(voters.length - 1)) return done(serverError('ErrUnhealthy'));
+    }
+  }
+  configure(s, { id: 0, type: ConfChangeType.ConfChangeRemoveNode, nodeID: req.id }, undefined, ctx, done);
+}
+
+export function memberUpdate(s: EtcdServer, req: { id: number; peerURLs: string[] }, ctx: RequestContext, done: Callback<Member[]>): void {
+  if (!s.isRunning) return done(serverError('ErrStopped'));
+  const member: Member = { id: req.id, name: '', peerURLs: [...req.peerURLs], clientURLs: [], isLearner: false };
+  configure(s, { id: 0, type: ConfChangeType.ConfChangeUpdateNode, nodeID: req.id }, { member }, ctx, done);
+}
+
+/** Promote (on the leader): the learner must be known to raft and in sync (§10.2). */
+export function memberPromote(s: EtcdServer, req: { id: number }, ctx: RequestContext, done: Callback<Member[]>): void {
+  if (!s.isRunning) return done(serverError('ErrStopped'));
+  // etcd forwards a promote from a follower to the leader over peer HTTP; here the
+  // client must ask the leader (ErrNotLeader tells it so).
+  if (!s.isLeader) return done(serverError('ErrNotLeader'));
+  const progress = s.node.rawNode.raft.trk.progress;
+  const pr = progress.get(req.id);
+  if (pr === undefined) return done(serverError('ErrIDNotFound'));
+  if (!pr.isLearner) return done(serverError('ErrMemberNotLearner'));
+  const leaderMatch = progress.get(s.id)?.match ?? 0;
+  if (pr.match < readyPercentThreshold * leaderMatch) return done(serverError('ErrLearnerNotReady'));
+  if (s.config.strictReconfigCheck) {
+    const voters = s.cluster.voters();
+    const started = voters.filter((m) => m.name !== '').length;
+    if (started + 1 < quorum(voters.length + 1)) return done(serverError('ErrNotEnoughStartedMembers'));
+  }
+  const member = s.cluster.member(req.id);
+  if (member === undefined) return done(serverError('ErrIDNotFound'));
+  configure(s, { id: 0, type: ConfChangeType.ConfChangeAddNode, nodeID: req.id }, { member, isPromote: true }, ctx, done);
+}
+
+function quorum(n: number): number {
+  return Math.floor(n / 2) + 1;
+}
+
+/** IsReadyToAddVotingMember: started voters must stay a quorum of the grown cluster. */
+function readyToAddVotingMember(voters: readonly Member[]): boolean {
+  const started = voters.filter((m) => m.name !== '').length;
+  if (started === 1 && voters.length === 1) return true; // one started of a future two
+  return started >= quorum(voters.length + 1);
+}
+
+/** Voters (self counted) connected continuously for the last HealthInterval. */
+function connectedVoters(s: EtcdServer, voters: readonly Member[]): number {
+  const since = s.kernel.now - healthIntervalMs;
+  let n = 0;
+  for (const m of voters) {
+    if (m.id === s.id) {
+      n++;
+      continue;
+    }
+    const t = s.node.transport.activeSince(m.id);
+    if (t !== undefined && t <= since) n++;
+  }
+  return n;
+}
+
+/** configure: propose the conf change and wait for its apply (client context only). */
+function configure(
+  s: EtcdServer,
+  cc: ConfChange,
+  ctx: ConfigChangeContext | undefined,
+  rctx: RequestContext,
+  done: Callback<Member[]>,
+): void {
+  const kernel = s.kernel;
+  const id = s.reqIdGen.next();
+  const change: ConfChange = { ...cc, id, context: ctx === undefined ? undefined : encodeConfigChangeContext(ctx) };
+  const start = kernel.now;
+  let finished = false;
+  const finish = (err: Error | undefined, members?: Member[]) => {
+    if (finished) return;
+    finished = true;
+    if (timer !== undefined) kernel.cancel(timer);
+    kernel.trace.emit(
+      s.name,
+      'server.member',
+      { op: `${ConfChangeType[cc.type]} request`, member: cc.nodeID.toString(16), ...(err ? { error: err.message } : {}) },
+      { reason: err ? 'membership request failed' : 'membership request applied' },
+    );
+    done(err, members);
+  };
+  s.wait.register(id, (result) => finish(result.err, result.resp as Member[] | undefined));
+  const timer =
+    rctx.deadline === undefined
+      ? undefined
+      : kernel.at(Math.max(kernel.now, rctx.deadline), () => {
+          s.wait.cancel(id);
+          blocked.cancel();
+          finish(proposed ? parseProposeCtxErr(s, start) : serverError('DeadlineExceeded'));
+        });
+  let proposed = false;
+  const blocked = s.proposeData(
+    () => s.node.rawNode.proposeConfChange(change),
+    (err) => {
+      proposed = true;
+      if (err === undefined || finished) return;
+      s.wait.cancel(id);
+      finish(serverError('ErrProposalDropped'));
+    },
+  );
+}

@@ -1,0 +1,344 @@
+// etcd's raftNode (server/etcdserver/raft.go): the loop around the raft state machine.
+// It ticks raft every TickMs, steps messages from the transport, and handles each Ready
+// in etcd's order (spec server.md §3.2, raft.md §10.4):
+//   soft state -> read states -> committed entries to the applier -> leader sends ->
+//   snapshot saved -> WAL save (fsync when MustSync) -> snapshot installed ->
+//   MemoryStorage append -> follower sends (after its fsync) -> Advance.
+// Between taking a Ready and Advance, raft keeps stepping messages and ticks (etcd's
+// node goroutine does), but hands out no new Ready.
+
+import type { Kernel, Timer } from '../kernel/kernel';
+import type { RaftObservation, Role } from '../check/raft/observation';
+import type { Entry, HardState, Message, Snapshot } from '../raft/raftpb';
+import { EntryType, MessageType, None } from '../raft/raftpb';
+import type { MemoryStorage } from '../raft/storage';
+import type { RawNode } from '../raft/rawnode';
+import type { ReadState, SoftState } from '../raft/node';
+import { StateType, isEmptyHardState, isEmptySnap } from '../raft/node';
+import { msgTypeName } from '../raft/util';
+import type { Storage } from '../storage/storage';
+import type { Transport } from './transport/transport';
+import { entryDigest } from './digest';
+
+/** One Ready's work for the applier (etcd toApply), with its notifyc. */
+export class ApplyJob {
+  persisted = false;
+  applied = false;
+  private onPersisted: (() => void)[] = [];
+  private onApplied: (() => void)[] = [];
+
+  constructor(
+    readonly entries: readonly Entry[],
+    readonly snapshot: Snapshot | undefined,
+  ) {}
+
+  /** Runs fn once raft has finished this Ready's disk writes (etcd notifyc). */
+  whenPersisted(fn: () => void): void {
+    if (this.persisted) fn();
+    else this.onPersisted.push(fn);
+  }
+
+  whenApplied(fn: () => void): void {
+    if (this.applied) fn();
+    else this.onApplied.push(fn);
+  }
+
+  markPersisted(): void {
+    this.persisted = true;
+    const fns = this.onPersisted;
+    this.onPersisted = [];
+    for (const fn of fns) fn();
+  }
+
+  markApplied(): void {
+    this.applied = true;
+    const fns = this.onApplied;
+    this.onApplied = [];
+    for (const fn of fns) fn();
+  }
+}
+
+/** What the raft node needs from its server. */
+export interface RaftNodeHost {
+  onSoftState(ss: SoftState, newLeader: boolean): void;
+  onReadState(rs: ReadState): void;
+  /** Takes the committed entries (and snapshot) of a Ready; applies them in FIFO order. */
+  scheduleApply(job: ApplyJob): void;
+  /** A MsgSnap raft wants sent: the server merges it with its db and sends it. */
+  onMsgSnap(m: Message): void;
+  isRemoved(id: number): boolean;
+  /** A persistence error is fatal for the member, as in etcd. */
+  fatal(err: Error): void;
+  observe?: (o: RaftObservation) => void;
+}
+
+export class RaftNode {
+  /** Leader this node knows (0 = none) and whether it is the leader, from the last soft state. */
+  lead = None;
+  isLeader = false;
+  role: Role = 'follower';
+  /** Time this member last became leader itself (etcd leadElectedTime). */
+  leadElectedTime = -Infinity;
+  private busy = false;
+  private kicked = false;
+  private stopped = false;
+  private ticker: Timer | undefined;
+  private lastTerm = 0;
+  private lastVote = 0;
+  private lastCommit = 0;
+  private lastSavedHardState: HardState | undefined;
+
+  constructor(
+    private readonly kernel: Kernel,
+    readonly source: string,
+    readonly rawNode: RawNode,
+    readonly memStorage: MemoryStorage,
+    readonly storage: Storage,
+    readonly transport: Transport,
+    private readonly tickMs: number,
+    private readonly host: RaftNodeHost,
+  ) {
+    // The durable state: what the checker knows of this member at (re)start.
+    const hs = memStorage.initialState().hardState;
+    this.lastTerm = hs.term;
+    this.lastVote = hs.vote;
+    this.lastCommit = hs.commit;
+  }
+
+  start(): void {
+    this.ticker = this.kernel.schedule(this.tickMs, () => this.tick(), `${this.source} tick`);
+    this.kick();
+  }
+
+  /** Stops the loop; pending fsync continuations and messages are dropped. */
+  stop(): void {
+    this.stopped = true;
+    if (this.ticker !== undefined) this.kernel.cancel(this.ticker);
+    this.ticker = undefined;
+  }
+
+  /** Ticks raft `n` times at once (etcd adjustTicks' advance). */
+  advanceTicks(n: number): void {
+    for (let i = 0; i < n; i++) this.rawNode.tick();
+    this.kick();
+  }
+
+  step(m: Message): void {
+    if (this.stopped) return;
+    const err = this.rawNode.step(m);
+    if (err !== undefined && this.kernel.trace.enabled('debug')) {
+      this.kernel.trace.emit(
+        this.source,
+        'raft.log',
+        { member: this.source, level: 'DEBUG', text: `step ${msgTypeName(m.type)} from ${m.from}: ${err.message}` },
+        undefined,
+        'debug',
+      );
+    }
+    this.kick();
+  }
+
+  /** Processes the next Ready later in this instant, after the other events due now. */
+  kick(): void {
+    if (this.kicked || this.busy || this.stopped) return;
+    this.kicked = true;
+    this.kernel.schedule(0, () => this.processReady(), `${this.source} ready`);
+  }
+
+  private tick(): void {
+    this.rawNode.tick();
+    this.kick();
+    this.ticker = this.kernel.schedule(this.tickMs, () => this.tick(), `${this.source} tick`);
+  }
+
+  private processReady(): void {
+    this.kicked = false;
+    if (this.stopped || this.busy || !this.rawNode.hasReady()) return;
+    const rd = this.rawNode.ready();
+    this.busy = true;
+    const host = this.host;
+
+    if (rd.softState !== undefined) this.softState(rd.softState);
+    this.observeVolatile(rd.hardState, rd.softState !== undefined);
+    if (rd.readStates.length > 0) host.onReadState(rd.readStates[rd.readStates.length - 1]);
+
+    const snap = isEmptySnap(rd.snapshot) ? undefined : rd.snapshot;
+    const job = new ApplyJob(rd.committedEntries, snap);
+    host.scheduleApply(job);
+
+    const isLeader = this.isLeader;
+    // The leader replicates while it writes (raft thesis 10.2.1); followers wait.
+    if (isLeader) this.send(rd.messages, false);
+
+    if (snap !== undefined) this.storage.saveSnap(snap);
+    const mustSync = this.storage.save(rd.hardState, rd.entries) || snap !== undefined;
+    if (!isEmptyHardState(rd.hardState)) this.lastSavedHardState = rd.hardState;
+    if (this.kernel.trace.enabled('info') && (rd.entries.length > 0 || snap !== undefined || !isEmptyHardState(rd.hardState))) {
+      this.kernel.trace.emit(
+        this.source,
+        'server.ready',
+        {
+          entries: rd.entries.length,
+          committed: rd.committedEntries.length,
+          messages: rd.messages.length,
+          snapshot: snap?.metadata.index ?? 0,
+          hardState: describeHardState(rd.hardState),
+          mustSync,
+          leaderSendsFirst: isLeader,
+        },
+        {
+          reason: mustSync
+            ? 'new entries or term/vote change must be fsynced before they are acknowledged'
+            : 'commit-only change: written without fsync',
+        },
+      );
+    }
+
+    const finish = (): void => {
+      if (this.stopped) return;
+      this.observeDurable(rd.entries, mustSync);
+      if (snap !== undefined) {
+        // etcd: WAL synced, notifyc, then MemoryStorage.ApplySnapshot and Release.
+        job.markPersisted();
+        this.memStorage.applySnapshot(snap);
+        this.storage.release(snap);
+        host.observe?.({
+          kind: 'snapshot',
+          member: this.rawNode.raft.id,
+          t: this.kernel.now,
+          index: snap.metadata.index,
+          term: snap.metadata.term,
+          voters: snap.metadata.confState.voters,
+          outgoing: snap.metadata.confState.votersOutgoing,
+        });
+      }
+      this.memStorage.append(rd.entries);
+      if (isLeader) {
+        job.markPersisted();
+        this.advance();
+        return;
+      }
+      job.markPersisted();
+      const release = () => {
+        if (this.stopped) return;
+        this.send(rd.messages, true);
+        this.advance();
+      };
+      // A follower applying a conf change waits for it before going on (etcd's second notifyc).
+      if (rd.committedEntries.some((e) => e.type === EntryType.EntryConfChange)) job.whenApplied(release);
+      else release();
+    };
+    if (!mustSync) {
+      finish();
+      return;
+    }
+    this.storage.sync((err) => {
+      if (this.stopped) return;
+      if (err !== undefined) {
+        host.fatal(err);
+        return;
+      }
+      finish();
+    });
+  }
+
+  private advance(): void {
+    this.rawNode.advance();
+    this.busy = false;
+    this.kick();
+  }
+
+  private softState(ss: SoftState): void {
+    const newLeader = ss.lead !== None && ss.lead !== this.lead;
+    this.lead = ss.lead;
+    this.isLeader = ss.raftState === StateType.StateLeader;
+    this.role = roleOf(ss.raftState);
+    if (newLeader && this.isLeader) this.leadElectedTime = this.kernel.now;
+    this.host.onSoftState(ss, newLeader);
+  }
+
+  /** processMessages (§3.3): drop to removed members, keep the last MsgAppResp, divert MsgSnap. */
+  private send(ms: readonly Message[], afterPersist: boolean): void {
+    if (ms.length === 0) return;
+    const out: Message[] = [];
+    let appResp = false;
+    for (let i = ms.length - 1; i >= 0; i--) {
+      const m = ms[i];
+      if (this.host.isRemoved(m.to)) continue;
+      if (m.type === MessageType.MsgAppResp) {
+        if (appResp) continue;
+        appResp = true;
+      }
+      if (m.type === MessageType.MsgSnap) {
+        this.host.onMsgSnap(m);
+        continue;
+      }
+      out.push(m);
+    }
+    out.reverse();
+    if (this.kernel.trace.enabled('debug')) {
+      this.kernel.trace.emit(
+        this.source,
+        'server.messages',
+        { to: 'peers', count: out.length, types: [...new Set(out.map((m) => msgTypeName(m.type)))].join(','), afterPersist },
+        { reason: afterPersist ? 'follower sends only after its fsync' : 'leader sends before its own fsync' },
+        'debug',
+      );
+    }
+    this.transport.send(out);
+  }
+
+  private observeVolatile(ready: HardState, roleChanged: boolean): void {
+    const observe = this.host.observe;
+    const hs = isEmptyHardState(ready) ? { term: this.lastTerm, vote: this.lastVote, commit: this.lastCommit } : ready;
+    const id = this.rawNode.raft.id;
+    if (observe !== undefined && (roleChanged || hs.term !== this.lastTerm || hs.vote !== this.lastVote)) {
+      observe({ kind: 'state', member: id, t: this.kernel.now, term: hs.term, vote: hs.vote, role: this.role });
+    }
+    this.lastTerm = hs.term;
+    this.lastVote = hs.vote;
+    if (hs.commit !== this.lastCommit) {
+      this.lastCommit = hs.commit;
+      observe?.({ kind: 'commit', member: id, t: this.kernel.now, commit: hs.commit });
+    }
+  }
+
+  private observeDurable(entries: readonly Entry[], synced: boolean): void {
+    const last = entries.length > 0 ? entries[entries.length - 1].index : this.storage.wal.lastIndex();
+    if (this.kernel.trace.enabled('info') && (entries.length > 0 || synced)) {
+      this.kernel.trace.emit(
+        this.source,
+        'server.persisted',
+        { entries: entries.length, lastIndex: last, hardState: describeHardState(this.lastSavedHardState), synced },
+        { reason: synced ? 'WAL fsync completed' : 'WAL written (no fsync needed)' },
+      );
+    }
+    const observe = this.host.observe;
+    if (observe === undefined || !synced) return;
+    const member = this.rawNode.raft.id;
+    const t = this.kernel.now;
+    if (entries.length > 0) {
+      observe({ kind: 'entries', member, t, entries: entries.map((e) => ({ index: e.index, term: e.term, digest: entryDigest(e) })) });
+    }
+    const hs = this.lastSavedHardState;
+    if (hs !== undefined) observe({ kind: 'hard-state', member, t, term: hs.term, vote: hs.vote, commit: hs.commit });
+  }
+}
+
+function roleOf(s: StateType): Role {
+  switch (s) {
+    case StateType.StateLeader:
+      return 'leader';
+    case StateType.StateCandidate:
+      return 'candidate';
+    case StateType.StatePreCandidate:
+      return 'pre-candidate';
+    default:
+      return 'follower';
+  }
+}
+
+function describeHardState(hs: HardState | undefined): string {
+  if (hs === undefined || isEmptyHardState(hs)) return '';
+  return `term=${hs.term} vote=${hs.vote.toString(16)} commit=${hs.commit}`;
+}

@@ -1,0 +1,1074 @@
+// EtcdServer: one etcd member (etcd server/etcdserver/server.go). It owns the raft node
+// loop (raft-node.ts), the peer transport, the apply loop with the consistent index,
+// snapshots and raft log compaction (spec server.md §3), the lessor loop, and serves the
+// request API (v3-server.ts) and the membership API (cluster-api.ts).
+//
+// Lifecycle: start() bootstraps from the member's disk (new, join, restart or
+// force-new-cluster, bootstrap.ts); crash() kills the process (the disk keeps only what
+// was fsynced); stop() shuts down cleanly; start() again restarts from the disk. Every
+// volatile field is rebuilt by start(); callbacks of a dead run check the epoch.
+
+import type { RaftObservation } from '../check/raft/observation';
+import { AuthStore } from '../auth/store';
+import type { Kernel, Timer } from '../kernel/kernel';
+import { IDGenerator } from '../lease/idutil';
+import { LESSOR_LOOP_INTERVAL_MS, Lessor, minLeaseTTL } from '../lease/lessor';
+import type { MvccEvent } from '../mvcc/kv';
+import type { StoreSnapshot } from '../mvcc/kvstore';
+import type { TraceKinds } from '../trace/trace';
+import { WatchableStore } from '../mvcc/watchable-store';
+import type { Network } from '../net/network';
+import { LogLevel, RecordLogger, logLevelNames } from '../raft/logger';
+import type { ReadState, SoftState } from '../raft/node';
+import { SnapshotStatus } from '../raft/node';
+import type { ConfState, Entry, Message, Snapshot } from '../raft/raftpb';
+import { ConfChangeType, EntryType, None, emptyConfState, unmarshalConfChange } from '../raft/raftpb';
+import { RawNode } from '../raft/rawnode';
+import { ErrCompacted, ErrSnapOutOfDate } from '../raft/storage';
+import type { Disk } from '../storage/disk';
+import { backendPath } from '../storage/datadir';
+import { decodeBackend, encodeBackend, saveBackend } from '../storage/db';
+import type { WALOptions } from '../storage/wal/wal';
+import type { ApplyResult, StateMachine } from './apply';
+import { applyRequest } from './apply';
+import { decodeBackendState, encodeBackendState } from './backend';
+import type { Bootstrapped } from './bootstrap';
+import { bootstrapFromWAL, bootstrapJoin, bootstrapNew, decodeConfigChangeContext, hasWAL } from './bootstrap';
+import type { ServerConfig } from './config';
+import {
+  electionTicks,
+  maxInflightMsgs,
+  maxSizePerMsg,
+  memorySnapshotCount,
+  removedSelfStopDelayMs,
+  reqTimeoutMs,
+  validateServerConfig,
+} from './config';
+import { entryDigest } from './digest';
+import type { BootstrapMode } from './events';
+import './events';
+import { RaftCluster } from './membership/cluster';
+import type { ClusterSnapshot } from './membership/cluster';
+import { formatMemberId } from './membership/member';
+import type { Member } from './membership/member';
+import { ApplyJob, RaftNode } from './raft-node';
+import type { RaftNodeHost } from './raft-node';
+import type { InternalRaftRequest } from './raft-request';
+import { unmarshalRequest, requestKind } from './raft-request';
+import * as clusterApi from './cluster-api';
+import * as v3 from './v3-server';
+import type { Callback, RequestContext } from './v3-server';
+import type {
+  CompactionRequest,
+  CompactionResponse,
+  DeleteRangeRequest,
+  DeleteRangeResponse,
+  PutRequest,
+  PutResponse,
+  RangeRequest,
+  RangeResponse,
+  TxnRequest,
+  TxnResponse,
+} from '../mvcc/rpc';
+import { ReadIndexLoop } from './read-index';
+import type { PeerPacket } from './transport/transport';
+import { Transport } from './transport/transport';
+import { Wait, WaitTime } from './wait';
+
+export type ServerStatus = 'stopped' | 'joining' | 'running' | 'crashed' | 'removed' | 'failed';
+
+export interface EtcdServerOptions {
+  kernel: Kernel;
+  net: Network;
+  /** The member's disk (storage/disk.ts), opened on its backend. */
+  disk: Disk;
+  config: ServerConfig;
+  /** Receives the facts the Raft invariant checker reads (check/raft/observation.ts). */
+  observe?: (o: RaftObservation) => void;
+  walOptions?: WALOptions;
+}
+
+/** What the page shows of a member (read-only copies). */
+export interface ServerView {
+  name: string;
+  id: string;
+  status: ServerStatus;
+  role: string;
+  term: number;
+  lead: string;
+  commitIndex: number;
+  appliedIndex: number;
+  consistentIndex: number;
+  firstIndex: number;
+  lastIndex: number;
+  snapshotIndex: number;
+  /** The newest log entries in memory (index, term, type, what). */
+  log: { index: number; term: number; type: string; what: string }[];
+  /** Leader only: each follower's replication progress. */
+  progress: { id: string; match: number; next: number; state: string; recentActive: boolean; learner: boolean }[];
+  revision: number;
+  compactRevision: number;
+  keys: number;
+  members: Member[];
+}
+
+const emptyBytes = new Uint8Array(0);
+
+export class EtcdServer {
+  readonly name: string;
+  readonly kernel: Kernel;
+  readonly config: ServerConfig;
+  status: ServerStatus = 'stopped';
+  /** Member and cluster ID, known once bootstrapped. */
+  id = 0;
+  clusterId = 0;
+  mode: BootstrapMode | undefined;
+  /** Why the member failed, when status is 'failed'. */
+  failure: Error | undefined;
+
+  // --- state of the current run (rebuilt by start) ---
+  node!: RaftNode;
+  kv!: WatchableStore;
+  lessor!: Lessor;
+  auth!: AuthStore;
+  cluster!: RaftCluster;
+  readonly wait = new Wait<ApplyResult>();
+  readonly applyWait = new WaitTime();
+  reqIdGen!: IDGenerator;
+  readIndexLoop!: ReadIndexLoop;
+  appliedIndex = 0;
+  appliedTerm = 0;
+  consistentIndex = 0;
+  committedIndex = 0;
+  /** Bytes in the backend, for the quota (a running estimate; bolt never shrinks without defrag). */
+  dbSize = 0;
+  private confState: ConfState = emptyConfState();
+  private diskSnapshotIndex = 0;
+  private memorySnapshotIndex = 0;
+  private applyQueue: ApplyJob[] = [];
+  private applying = false;
+  private pendingSnapMsgs: Message[] = [];
+  private inflightSnapshots = 0;
+  private timers: Timer[] = [];
+  private epoch = 0;
+  /** Proposals waiting for a leader (etcd's node blocks Propose while none is known). */
+  private blockedProposals: { propose: () => Error | undefined; onLeader: (err: Error | undefined) => void }[] = [];
+  private readonly observe: ((o: RaftObservation) => void) | undefined;
+
+  constructor(readonly options: EtcdServerOptions) {
+    this.kernel = options.kernel;
+    this.config = options.config;
+    this.name = options.config.name;
+    this.observe = options.observe;
+    validateServerConfig(options.config);
+  }
+
+  get disk(): Disk {
+    return this.options.disk;
+  }
+
+  get isRunning(): boolean {
+    return this.status === 'running';
+  }
+
+  get reqTimeoutMs(): number {
+    return reqTimeoutMs(this.config);
+  }
+
+  get electionTimeoutMs(): number {
+    return electionTicks(this.config) * this.config.tickMs;
+  }
+
+  /** Leader ID this member knows (0 = none). */
+  get lead(): number {
+    return this.isRunning ? this.node.lead : None;
+  }
+
+  get isLeader(): boolean {
+    return this.isRunning && this.node.isLeader;
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  /** Starts (or restarts) the member from its disk. A join first asks a peer for the membership. */
+  start(): void {
+    if (this.status === 'running' || this.status === 'joining') return;
+    this.epoch++;
+    this.failure = undefined;
+    const cfg = this.config;
+    try {
+      if (hasWAL(this.disk)) {
+        this.boot(bootstrapFromWAL(this.disk, cfg, this.options.walOptions ?? {}));
+      } else if (cfg.initialClusterState === 'new') {
+        this.boot(bootstrapNew(this.disk, cfg, this.options.walOptions ?? {}));
+      } else {
+        this.fetchClusterAndJoin();
+      }
+    } catch (err) {
+      this.fail(err as Error);
+    }
+  }
+
+  /** The process dies: volatile state is gone, the disk keeps what was fsynced. */
+  crash(): void {
+    if (this.status === 'crashed' || this.status === 'stopped') return;
+    const running = this.status === 'running';
+    this.teardown(new Error('etcdserver: server stopped'));
+    this.disk.crash();
+    this.status = 'crashed';
+    this.kernel.trace.emit(this.name, 'server.stop', { id: formatMemberId(this.id), crash: true }, { reason: 'member crashed' });
+    if (running) this.observe?.({ kind: 'crash', member: this.id, t: this.kernel.now });
+  }
+
+  /** Clean shutdown: the backend is committed and the WAL closed, then the process exits. */
+  stop(): void {
+    if (this.status !== 'running') {
+      if (this.status === 'joining') this.teardown(undefined);
+      this.status = 'stopped';
+      return;
+    }
+    this.commitBackend('clean stop');
+    this.node.storage.close();
+    this.teardown(undefined);
+    this.status = 'stopped';
+    this.kernel.trace.emit(this.name, 'server.stop', { id: formatMemberId(this.id), crash: false }, { reason: 'stopped by request' });
+  }
+
+  private teardown(_why: Error | undefined): void {
+    this.epoch++;
+    for (const t of this.timers) this.kernel.cancel(t);
+    this.timers = [];
+    if (this.node !== undefined) {
+      this.node.stop();
+      this.node.transport.stop();
+    }
+    this.readIndexLoop?.stop();
+    this.wait.clear();
+    this.applyWait.clear();
+    this.blockedProposals = [];
+    this.applyQueue = [];
+    this.applying = false;
+    this.pendingSnapMsgs = [];
+    this.inflightSnapshots = 0;
+  }
+
+  /** A fatal error (etcd: the process exits): like a crash, with the cause kept. */
+  fatal(err: Error): void {
+    this.teardown(err);
+    this.fail(err);
+  }
+
+  private fail(err: Error): void {
+    this.status = 'failed';
+    this.failure = err;
+    this.kernel.trace.emit(this.name, 'server.stop', { id: formatMemberId(this.id), crash: true }, { reason: `fatal: ${err.message}` });
+  }
+
+  private fetchClusterAndJoin(): void {
+    this.status = 'joining';
+    const epoch = this.epoch;
+    const selfAddr = peerAddr(this.config.peerURL);
+    const peers = this.config.initialCluster.filter((m) => m.peerURL !== this.config.peerURL);
+    let attempt = 0;
+    this.options.net.listen(selfAddr, (p) => {
+      const payload = p.payload as PeerPacket;
+      if (epoch !== this.epoch || payload.kind !== 'members-resp') return;
+      this.options.net.unlisten(selfAddr);
+      try {
+        this.boot(bootstrapJoin(this.disk, this.config, payload.cluster, this.options.walOptions ?? {}));
+      } catch (err) {
+        this.fail(err as Error);
+      }
+    });
+    // etcd GetClusterFromRemotePeers: ask each initial peer in turn until one answers.
+    const ask = () => {
+      if (epoch !== this.epoch || this.status !== 'joining') return;
+      const peer = peers[attempt++ % Math.max(1, peers.length)];
+      if (peer !== undefined) {
+        this.options.net.send<PeerPacket>(selfAddr, peerAddr(peer.peerURL), 'GET /members', { kind: 'members-req' }, 64);
+      }
+      this.timers.push(this.kernel.schedule(1000, ask, `${this.name} join retry`));
+    };
+    ask();
+  }
+
+  private boot(b: Bootstrapped): void {
+    const cfg = this.config;
+    const kernel = this.kernel;
+    this.id = b.id;
+    this.clusterId = b.clusterId;
+    this.mode = b.mode;
+    this.cluster = b.cluster;
+    this.reqIdGen = new IDGenerator(b.id, kernel.now);
+    this.createStateMachine();
+    this.consistentIndex = 0;
+    this.dbSize = 0;
+    if (b.backend !== undefined) {
+      const state = decodeBackendState(b.backend.state);
+      this.restoreStateMachine(state.kv, state.lease, state.auth);
+      this.consistentIndex = b.backend.consistentIndex;
+      this.dbSize = b.backend.state.length;
+    }
+    const snap = b.memStorage.snapshot();
+    this.appliedIndex = snap.metadata.index;
+    this.appliedTerm = snap.metadata.term;
+    this.confState = snap.metadata.confState;
+    this.diskSnapshotIndex = snap.metadata.index;
+    this.memorySnapshotIndex = snap.metadata.index;
+    this.committedIndex = b.memStorage.initialState().hardState.commit;
+
+    const logger = new RecordLogger(kernel.trace.enabled('debug') ? LogLevel.Debug : kernel.trace.enabled('info') ? LogLevel.Info : LogLevel.None, (rec) =>
+      kernel.trace.emit(this.name, 'raft.log', { member: this.name, level: logLevelNames[rec.level], text: rec.text }, undefined, rec.level === LogLevel.Debug ? 'debug' : 'info'),
+    );
+    const rng = kernel.random(`${this.name}/raft`);
+    const rawNode = new RawNode({
+      id: b.id,
+      electionTick: electionTicks(cfg),
+      heartbeatTick: 1,
+      storage: b.memStorage,
+      maxSizePerMsg,
+      maxInflightMsgs,
+      checkQuorum: true,
+      preVote: cfg.preVote,
+      logger,
+      randInt: (n) => rng.int(0, n - 1),
+    });
+    if (b.bootstrapPeers !== undefined) {
+      const err = rawNode.bootstrap(b.bootstrapPeers);
+      if (err !== undefined) throw err;
+    }
+    const selfAddr = peerAddr(cfg.peerURL);
+    const transport = new Transport(kernel, this.options.net, b.id, selfAddr, this.name, {
+      process: (m) => this.node.step(m),
+      processSnapshot: (m, db, done) => this.receiveSnapshot(m, db, done),
+      reportUnreachable: (id) => {
+        this.node.rawNode.reportUnreachable(id);
+        if (kernel.trace.enabled('debug')) {
+          kernel.trace.emit(this.name, 'server.unreachable', { peer: formatMemberId(id) }, { reason: 'message could not reach the peer' }, 'debug');
+        }
+      },
+      reportSnapshot: (id, ok) => this.reportSnapshot(id, ok),
+      isRemoved: (id) => this.cluster.isRemoved(id),
+      membership: () => this.cluster.snapshot(),
+    });
+    for (const m of b.peers) transport.addPeer(m.id, m.peerURLs);
+    this.node = new RaftNode(kernel, this.name, rawNode, b.memStorage, b.storage, transport, cfg.tickMs, this.nodeHost());
+    this.readIndexLoop = new ReadIndexLoop(
+      kernel,
+      this.name,
+      {
+        nextRequestId: () => this.reqIdGen.next(),
+        readIndex: (ctx) => {
+          this.node.rawNode.readIndex(ctx);
+          this.node.kick();
+        },
+        waitApplied: (index, fn) => this.applyWait.wait(index, fn),
+      },
+      this.reqTimeoutMs,
+    );
+
+    this.status = 'running';
+    transport.start();
+    const hs = b.memStorage.initialState().hardState;
+    this.kernel.trace.emit(
+      this.name,
+      'server.start',
+      { id: formatMemberId(b.id), mode: b.mode, applied: this.appliedIndex, commit: hs.commit, term: hs.term },
+      { reason: bootReason(b) },
+    );
+    if (b.mode === 'restart' || b.mode === 'force-new-cluster') {
+      this.observe?.({ kind: 'restart', member: b.id, t: kernel.now, applied: Math.max(this.appliedIndex, 0) });
+    }
+    this.node.start();
+    this.adjustTicks();
+    this.startLoops();
+    this.publish();
+  }
+
+  private createStateMachine(): void {
+    const cfg = this.config;
+    const kernel = this.kernel;
+    const name = this.name;
+    const traceOn = kernel.trace.enabled('info');
+    this.lessor = new Lessor({
+      now: () => kernel.now,
+      minLeaseTTL: minLeaseTTL(electionTicks(cfg), cfg.tickMs),
+      rangeDeleter: () => {
+        const txn = this.kv.write();
+        return { deleteRange: (key, end) => void txn.deleteRange(key, end), end: () => txn.end() };
+      },
+      expiredLeasesRetryIntervalMs: this.reqTimeoutMs,
+      onEvent: traceOn
+        ? ({ kind, cause, ...rest }) => kernel.trace.emit(name, 'server.lease', { event: kind, ...rest }, { reason: cause })
+        : undefined,
+    });
+    this.kv = new WatchableStore({
+      leases: {
+        attach: (id, key) => this.lessor.attach(id, [key]),
+        detach: (id, key) => {
+          if (this.lessor.lookup(id) !== undefined) this.lessor.detach(id, [key]);
+        },
+      },
+      onEvent: kernel.trace.enabled('debug')
+        ? (e) => {
+            const { cause, ...rest } = e as MvccEvent & { cause?: string };
+            kernel.trace.emit(name, 'server.mvcc', rest as TraceKinds['server.mvcc'], cause === undefined ? undefined : { reason: cause }, 'debug');
+          }
+        : undefined,
+    });
+    const rng = kernel.random(`${name}/auth`);
+    this.auth = new AuthStore({
+      now: () => kernel.now,
+      random: () => rng.float(),
+      appliedIndex: () => this.appliedIndex,
+      onEvent: traceOn
+        ? ({ kind, cause, ...rest }) => kernel.trace.emit(name, 'server.auth', { event: kind, ...rest }, { reason: cause })
+        : undefined,
+    });
+  }
+
+  /** Lessor first, then MVCC, so keys re-attach to their leases (§3.4 applySnapshot). */
+  private restoreStateMachine(kv: StoreSnapshot, lease: unknown, auth: unknown): void {
+    this.lessor.restore(lease);
+    this.kv.restore(kv);
+    this.auth.restore(auth);
+  }
+
+  get stateMachine(): StateMachine {
+    return { kv: this.kv, lessor: this.lessor, auth: this.auth };
+  }
+
+  /** adjustTicks (§3.8): a single member advances to just before its election timeout. */
+  private adjustTicks(): void {
+    const et = electionTicks(this.config);
+    const voters = this.node.rawNode.raft.trk.config.voters.ids().length;
+    if (voters <= 1 && this.node.rawNode.raft.trk.progress.size <= 1) {
+      this.node.advanceTicks(et - 1);
+      return;
+    }
+    if (!this.config.initialElectionTickAdvance) return;
+    const epoch = this.epoch;
+    let waited = 0;
+    const poll = () => {
+      if (epoch !== this.epoch) return;
+      let active = 0;
+      for (const m of this.cluster.list()) if (m.id !== this.id && this.node.transport.activeSince(m.id) !== undefined) active++;
+      if (active >= 1) {
+        this.node.advanceTicks(et - 2);
+        return;
+      }
+      waited += 50;
+      if (waited < 5000) this.timers.push(this.kernel.schedule(50, poll, `${this.name} adjust ticks`));
+    };
+    this.timers.push(this.kernel.schedule(50, poll, `${this.name} adjust ticks`));
+  }
+
+  /** Periodic loops: lessor (500 ms), watch sync (100 ms), token sweep (1 s). */
+  private startLoops(): void {
+    const epoch = this.epoch;
+    const every = (ms: number, label: string, fn: () => void) => {
+      const run = () => {
+        if (epoch !== this.epoch) return;
+        fn();
+        this.timers.push(this.kernel.schedule(ms, run, label));
+      };
+      this.timers.push(this.kernel.schedule(ms, run, label));
+    };
+    every(LESSOR_LOOP_INTERVAL_MS, `${this.name} lessor`, () => this.revokeExpiredLeases(this.lessor.runLoopOnce()));
+    every(100, `${this.name} watch sync`, () => {
+      if (this.kv.unsyncedCount > 0) this.kv.syncWatchers();
+      if (this.kv.hasVictims()) this.kv.syncVictims();
+    });
+    every(1000, `${this.name} token sweep`, () => this.auth.sweepTokens());
+  }
+
+  /** Expired leases: the leader proposes a LeaseRevoke for each (§8.4). */
+  private revokeExpiredLeases(ids: number[]): void {
+    for (const id of ids) {
+      const leader = this.isLeader;
+      this.kernel.trace.emit(
+        this.name,
+        'server.lease.revoke',
+        { id: id.toString(16), outcome: leader ? 'proposed' : 'skipped' },
+        { reason: leader ? 'lease expired on the primary lessor' : 'no longer leader: the new leader will revoke' },
+      );
+      if (leader) this.propose({ header: { id: 0 }, leaseRevoke: { id } }, () => {});
+    }
+  }
+
+  /** publishV3 (§3.8): the member announces its name and client URLs through raft. */
+  private publish(): void {
+    const epoch = this.epoch;
+    const attempt = () => {
+      if (epoch !== this.epoch) return;
+      const m = this.cluster.member(this.id);
+      if (m !== undefined && m.name === this.name && m.clientURLs.includes(this.config.clientURL)) return;
+      this.propose(
+        {
+          header: { id: 0 },
+          clusterMemberAttrSet: { memberId: this.id, name: this.name, clientURLs: [this.config.clientURL] },
+        },
+        (err) => {
+          if (err !== undefined && epoch === this.epoch) this.timers.push(this.kernel.schedule(0, attempt, `${this.name} publish`));
+        },
+      );
+    };
+    attempt();
+  }
+
+  // ---------------------------------------------------------------- raft node host
+
+  private nodeHost(): RaftNodeHost {
+    return {
+      onSoftState: (ss, newLeader) => this.onSoftState(ss, newLeader),
+      onReadState: (rs: ReadState) => this.readIndexLoop.onReadState(rs),
+      scheduleApply: (job) => this.scheduleApply(job),
+      onMsgSnap: (m) => {
+        // Raft wants a snapshot sent: the apply loop merges it with the db (§3.7).
+        this.pendingSnapMsgs.push(m);
+        this.kickApply();
+      },
+      isRemoved: (id) => this.cluster.isRemoved(id),
+      fatal: (err) => this.fatal(err),
+      observe: this.observe,
+    };
+  }
+
+  private onSoftState(ss: SoftState, newLeader: boolean): void {
+    const prevLead = this.lastLead;
+    this.lastLead = ss.lead;
+    if (!this.node.isLeader) this.lessor.demote();
+    if (newLeader) this.readIndexLoop.onLeaderChanged();
+    this.kernel.trace.emit(
+      this.name,
+      'server.role',
+      { role: this.node.role, term: this.node.rawNode.raft.term, lead: formatMemberId(ss.lead), prevLead: formatMemberId(prevLead) },
+      { reason: newLeader ? 'a new leader is known' : ss.lead === None ? 'no leader known' : 'raft state changed' },
+    );
+    if (ss.lead !== None) this.releaseBlockedProposals();
+  }
+
+  private lastLead = None;
+
+  // ---------------------------------------------------------------- proposals
+
+  /**
+   * Hands data to raft. While no leader is known the proposal waits (etcd's node does not
+   * read its propose channel then); `onProposed` gets raft's answer once proposed.
+   */
+  proposeData(propose: () => Error | undefined, onProposed: (err: Error | undefined) => void): { cancel: () => void } {
+    if (this.node.lead === None) {
+      const entry = { propose, onLeader: onProposed };
+      this.blockedProposals.push(entry);
+      return {
+        cancel: () => {
+          const i = this.blockedProposals.indexOf(entry);
+          if (i >= 0) this.blockedProposals.splice(i, 1);
+        },
+      };
+    }
+    onProposed(propose());
+    this.node.kick();
+    return { cancel: () => {} };
+  }
+
+  private releaseBlockedProposals(): void {
+    const blocked = this.blockedProposals;
+    this.blockedProposals = [];
+    for (const p of blocked) p.onLeader(p.propose());
+    this.node.kick();
+  }
+
+  /** The server's own proposals (publish, lease revoke) with the request path's rules. */
+  propose(r: InternalRaftRequest, done: Callback<unknown>): void {
+    v3.processInternalRaftRequest(this, r, {}, done);
+  }
+
+  // ---------------------------------------------------------------- request API (v3-server.ts)
+
+  range(req: RangeRequest, ctx: RequestContext, done: Callback<RangeResponse>): void {
+    v3.range(this, req, ctx, done);
+  }
+
+  put(req: PutRequest, ctx: RequestContext, done: Callback<PutResponse>): void {
+    v3.put(this, req, ctx, done);
+  }
+
+  deleteRange(req: DeleteRangeRequest, ctx: RequestContext, done: Callback<DeleteRangeResponse>): void {
+    v3.deleteRange(this, req, ctx, done);
+  }
+
+  txn(req: TxnRequest, ctx: RequestContext, done: Callback<TxnResponse>): void {
+    v3.txn(this, req, ctx, done);
+  }
+
+  compact(req: CompactionRequest, ctx: RequestContext, done: Callback<CompactionResponse>): void {
+    v3.compact(this, req, ctx, done);
+  }
+
+  leaseGrant(req: { ttl: number; id?: number }, ctx: RequestContext, done: Callback<v3.LeaseGrantResponse>): void {
+    v3.leaseGrant(this, req, ctx, done);
+  }
+
+  leaseRevoke(req: { id: number }, ctx: RequestContext, done: Callback<v3.LeaseRevokeResponse>): void {
+    v3.leaseRevoke(this, req, ctx, done);
+  }
+
+  /** Auth RPCs by etcd's name without "Auth" prefix of the service: "UserAdd", "AuthEnable", ... */
+  authRequest(op: string, args: Record<string, unknown>, ctx: RequestContext, done: Callback<unknown>): void {
+    v3.authRequest(this, op, args, ctx, done);
+  }
+
+  // ---------------------------------------------------------------- membership API (cluster-api.ts)
+
+  memberList(): Member[] {
+    return this.isRunning ? this.cluster.list() : [];
+  }
+
+  memberAdd(req: { peerURLs: string[]; isLearner?: boolean }, ctx: RequestContext, done: Callback<clusterApi.MemberAddResponse>): void {
+    clusterApi.memberAdd(this, req, ctx, done);
+  }
+
+  memberRemove(req: { id: number }, ctx: RequestContext, done: Callback<Member[]>): void {
+    clusterApi.memberRemove(this, req, ctx, done);
+  }
+
+  memberUpdate(req: { id: number; peerURLs: string[] }, ctx: RequestContext, done: Callback<Member[]>): void {
+    clusterApi.memberUpdate(this, req, ctx, done);
+  }
+
+  memberPromote(req: { id: number }, ctx: RequestContext, done: Callback<Member[]>): void {
+    clusterApi.memberPromote(this, req, ctx, done);
+  }
+
+  // ---------------------------------------------------------------- apply
+
+  private scheduleApply(job: ApplyJob): void {
+    const ents = job.entries;
+    let ci = this.committedIndex;
+    if (ents.length > 0) ci = Math.max(ci, ents[ents.length - 1].index);
+    if (job.snapshot !== undefined) ci = Math.max(ci, job.snapshot.metadata.index);
+    this.committedIndex = ci;
+    if (ents.length === 0 && job.snapshot === undefined) {
+      job.markApplied();
+      return;
+    }
+    this.applyQueue.push(job);
+    this.kickApply();
+  }
+
+  private kickApply(): void {
+    if (this.applying) return;
+    const job = this.applyQueue.shift();
+    if (job === undefined) {
+      if (this.pendingSnapMsgs.length > 0) this.sendMergedSnapshots();
+      return;
+    }
+    this.applying = true;
+    const epoch = this.epoch;
+    const next = () => {
+      if (epoch !== this.epoch) return;
+      job.markApplied();
+      this.applying = false;
+      this.kickApply();
+    };
+    const applyEntries = () => {
+      if (epoch !== this.epoch) return;
+      const delay = this.config.applyDelayPerEntryMs * job.entries.length;
+      const run = () => {
+        if (epoch !== this.epoch) return;
+        this.applyEntries(job.entries);
+        this.applyWait.trigger(this.appliedIndex);
+        // Snapshots and compaction need this Ready's disk writes done (etcd notifyc).
+        job.whenPersisted(() => {
+          if (epoch !== this.epoch) return;
+          this.snapshotIfNeededAndCompactRaftLog();
+          if (this.pendingSnapMsgs.length > 0) this.sendMergedSnapshots();
+          next();
+        });
+      };
+      if (delay > 0) this.kernel.schedule(delay, run, `${this.name} apply`);
+      else run();
+    };
+    if (job.snapshot !== undefined) {
+      const snap = job.snapshot;
+      job.whenPersisted(() => {
+        if (epoch !== this.epoch) return;
+        this.applySnapshot(snap);
+        applyEntries();
+      });
+    } else applyEntries();
+  }
+
+  /** A raft snapshot from the leader: its db replaces the backend (§3.4 step 1). */
+  private applySnapshot(snap: Snapshot): void {
+    const index = snap.metadata.index;
+    if (index <= this.appliedIndex) {
+      this.fatal(new Error(`etcdserver: snapshot index [${index}] should > applied index[${this.appliedIndex}] + 1`));
+      return;
+    }
+    const dbPath = this.node.storage.snapshotter.dbFilePath(index);
+    const db = this.disk.readFile(dbPath);
+    this.disk.rename(dbPath, backendPath, `applying snapshot at index ${index}: its db becomes the backend`);
+    const image = decodeBackend(db);
+    const state = decodeBackendState(image.state);
+    this.restoreStateMachine(state.kv, state.lease, state.auth);
+    this.cluster.restore(JSON.parse(new TextDecoder().decode(snap.data ?? emptyBytes)) as ClusterSnapshot);
+    this.node.transport.resetPeers(this.cluster.list());
+    this.consistentIndex = image.consistentIndex;
+    this.dbSize = image.state.length;
+    this.appliedIndex = index;
+    this.appliedTerm = snap.metadata.term;
+    this.diskSnapshotIndex = index;
+    this.memorySnapshotIndex = index;
+    this.confState = snap.metadata.confState;
+    this.kernel.trace.emit(
+      this.name,
+      'server.apply.snapshot',
+      { index, term: snap.metadata.term, members: this.cluster.list().length },
+      { reason: 'follower was too far behind: state replaced by the leader snapshot' },
+    );
+  }
+
+  private applyEntries(entries: readonly Entry[]): void {
+    if (entries.length === 0) return;
+    const first = entries[0].index;
+    if (first > this.appliedIndex + 1) {
+      this.fatal(new Error(`etcdserver: first index of committed entry[${first}] should <= appliedi[${this.appliedIndex}] + 1`));
+      return;
+    }
+    const epoch = this.epoch;
+    let n = 0;
+    for (const e of entries) {
+      if (e.index <= this.appliedIndex) continue;
+      this.applyEntry(e);
+      if (epoch !== this.epoch) return;
+      n++;
+    }
+    if (n > 0 && this.kernel.trace.enabled('info')) {
+      this.kernel.trace.emit(
+        this.name,
+        'server.apply',
+        { first: entries[0].index, last: this.appliedIndex, entries: n, applied: this.appliedIndex, consistentIndex: this.consistentIndex },
+        { reason: 'committed entries applied in log order' },
+      );
+    }
+  }
+
+  private applyEntry(e: Entry): void {
+    const shouldApplyV3 = e.index > this.consistentIndex;
+    if (e.type === EntryType.EntryConfChange) this.applyConfChange(e, shouldApplyV3);
+    else this.applyEntryNormal(e, shouldApplyV3);
+    this.appliedIndex = e.index;
+    this.appliedTerm = e.term;
+    this.observe?.({ kind: 'apply', member: this.id, t: this.kernel.now, entry: { index: e.index, term: e.term, digest: entryDigest(e) } });
+  }
+
+  private applyEntryNormal(e: Entry, shouldApplyV3: boolean): void {
+    if (shouldApplyV3) this.consistentIndex = e.index;
+    if (e.data === undefined || e.data.length === 0) {
+      // The new leader's empty entry: its term's first commit (§3.4, §8.5).
+      this.readIndexLoop.onFirstCommitInTerm();
+      if (this.node.isLeader) this.lessor.promote(this.electionTimeoutMs);
+      return;
+    }
+    const r = unmarshalRequest(e.data);
+    const id = r.header.id;
+    const needResult = this.wait.isRegistered(id);
+    // Membership-internal requests apply even below the consistent index (§3.4 step 5).
+    if (!shouldApplyV3 && r.clusterMemberAttrSet === undefined) return;
+    const result = applyRequest(this.stateMachine, { setMemberAttributes: (m, n, c) => this.cluster.setAttributes(m, n, c) }, r);
+    if (r.put !== undefined) this.dbSize += 256 + r.put.key.length + (r.put.value?.length ?? 0);
+    if (needResult) this.wait.trigger(id, result);
+    else if (result.err !== undefined && this.kernel.trace.enabled('debug')) {
+      this.kernel.trace.emit(this.name, 'server.request.done', { reqId: id.toString(16), op: requestKind(r), error: result.err.message }, undefined, 'debug');
+    }
+  }
+
+  private applyConfChange(e: Entry, shouldApplyV3: boolean): void {
+    if (shouldApplyV3) this.consistentIndex = e.index;
+    const cc = unmarshalConfChange(e.data);
+    const ctx = decodeConfigChangeContext(cc.context);
+    const err = this.cluster.validate(cc, ctx);
+    const rawNode = this.node.rawNode;
+    if (err !== undefined) {
+      // etcd tells raft to apply a no-op change (node 0) and returns the error (§10.3).
+      rawNode.applyConfChange({ ...cc, nodeID: None });
+    } else {
+      this.confState = rawNode.applyConfChange(cc);
+      this.applyMembership(cc.type, cc.nodeID, ctx?.member, ctx?.isPromote ?? false);
+    }
+    this.kernel.trace.emit(
+      this.name,
+      'server.member',
+      { op: ConfChangeType[cc.type], member: formatMemberId(cc.nodeID), ...(err ? { error: err.message } : {}) },
+      { reason: err ? `conf change rejected: ${err.message}` : 'conf change applied' },
+    );
+    this.observe?.({ kind: 'config', member: this.id, t: this.kernel.now, voters: this.confState.voters, outgoing: this.confState.votersOutgoing });
+    this.wait.trigger(cc.id, err !== undefined ? { err } : { resp: this.cluster.list() });
+  }
+
+  private applyMembership(type: ConfChangeType, id: number, member: Member | undefined, isPromote: boolean): void {
+    const transport = this.node.transport;
+    switch (type) {
+      case ConfChangeType.ConfChangeAddNode:
+      case ConfChangeType.ConfChangeAddLearnerNode:
+        if (isPromote) {
+          this.cluster.promote(id);
+          return;
+        }
+        if (member === undefined) return;
+        this.cluster.add({ ...member, isLearner: type === ConfChangeType.ConfChangeAddLearnerNode });
+        if (id !== this.id) transport.addPeer(id, member.peerURLs);
+        return;
+      case ConfChangeType.ConfChangeRemoveNode:
+        this.cluster.remove(id);
+        if (id !== this.id) {
+          transport.removePeer(id);
+          return;
+        }
+        // Removing self: the server stops after 1 s (server.go applyEntries).
+        this.timers.push(
+          this.kernel.schedule(removedSelfStopDelayMs, () => {
+            this.teardown(undefined);
+            this.status = 'removed';
+            this.kernel.trace.emit(this.name, 'server.stop', { id: formatMemberId(this.id), crash: false }, { reason: 'the member has been permanently removed from the cluster' });
+          }, `${this.name} removed`),
+        );
+        return;
+      case ConfChangeType.ConfChangeUpdateNode:
+        if (member === undefined) return;
+        this.cluster.updatePeerURLs(id, member.peerURLs);
+        if (id !== this.id) transport.updatePeer(id, member.peerURLs);
+        return;
+    }
+  }
+
+  // ---------------------------------------------------------------- snapshots
+
+  /** 3.6 snapshotIfNeededAndCompactRaftLog (§3.6). */
+  private snapshotIfNeededAndCompactRaftLog(): void {
+    const applied = this.appliedIndex;
+    const toDisk = applied - this.diskSnapshotIndex > this.config.snapshotCount;
+    const toMemory = applied > this.memorySnapshotIndex + memorySnapshotCount;
+    if (!toDisk && !toMemory) return;
+    if (toDisk) this.commitBackend(`snapshot at index ${applied}`);
+    let snap: Snapshot;
+    try {
+      snap = this.node.memStorage.createSnapshot(applied, this.confState, this.clusterData());
+    } catch (err) {
+      if (err === ErrSnapOutOfDate) return;
+      throw err;
+    }
+    this.memorySnapshotIndex = applied;
+    if (toDisk) {
+      this.node.storage.saveSnap(snap);
+      this.diskSnapshotIndex = applied;
+      this.node.storage.release(snap);
+    }
+    let compactTo = 0;
+    if (this.inflightSnapshots === 0) {
+      const catchUp = this.config.snapshotCatchUpEntries;
+      compactTo = applied > catchUp ? applied - catchUp : 1;
+      try {
+        this.node.memStorage.compact(compactTo);
+      } catch (err) {
+        if (err !== ErrCompacted) throw err;
+      }
+    }
+    if (toDisk || this.kernel.trace.enabled('debug')) {
+      this.kernel.trace.emit(
+        this.name,
+        'server.snapshot',
+        { index: applied, toDisk, compactTo },
+        {
+          reason: toDisk
+            ? `applied index is more than snapshot-count (${this.config.snapshotCount}) past the last disk snapshot`
+            : `in-memory snapshot every ${memorySnapshotCount} entries; raft log kept from ${compactTo}`,
+        },
+        toDisk ? 'info' : 'debug',
+      );
+    }
+  }
+
+  /** The membership as raft snapshot data (etcd: the v2 store JSON). */
+  private clusterData(): Uint8Array {
+    return new TextEncoder().encode(JSON.stringify(this.cluster.snapshot()));
+  }
+
+  private backendImageBytes(): Uint8Array {
+    return encodeBackendState({
+      kv: this.kv.snapshot(),
+      lease: this.lessor.snapshot(),
+      auth: this.auth.snapshot(),
+      cluster: this.cluster.snapshot(),
+    });
+  }
+
+  /** Force-commits the backend with the consistent index (bbolt commit). */
+  private commitBackend(why: string): Uint8Array {
+    const state = this.backendImageBytes();
+    const bytes = saveBackend(this.disk, { consistentIndex: this.consistentIndex, term: this.appliedTerm, confState: this.confState, state });
+    this.dbSize = Math.max(this.dbSize, state.length);
+    this.kernel.trace.emit(this.name, 'server.backend.commit', { consistentIndex: this.consistentIndex, bytes: bytes.length }, { reason: why });
+    return bytes;
+  }
+
+  /** Merged snapshots (§3.7): metadata at the applied index, data = membership, plus the whole db. */
+  private sendMergedSnapshots(): void {
+    const msgs = this.pendingSnapMsgs;
+    this.pendingSnapMsgs = [];
+    const db = encodeBackend({
+      consistentIndex: this.consistentIndex,
+      term: this.appliedTerm,
+      confState: this.confState,
+      state: this.backendImageBytes(),
+    });
+    for (const m of msgs) {
+      const snapshot: Snapshot = {
+        data: this.clusterData(),
+        metadata: { index: this.appliedIndex, term: this.appliedTerm, confState: this.confState },
+      };
+      this.inflightSnapshots++;
+      this.kernel.trace.emit(
+        this.name,
+        'server.snapshot.send',
+        { to: formatMemberId(m.to), index: this.appliedIndex, bytes: db.length, outcome: 'sent' },
+        { reason: 'follower needs entries the leader has compacted: send the whole db' },
+      );
+      this.node.transport.sendSnapshot({ ...m, snapshot }, db);
+    }
+  }
+
+  private reportSnapshot(id: number, ok: boolean): void {
+    if (!this.isRunning) return;
+    this.node.rawNode.reportSnapshot(id, ok ? SnapshotStatus.SnapshotFinish : SnapshotStatus.SnapshotFailure);
+    this.node.kick();
+    this.kernel.trace.emit(
+      this.name,
+      'server.snapshot.send',
+      { to: formatMemberId(id), index: 0, bytes: 0, outcome: ok ? 'finish' : 'failure' },
+      { reason: ok ? 'follower stored the snapshot' : 'snapshot transfer failed' },
+    );
+    // etcd keeps log compaction paused 30 s more after a successful transfer.
+    const epoch = this.epoch;
+    const release = () => {
+      if (epoch === this.epoch) this.inflightSnapshots = Math.max(0, this.inflightSnapshots - 1);
+    };
+    if (ok) this.timers.push(this.kernel.schedule(30_000, release, `${this.name} snapshot release`));
+    else release();
+  }
+
+  /** A follower receives a merged snapshot: store its db, then let raft see it. */
+  private receiveSnapshot(m: Message, db: Uint8Array, done: (ok: boolean) => void): void {
+    const index = m.snapshot?.metadata.index ?? 0;
+    this.kernel.trace.emit(
+      this.name,
+      'server.snapshot.receive',
+      { from: formatMemberId(m.from), index, bytes: db.length },
+      { reason: 'db saved as <index>.snap.db before raft sees the snapshot' },
+    );
+    const epoch = this.epoch;
+    this.node.storage.snapshotter.saveDBFrom(db, index, (err) => {
+      if (epoch !== this.epoch) return;
+      if (err !== undefined) {
+        done(false);
+        return;
+      }
+      this.node.step(m);
+      done(true);
+    });
+  }
+
+  // ---------------------------------------------------------------- views
+
+  view(logWindow = 20): ServerView {
+    const running = this.isRunning;
+    const base: ServerView = {
+      name: this.name,
+      id: formatMemberId(this.id),
+      status: this.status,
+      role: running ? this.node.role : 'stopped',
+      term: 0,
+      lead: formatMemberId(0),
+      commitIndex: this.committedIndex,
+      appliedIndex: this.appliedIndex,
+      consistentIndex: this.consistentIndex,
+      firstIndex: 0,
+      lastIndex: 0,
+      snapshotIndex: 0,
+      log: [],
+      progress: [],
+      revision: 0,
+      compactRevision: 0,
+      keys: 0,
+      members: [],
+    };
+    if (!running) return base;
+    const raft = this.node.rawNode.raft;
+    const ms = this.node.memStorage;
+    const last = raft.raftLog.lastIndex();
+    const from = Math.max(raft.raftLog.firstIndex(), last - logWindow + 1);
+    const log: ServerView['log'] = [];
+    if (last >= from) {
+      for (const e of raft.raftLog.slice(from, last + 1, Infinity)) {
+        log.push({ index: e.index, term: e.term, type: EntryType[e.type], what: describeEntryData(e) });
+      }
+    }
+    const progress: ServerView['progress'] = [];
+    if (this.node.isLeader) {
+      this.node.rawNode.withProgress((id, _t, pr) => {
+        if (id === this.id) return;
+        progress.push({ id: formatMemberId(id), match: pr.match, next: pr.next, state: String(pr.state), recentActive: pr.recentActive, learner: pr.isLearner });
+      });
+    }
+    return {
+      ...base,
+      term: raft.term,
+      lead: formatMemberId(raft.lead),
+      commitIndex: raft.raftLog.committed,
+      firstIndex: ms.firstIndex(),
+      lastIndex: last,
+      snapshotIndex: ms.snapshot().metadata.index,
+      log,
+      progress,
+      revision: this.kv.currentRevision,
+      compactRevision: this.kv.compactRevision,
+      keys: this.kv.liveKeys,
+      members: this.cluster.list(),
+    };
+  }
+}
+
+export function peerAddr(url: string): string {
+  const i = url.indexOf('://');
+  return i < 0 ? url : url.slice(i + 3);
+}
+
+function describeEntryData(e: Entry): string {
+  if (e.type === EntryType.EntryConfChange) {
+    const cc = unmarshalConfChange(e.data);
+    return `${ConfChangeType[cc.type]} ${formatMemberId(cc.nodeID)}`;
+  }
+  if (e.data === undefined || e.data.length === 0) return '(empty: new leader)';
+  try {
+    const r = unmarshalRequest(e.data);
+    const key = r.put?.key ?? r.deleteRange?.key ?? '';
+    return key === '' ? requestKind(r) : `${requestKind(r)} ${key}`;
+  } catch {
+    return '(unreadable)';
+  }
+}
+
+function bootReason(b: Bootstrapped): string {
+  switch (b.mode) {
+    case 'new':
+      return `no WAL: new cluster of ${b.peers.length} member(s)`;
+    case 'join':
+      return 'no WAL, initial-cluster-state=existing: joining with the ID given at MemberAdd';
+    case 'restart':
+      return `WAL found: restart from snapshot ${b.snapshot?.metadata.index ?? 0} and the WAL; entries above consistent index ${b.backend?.consistentIndex ?? 0} are re-applied`;
+    case 'force-new-cluster':
+      return 'WAL found with --force-new-cluster: uncommitted entries dropped, other members removed';
+  }
+}
