@@ -31,7 +31,7 @@ import { VoteResult } from './quorum/quorum';
 import { Changer } from './confchange/confchange';
 import type { ConfChangeResult } from './confchange/confchange';
 import { restore as restoreConfState } from './confchange/restore';
-import { entsSize, hex, msgTypeName, noLimit, payloadsSize, voteRespMsgType } from './util';
+import { entsSize, goConfChange, goConfState, hex, msgTypeName, noLimit, payloadsSize, voteRespMsgType } from './util';
 
 /** Returned when a proposal is dropped (no leader, transfer in progress, size limit...). */
 export const ErrProposalDropped = new Error('raft proposal dropped');
@@ -1155,10 +1155,10 @@ function stepLeaderProposal(r: Raft, m: Message): Error | undefined {
     if (e.type === EntryType.EntryConfChange) {
       const v1 = unmarshalConfChange(e.data);
       cc = confChangeAsV2(v1);
-      ccText = goConfChangeV1(v1);
+      ccText = goConfChange(v1);
     } else if (e.type === EntryType.EntryConfChangeV2) {
       cc = unmarshalConfChangeV2(e.data);
-      ccText = goConfChangeV2(cc);
+      ccText = goConfChange(cc);
     }
     if (cc === undefined) continue;
     const alreadyPending = r.pendingConfIndex > r.raftLog.applied;
@@ -1521,34 +1521,6 @@ function stepFollower(r: Raft, m: Message): Error | undefined {
 /** A copy of m addressed to `to` (the received message itself is never mutated). */
 function forward(m: Message, to: number): Message {
   return { ...m, to };
-}
-
-// ---- Go %v renderings used in log lines ----
-
-function goBytes(b: Uint8Array | undefined): string {
-  return b === undefined ? '[]' : '[' + Array.from(b).join(' ') + ']';
-}
-
-function goConfChangeV1(cc: ReturnType<typeof unmarshalConfChange>): string {
-  return `{${ccTypeName(cc.type)} ${cc.nodeID} ${goBytes(cc.context)} ${cc.id}}`;
-}
-
-function goConfChangeV2(cc: ConfChangeV2): string {
-  const changes = cc.changes.map((c) => `{${ccTypeName(c.type)} ${c.nodeID}}`).join(' ');
-  return `{${transitionName(cc.transition)} [${changes}] ${goBytes(cc.context)}}`;
-}
-
-function ccTypeName(t: number): string {
-  return ['ConfChangeAddNode', 'ConfChangeRemoveNode', 'ConfChangeUpdateNode', 'ConfChangeAddLearnerNode'][t] ?? String(t);
-}
-
-function transitionName(t: number): string {
-  return ['ConfChangeTransitionAuto', 'ConfChangeTransitionJointImplicit', 'ConfChangeTransitionJointExplicit'][t] ?? String(t);
-}
-
-function goConfState(cs: ConfState): string {
-  const s = (xs: number[]) => '[' + xs.join(' ') + ']';
-  return `{${s(cs.voters)} ${s(cs.learners)} ${s(cs.votersOutgoing)} ${s(cs.learnersNext)} ${cs.autoLeave}}`;
 }
 
 /** Panics unless the two ConfStates hold the same sets (order-insensitive). */

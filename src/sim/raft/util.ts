@@ -1,5 +1,5 @@
 // Size measures, message classes and the text formats of etcd's util.go (spec §1.1, Appendix A).
-import type { ConfState, Entry, HardState, Message, Snapshot } from './raftpb';
+import type { ConfChange, ConfChangeV2, ConfState, Entry, HardState, Message, Snapshot } from './raftpb';
 import {
   EntryType,
   LocalAppendThread,
@@ -111,10 +111,31 @@ export function hex(id: number): string {
 
 // ---- Go-style value formatting ----
 
-/** Go's %v of an integer slice: `[1 2 3]`. */
+/** Go's %v of an integer slice: `[1 2 3]` (also of a byte slice). */
 export function goSlice(xs: readonly number[] | Uint8Array | undefined): string {
   if (xs === undefined) return '[]';
   return '[' + Array.prototype.join.call(xs, ' ') + ']';
+}
+
+const confChangeTypeNames = ['ConfChangeAddNode', 'ConfChangeRemoveNode', 'ConfChangeUpdateNode', 'ConfChangeAddLearnerNode'];
+const transitionNames = ['ConfChangeTransitionAuto', 'ConfChangeTransitionJointImplicit', 'ConfChangeTransitionJointExplicit'];
+
+/**
+ * Go's %v of a conf change, as in the "ignoring conf change" log line: struct fields in
+ * declaration order, e.g. `{ConfChangeAddNode 2 [] 0}` (V1: Type NodeID Context ID) or
+ * `{ConfChangeTransitionAuto [{ConfChangeAddNode 3}] []}`.
+ */
+export function goConfChange(cc: ConfChange | ConfChangeV2): string {
+  if ('changes' in cc) {
+    const changes = cc.changes.map((c) => `{${confChangeTypeNames[c.type] ?? c.type} ${c.nodeID}}`).join(' ');
+    return `{${transitionNames[cc.transition] ?? cc.transition} [${changes}] ${goSlice(cc.context)}}`;
+  }
+  return `{${confChangeTypeNames[cc.type] ?? cc.type} ${cc.nodeID} ${goSlice(cc.context)} ${cc.id}}`;
+}
+
+/** Go's %v of a ConfState: `{[1 2] [3] [] [] false}`. */
+export function goConfState(cs: ConfState): string {
+  return `{${goSlice(cs.voters)} ${goSlice(cs.learners)} ${goSlice(cs.votersOutgoing)} ${goSlice(cs.learnersNext)} ${cs.autoLeave}}`;
 }
 
 function isPrintable(cp: number): boolean {

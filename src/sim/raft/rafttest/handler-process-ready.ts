@@ -8,20 +8,7 @@ import type { InteractionEnv } from './interaction-env';
 import { processAppend, processApply } from './handler-threads';
 
 export function handleProcessReady(env: InteractionEnv, args: CmdArg[]): Error | undefined {
-  const idxs = nodeIdxs(args);
-  for (const idx of idxs) {
-    let err: Error | undefined;
-    if (idxs.length > 1) {
-      env.output.write(`> ${idx + 1} handling Ready\n`);
-      env.output.withIndent(() => {
-        err = processReady(env, idx);
-      });
-    } else {
-      err = processReady(env, idx);
-    }
-    if (err !== undefined) return err;
-  }
-  return undefined;
+  return env.forEachNode(nodeIdxs(args), 'handling Ready', (idx) => processReady(env, idx));
 }
 
 export function processReady(env: InteractionEnv, idx: number): Error | undefined {

@@ -9,33 +9,11 @@ import { nodeIdxs } from './datadriven';
 import type { InteractionEnv, Node } from './interaction-env';
 
 export function handleProcessAppendThread(env: InteractionEnv, args: CmdArg[]): Error | undefined {
-  return forEachNode(env, args, 'processing append thread', processAppendThread);
+  return env.forEachNode(nodeIdxs(args), 'processing append thread', (idx) => processAppendThread(env, idx));
 }
 
 export function handleProcessApplyThread(env: InteractionEnv, args: CmdArg[]): Error | undefined {
-  return forEachNode(env, args, 'processing apply thread', processApplyThread);
-}
-
-function forEachNode(
-  env: InteractionEnv,
-  args: CmdArg[],
-  header: string,
-  f: (env: InteractionEnv, idx: number) => Error | undefined,
-): Error | undefined {
-  const idxs = nodeIdxs(args);
-  for (const idx of idxs) {
-    let err: Error | undefined;
-    if (idxs.length > 1) {
-      env.output.write(`> ${idx + 1} ${header}\n`);
-      env.output.withIndent(() => {
-        err = f(env, idx);
-      });
-    } else {
-      err = f(env, idx);
-    }
-    if (err !== undefined) return err;
-  }
-  return undefined;
+  return env.forEachNode(nodeIdxs(args), 'processing apply thread', (idx) => processApplyThread(env, idx));
 }
 
 /** Handles one queued MsgStorageAppend: persist, then release its responses. */

@@ -43,4 +43,24 @@ export class InteractionEnv {
     if (n === undefined) throw new Error(`no node with id ${idx + 1}`);
     return n;
   }
+
+  /**
+   * Runs f for each node index; with several nodes each run is headed `> N <header>` and
+   * its output indented. Stops at the first error.
+   */
+  forEachNode(idxs: readonly number[], header: string, f: (idx: number) => Error | undefined): Error | undefined {
+    for (const idx of idxs) {
+      let err: Error | undefined;
+      if (idxs.length > 1) {
+        this.output.write(`> ${idx + 1} ${header}\n`);
+        this.output.withIndent(() => {
+          err = f(idx);
+        });
+      } else {
+        err = f(idx);
+      }
+      if (err !== undefined) return err;
+    }
+    return undefined;
+  }
 }
