@@ -223,3 +223,31 @@ describe('leadership transfer', () => {
     expect(readMessages(lead).some((m) => m.type === MessageType.MsgTimeoutNow)).toBe(false);
   });
 });
+
+describe('campaign preconditions', () => {
+  it('a node with unapplied committed conf changes cannot campaign (TestConfChangeCheckBeforeCampaign)', () => {
+    const s = newTestMemoryStorage([1, 2, 3]);
+    const cc = new Uint8Array([0x08, 0, 0x10, 1, 0x18, 2]); // ConfChange{Type: RemoveNode, NodeID: 2}
+    s.append([
+      { term: 1, index: 1, type: 0 },
+      { term: 1, index: 2, type: 1, data: cc },
+    ]);
+    s.setHardState({ term: 1, vote: 0, commit: 2 });
+    const r = newTestRaft(1, 10, 1, s, { applied: 1 });
+    r.step(hup(1));
+    expect(r.state).toBe(StateType.StateFollower);
+    expect(r.term).toBe(1);
+  });
+
+  it('restarts as a follower at the persisted term with its vote (§2.8)', () => {
+    const s = newTestMemoryStorage([1, 2, 3]);
+    s.append([
+      { term: 1, index: 1, type: 0 },
+      { term: 2, index: 2, type: 0 },
+    ]);
+    s.setHardState({ term: 2, vote: 3, commit: 1 });
+    const r = newTestRaft(1, 10, 1, s);
+    expect([r.state, r.term, r.vote, r.lead, r.raftLog.committed, r.raftLog.applied]).toEqual([StateType.StateFollower, 2, 3, 0, 1, 0]);
+    expect(() => newTestRaft(1, 10, 1, s, { applied: 2 })).toThrow(/applied\(2\) is out of range/);
+  });
+});
