@@ -1,0 +1,41 @@
+// The Maintenance API (client/v3/maintenance.go). Status, HashKV and Defragment address
+// one endpoint through their own connection, opened and closed per call (§1.3); Alarm,
+// MoveLeader and Downgrade use the balanced connection.
+
+import type { Context } from '../grpc/context';
+import type { HashKVResponse } from '../mvcc/rpc';
+import * as M from './methods';
+import type { AlarmResponse, AlarmType, HeaderOnlyResponse, StatusResponse } from './rpc-types';
+import type { Client } from './client';
+import type { Done } from './kv';
+
+export class Maintenance {
+  constructor(private readonly client: Client) {}
+
+  alarmList(ctx: Context, done: Done<AlarmResponse>): void {
+    this.client.unary(ctx, M.Maintenance.Alarm, { action: 'GET', memberID: 0, alarm: 'NONE' }, done);
+  }
+  alarmDisarm(ctx: Context, memberID: number, alarm: AlarmType, done: Done<AlarmResponse>): void {
+    this.client.unary(ctx, M.Maintenance.Alarm, { action: 'DEACTIVATE', memberID, alarm }, done);
+  }
+  moveLeader(ctx: Context, targetID: number, done: Done<HeaderOnlyResponse>): void {
+    this.client.unary(ctx, M.Maintenance.MoveLeader, { targetID }, done);
+  }
+  status(ctx: Context, endpoint: string, done: Done<StatusResponse>): void {
+    this.onEndpoint(ctx, endpoint, M.Maintenance.Status, {}, done);
+  }
+  hashKV(ctx: Context, endpoint: string, revision: number, done: Done<HashKVResponse>): void {
+    this.onEndpoint(ctx, endpoint, M.Maintenance.HashKV, { revision }, done);
+  }
+  defragment(ctx: Context, endpoint: string, done: Done<HeaderOnlyResponse>): void {
+    this.onEndpoint(ctx, endpoint, M.Maintenance.Defragment, {}, done);
+  }
+
+  private onEndpoint<Res>(ctx: Context, endpoint: string, method: M.Method, req: unknown, done: Done<Res>): void {
+    const d = this.client.dial(endpoint);
+    d.unary<Res>(ctx, method, req, (r) => {
+      d.conn.close();
+      done(r);
+    });
+  }
+}
