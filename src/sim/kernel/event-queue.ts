@@ -8,7 +8,9 @@ export interface Timer {
   /** What the timer is for; shown when inspecting the queue. */
   readonly label: string;
   cancelled: boolean;
-  fn: () => void;
+  fn: (arg: never) => void;
+  /** Passed to fn, so hot paths can schedule a shared function instead of a new closure. */
+  arg: unknown;
 }
 
 export class EventQueue {
@@ -20,8 +22,8 @@ export class EventQueue {
     return this.live;
   }
 
-  push(time: number, fn: () => void, label: string): Timer {
-    const timer: Timer = { time, seq: this.nextSeq++, label, cancelled: false, fn };
+  push<A>(time: number, fn: (arg: A) => void, label: string, arg?: A): Timer {
+    const timer: Timer = { time, seq: this.nextSeq++, label, cancelled: false, fn: fn as (arg: never) => void, arg };
     const heap = this.heap;
     heap.push(timer);
     let i = heap.length - 1;

@@ -13,7 +13,7 @@ describe('EventQueue', () => {
     q.push(5, () => out.push('c5'), '');
     q.push(1, () => out.push('d1'), '');
     q.push(3, () => out.push('e3'), '');
-    for (let t = q.pop(); t; t = q.pop()) t.fn();
+    for (let t = q.pop(); t; t = q.pop()) (t.fn as () => void)();
     expect(out).toEqual(['b1', 'd1', 'e3', 'a5', 'c5']);
   });
 

@@ -59,8 +59,13 @@ export class Kernel {
 
   /** Runs `fn` at virtual time `time` (not earlier than now). */
   at(time: number, fn: () => void, label = ''): Timer {
+    return this.atWith(time, fn, undefined, label);
+  }
+
+  /** Runs `fn(arg)` at `time`: lets a hot path reuse one function instead of a closure per call. */
+  atWith<A>(time: number, fn: (arg: A) => void, arg: A, label = ''): Timer {
     if (!(time >= this.now)) throw new RangeError(`at: time ${time} is in the past (now ${this.now})`);
-    return this.queue.push(time, fn, label);
+    return this.queue.push(time, fn, label, arg);
   }
 
   cancel(timer: Timer): void {
@@ -109,7 +114,7 @@ export class Kernel {
     if (timer === undefined) return false;
     this.now = timer.time;
     this.fired++;
-    timer.fn();
+    (timer.fn as (arg: unknown) => void)(timer.arg);
     return true;
   }
 
@@ -174,7 +179,7 @@ export class Kernel {
     const timer = this.queue.pop() as Timer;
     this.now = timer.time;
     this.fired++;
-    timer.fn();
+    (timer.fn as (arg: unknown) => void)(timer.arg);
   }
 
   private checkHolds(time: number): void {

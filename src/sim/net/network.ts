@@ -43,6 +43,12 @@ export interface Packet<P = unknown> {
   readonly payload: P;
 }
 
+/** A packet on its way, with what its arrival needs. */
+interface Flight<P = unknown> extends Packet<P> {
+  readonly conn: Connection;
+  readonly onRefused: RefusedHandler | undefined;
+}
+
 export type Handler = (packet: Packet) => void;
 /** Told when the far end refused a message (a TCP reset came back). */
 export type RefusedHandler = (packet: Packet) => void;
@@ -91,6 +97,7 @@ export class Network {
   private readonly rng: RandomStream;
   private readonly handlers = new Map<Address, Handler>();
   private readonly flying = new Map<number, Packet>();
+  private readonly arriveFn = (f: Flight) => this.arrive(f);
   private readonly conns = new Map<Address, Map<Address, Connection>>();
   private readonly overrides = new Map<string, LinkSettings>();
   private linkVersion = 0;
@@ -183,7 +190,7 @@ export class Network {
     else if (link.drop > 0 && this.rng.chance(link.drop)) fate = 'dropped';
 
     const dueAt = this.dueTime(conn, link, now);
-    const packet: Packet<P> = { id: this.nextId++, from, to, kind, size, sentAt: now, dueAt, fate, payload };
+    const packet: Flight<P> = { id: this.nextId++, from, to, kind, size, sentAt: now, dueAt, fate, payload, conn, onRefused };
     this.stats.sent++;
     this.traceSend('net', [packet.id, from, to, kind, size, dueAt, fate]);
     if (fate !== 'in-flight') {
@@ -191,16 +198,16 @@ export class Network {
       return packet;
     }
     this.flying.set(packet.id, packet);
-    this.kernel.at(dueAt, () => this.arrive(packet, conn, onRefused), kind);
+    this.kernel.atWith(dueAt, this.arriveFn, packet, kind);
 
     if (link.duplicate > 0 && this.rng.chance(link.duplicate)) {
-      const copy: Packet<P> = { ...packet, id: this.nextId++, dueAt: this.dueTime(conn, link, now), duplicateOf: packet.id };
+      const copy: Flight<P> = { ...packet, id: this.nextId++, dueAt: this.dueTime(conn, link, now), duplicateOf: packet.id };
       this.stats.duplicated++;
       this.kernel.trace.emit('net', 'net.send', {
         id: copy.id, from, to, type: kind, size, due: copy.dueAt, fate: 'in-flight', dup: packet.id,
       });
       this.flying.set(copy.id, copy);
-      this.kernel.at(copy.dueAt, () => this.arrive(copy, conn, onRefused), kind);
+      this.kernel.atWith(copy.dueAt, this.arriveFn, copy, kind);
     }
     return packet;
   }
@@ -217,7 +224,8 @@ export class Network {
     return due;
   }
 
-  private arrive(packet: Packet, conn: Connection, onRefused: RefusedHandler | undefined): void {
+  private arrive(packet: Flight): void {
+    const { conn, onRefused } = packet;
     this.flying.delete(packet.id);
     const link = this.currentLink(conn);
     let fate: Fate = 'delivered';

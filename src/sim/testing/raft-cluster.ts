@@ -141,11 +141,13 @@ class RaftMember {
   private scheduleReady(): void {
     if (this.readyScheduled) return;
     this.readyScheduled = true;
-    this.cluster.kernel.schedule(0, () => {
-      this.readyScheduled = false;
-      if (this.up) this.handleReady();
-    });
+    this.cluster.kernel.atWith(this.cluster.kernel.now, this.readyFn, this);
   }
+
+  private readonly readyFn = (m: RaftMember): void => {
+    m.readyScheduled = false;
+    if (m.up) m.handleReady();
+  };
 
   private handleReady(): void {
     this.observeState();
