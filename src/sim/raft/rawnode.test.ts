@@ -2,6 +2,7 @@
 // (spec §2; etcd rawnode_test.go, node_test.go TestNodeStart).
 import { describe, expect, it } from 'vitest';
 import type { Entry } from './raftpb';
+import type { ConfChangeType } from './raftpb';
 import { EntryType, MessageType, newMessage, unmarshalConfChange } from './raftpb';
 import { ErrStepLocalMsg, ErrStepPeerNotFound, RawNode } from './rawnode';
 import { ErrProposalDropped } from './raft';
@@ -61,6 +62,8 @@ describe('RawNode', () => {
     expect(rn.step({ ...newMessage(MessageType.MsgApp, 1, 2), type: 99 as MessageType })?.message).toMatch(/unknown message type/);
     expect(rn.step(newMessage(MessageType.MsgProp, 1, 2))?.message).toMatch(/without entries/);
     expect(rn.propose(new Uint8Array([1]))).toBe(ErrProposalDropped);
+    expect(rn.proposeConfChange({ id: 0, type: 7 as ConfChangeType, nodeID: 2 })?.message).toMatch(/unknown conf change type 7/);
+    expect(rn.proposeConfChange({ transition: 0, changes: [{ type: 0, nodeID: -1 }] })?.message).toMatch(/invalid conf change node id -1/);
   });
 
   it('refuses Advance in async-storage-writes mode', () => {

@@ -20,7 +20,7 @@ import { SnapshotStatus, emptyHardState, isEmptyHardState, isEmptySnap, isHardSt
 import type { BasicStatus, Status } from './status';
 import { getBasicStatus, getStatus } from './status';
 import type { Progress } from './tracker/progress';
-import { checkMessage, entsSize, isLocalMsg, isResponseMsg } from './util';
+import { checkConfChange, checkMessage, entsSize, isLocalMsg, isResponseMsg } from './util';
 
 /** Returned by step() for a local message type from the network. */
 export const ErrStepLocalMsg = new Error('raft: cannot step raft local message');
@@ -73,6 +73,8 @@ export class RawNode {
   }
 
   proposeConfChange(cc: ConfChange | ConfChangeV2): Error | undefined {
+    const bad = checkConfChange(cc);
+    if (bad !== undefined) return bad;
     const { type, data } = marshalConfChangeEntry(cc);
     const m = newMessage(MessageType.MsgProp, None);
     m.entries = [{ term: 0, index: 0, type, data }];

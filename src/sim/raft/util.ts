@@ -333,3 +333,23 @@ export function checkMessage(m: Message): Error | undefined {
   }
   return undefined;
 }
+
+/** Checks a conf change from the application before it is encoded and proposed. */
+export function checkConfChange(cc: ConfChange | ConfChangeV2): Error | undefined {
+  if (cc === null || typeof cc !== 'object') return new Error('raft: conf change is not an object');
+  const validType = (t: number) => Number.isInteger(t) && t >= 0 && t <= 3;
+  const validId = (id: number) => Number.isSafeInteger(id) && id >= 0;
+  if ('changes' in cc) {
+    if (!Number.isInteger(cc.transition) || cc.transition < 0 || cc.transition > 2) {
+      return new Error(`raft: unknown conf change transition ${String(cc.transition)}`);
+    }
+    for (const c of cc.changes) {
+      if (!validType(c.type)) return new Error(`raft: unknown conf change type ${String(c.type)}`);
+      if (!validId(c.nodeID)) return new Error(`raft: invalid conf change node id ${String(c.nodeID)}`);
+    }
+    return undefined;
+  }
+  if (!validType(cc.type)) return new Error(`raft: unknown conf change type ${String(cc.type)}`);
+  if (!validId(cc.nodeID) || !validId(cc.id)) return new Error(`raft: invalid conf change ids ${String(cc.id)}/${String(cc.nodeID)}`);
+  return undefined;
+}
