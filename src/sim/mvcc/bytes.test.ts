@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { FROM_KEY, compareKeys, forEachUtf8Byte, getPrefixRangeEnd, utf8Length } from './bytes';
+import { FROM_KEY, compareKeys, getPrefixRangeEnd, utf8Length } from './bytes';
+import { ProtoWriter } from './mvccpb';
 
 function utf8(s: string): number[] {
-  const out: number[] = [];
-  forEachUtf8Byte(s, (b) => out.push(b));
-  return out;
+  const w = new ProtoWriter();
+  w.utf8(s);
+  return [...w.bytes.slice(0, w.length)];
 }
 
 function compareBytes(a: number[], b: number[]): number {

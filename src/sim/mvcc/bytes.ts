@@ -13,26 +13,31 @@
 /** The range end that selects every key greater than or equal to the key. */
 export const FROM_KEY = '\0';
 
-/** Maps a UTF-16 code unit so that comparing mapped units gives code point order. */
-function codePointRank(unit: number): number {
-  if (unit >= 0xe000) return unit - 0x800; // U+E000..U+FFFF sort below surrogate pairs
-  if (unit >= 0xd800) return unit + 0x2000; // surrogates stand for code points >= U+10000
-  return unit;
+const HIGH_UNIT = /[\uD800-\uFFFF]/;
+
+/**
+ * A string whose UTF-16 order is the UTF-8 byte order of s: s itself unless it holds code
+ * units >= U+D800, which are remapped so that surrogate pairs (code points >= U+10000)
+ * sort above U+E000..U+FFFF. Ordered structures store these and compare them natively.
+ */
+export function byteOrderKey(s: string): string {
+  if (!HIGH_UNIT.test(s)) return s;
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const unit = s.charCodeAt(i);
+    out += String.fromCharCode(unit >= 0xe000 ? unit - 0x800 : unit >= 0xd800 ? unit + 0x2000 : unit);
+  }
+  return out;
+}
+
+/** Native comparison, for strings made by byteOrderKey. */
+export function compareNative(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Compares two keys in UTF-8 byte order (bytes.Compare). */
 export function compareKeys(a: string, b: string): number {
-  if (a === b) return 0;
-  const n = a.length < b.length ? a.length : b.length;
-  for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x !== y) {
-      if (x < 0xd800 || y < 0xd800) return x - y;
-      return codePointRank(x) - codePointRank(y);
-    }
-  }
-  return a.length - b.length;
+  return a === b ? 0 : compareNative(byteOrderKey(a), byteOrderKey(b));
 }
 
 /** Number of bytes of the UTF-8 encoding of s. */
@@ -51,34 +56,6 @@ export function utf8Length(s: string): number {
     } else n += 3;
   }
   return n;
-}
-
-/** Calls sink with each byte of the UTF-8 encoding of s (lone surrogates become U+FFFD). */
-export function forEachUtf8Byte(s: string, sink: (byte: number) => void): void {
-  for (let i = 0; i < s.length; i++) {
-    let c = s.charCodeAt(i);
-    if (c >= 0xd800 && c < 0xe000) {
-      const d = i + 1 < s.length ? s.charCodeAt(i + 1) : 0;
-      if (c < 0xdc00 && d >= 0xdc00 && d < 0xe000) {
-        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
-        i++;
-      } else c = 0xfffd;
-    }
-    if (c < 0x80) sink(c);
-    else if (c < 0x800) {
-      sink(0xc0 | (c >> 6));
-      sink(0x80 | (c & 0x3f));
-    } else if (c < 0x10000) {
-      sink(0xe0 | (c >> 12));
-      sink(0x80 | ((c >> 6) & 0x3f));
-      sink(0x80 | (c & 0x3f));
-    } else {
-      sink(0xf0 | (c >> 18));
-      sink(0x80 | ((c >> 12) & 0x3f));
-      sink(0x80 | ((c >> 6) & 0x3f));
-      sink(0x80 | (c & 0x3f));
-    }
-  }
 }
 
 /**

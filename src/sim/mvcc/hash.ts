@@ -5,9 +5,9 @@
 // values equal real etcd's.
 
 import type { KeyValue } from './mvccpb';
-import { isTombstone, writeKeyValue } from './mvccpb';
-import type { Revision } from './revision';
-import { revisionString } from './revision';
+import { ProtoWriter, isTombstone, marshalKeyValue } from './mvccpb';
+import type { Revision, RevisionSet } from './revision';
+import { revisionKey } from './revision';
 
 /** etcd keeps the hashes of the last 10 compactions (hashStorageMaxSize). */
 export const hashStorageMaxSize = 10;
@@ -27,12 +27,12 @@ const table: Uint32Array = (() => {
 /** Incremental CRC-32C, as Go's crc32.New(crc32.MakeTable(crc32.Castagnoli)). */
 export class Crc32c {
   private crc = 0xffffffff;
-  readonly writeByte = (byte: number): void => {
-    this.crc = table[(this.crc ^ byte) & 0xff] ^ (this.crc >>> 8);
-  };
 
-  writeBytes(bytes: ArrayLike<number>): this {
-    for (let i = 0; i < bytes.length; i++) this.writeByte(bytes[i]);
+  /** Adds bytes[0..length). */
+  writeBytes(bytes: ArrayLike<number>, length = bytes.length): this {
+    let crc = this.crc;
+    for (let i = 0; i < length; i++) crc = table[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
+    this.crc = crc;
     return this;
   }
 
@@ -59,17 +59,17 @@ const UNDERSCORE = 0x5f;
 const TOMBSTONE_MARK = 0x74; // 't'
 
 /** Writes a non-negative revision number as 8 big-endian bytes. */
-function writeUint64(n: number, sink: (byte: number) => void): void {
+function writeUint64(n: number, w: ProtoWriter): void {
   const hi = Math.floor(n / 0x100000000);
   const lo = n >>> 0;
-  sink(hi >>> 24);
-  sink((hi >>> 16) & 0xff);
-  sink((hi >>> 8) & 0xff);
-  sink(hi & 0xff);
-  sink(lo >>> 24);
-  sink((lo >>> 16) & 0xff);
-  sink((lo >>> 8) & 0xff);
-  sink(lo & 0xff);
+  w.byte(hi >>> 24);
+  w.byte((hi >>> 16) & 0xff);
+  w.byte((hi >>> 8) & 0xff);
+  w.byte(hi & 0xff);
+  w.byte(lo >>> 24);
+  w.byte((lo >>> 16) & 0xff);
+  w.byte((lo >>> 8) & 0xff);
+  w.byte(lo & 0xff);
 }
 
 /**
@@ -79,11 +79,12 @@ function writeUint64(n: number, sink: (byte: number) => void): void {
  */
 export class KVHasher {
   private readonly crc = new Crc32c();
+  private readonly w = new ProtoWriter();
 
   constructor(
     private readonly compactRevision: number,
     private readonly revision: number,
-    private readonly keep: ReadonlySet<string>,
+    private readonly keep: RevisionSet,
   ) {
     this.crc.writeBytes(KEY_BUCKET_NAME);
   }
@@ -91,16 +92,18 @@ export class KVHasher {
   writeRecord(rev: Revision, kv: KeyValue): void {
     if (rev.main > this.revision) return;
     const tombstone = isTombstone(kv);
-    if (rev.main <= this.compactRevision && this.keep.size > 0 && !this.keep.has(revisionString(rev))) return;
+    if (rev.main <= this.compactRevision && this.keep.size > 0 && !this.keep.has(revisionKey(rev))) return;
     if (rev.main === this.compactRevision && tombstone) return;
-    const w = this.crc.writeByte;
+    const w = this.w;
+    w.reset();
     writeUint64(rev.main, w);
-    w(UNDERSCORE);
+    w.byte(UNDERSCORE);
     writeUint64(rev.sub, w);
     if (tombstone) {
-      w(TOMBSTONE_MARK);
-      writeKeyValue({ key: kv.key, createRevision: 0, modRevision: 0, version: 0, value: '', lease: 0 }, w);
-    } else writeKeyValue(kv, w);
+      w.byte(TOMBSTONE_MARK);
+      w.stringField(1, kv.key); // a tombstone's value is KeyValue{Key}
+    } else marshalKeyValue(kv, w);
+    this.crc.writeBytes(w.bytes, w.length);
   }
 
   hash(): KeyValueHash {

@@ -1,16 +1,32 @@
 // treeIndex (spec server.md §6.3): key -> keyIndex, ordered by key bytes, on a B+ tree.
 //
 // Range ends: `undefined` selects the single key; '' selects every key >= key (etcd's
-// non-nil empty end); otherwise [key, end). An end <= key selects nothing.
+// non-nil empty end); otherwise [key, end). An end <= key selects nothing. The tree is
+// keyed by byteOrderKey(key) so that native string comparison gives byte order.
 
 import BTree from 'sorted-btree';
-import { compareKeys } from './bytes';
+import { byteOrderKey, compareNative } from './bytes';
 import { KeyIndex } from './key-index';
 import type { KeyIndexGet } from './key-index';
-import type { Revision } from './revision';
+import type { Revision, RevisionSet } from './revision';
 
 export class TreeIndex {
-  private readonly tree = new BTree<string, KeyIndex>(undefined, compareKeys, 32);
+  private readonly tree = new BTree<string, KeyIndex>(undefined, compareNative, 32);
+  /** The same key indexes by key, for the point lookups every write makes (never iterated). */
+  private readonly byKey = new Map<string, KeyIndex>();
+
+  /** An index over the given key indexes (restore: sorting first makes the tree build sequential). */
+  static from(kis: Iterable<KeyIndex>): TreeIndex {
+    const idx = new TreeIndex();
+    const entries: [string, KeyIndex][] = [];
+    for (const ki of kis) entries.push([byteOrderKey(ki.key), ki]);
+    entries.sort((a, b) => compareNative(a[0], b[0]));
+    for (const [k, ki] of entries) {
+      idx.tree.set(k, ki);
+      idx.byKey.set(ki.key, ki);
+    }
+    return idx;
+  }
 
   /** Number of key indexes (live keys and keys whose history is still kept). */
   get size(): number {
@@ -18,43 +34,40 @@ export class TreeIndex {
   }
 
   get(key: string, atRev: number): KeyIndexGet | undefined {
-    return this.tree.get(key)?.get(atRev);
-  }
-
-  keyIndex(key: string): KeyIndex | undefined {
-    return this.tree.get(key);
+    return this.byKey.get(key)?.get(atRev);
   }
 
   insert(ki: KeyIndex): void {
-    this.tree.set(ki.key, ki);
+    this.tree.set(byteOrderKey(ki.key), ki);
+    this.byKey.set(ki.key, ki);
   }
 
   put(key: string, rev: Revision): void {
-    let ki = this.tree.get(key);
+    let ki = this.byKey.get(key);
     if (ki === undefined) {
       ki = new KeyIndex(key);
-      this.tree.set(key, ki);
+      this.insert(ki);
     }
     ki.put(rev);
   }
 
   /** Returns false (ErrRevisionNotFound) when the key does not exist. */
   tombstone(key: string, rev: Revision): boolean {
-    const ki = this.tree.get(key);
+    const ki = this.byKey.get(key);
     return ki !== undefined && ki.tombstone(rev);
   }
 
   /** Calls f for every key index in the range, in key order. */
   visit(key: string, end: string | undefined, f: (ki: KeyIndex) => void): void {
     if (end === undefined) {
-      const ki = this.tree.get(key);
+      const ki = this.byKey.get(key);
       if (ki !== undefined) f(ki);
       return;
     }
-    if (end !== '' && compareKeys(end, key) <= 0) return;
-    const high = end === '' ? this.tree.maxKey() : end;
-    if (high === undefined) return;
-    this.tree.forRange(key, high, end === '', (_k, ki) => f(ki));
+    const low = byteOrderKey(key);
+    const high = end === '' ? this.tree.maxKey() : byteOrderKey(end);
+    if (high === undefined || high < low || (end !== '' && high === low)) return;
+    this.tree.forRange(low, high, end === '', (_k, ki) => f(ki));
   }
 
   /**
@@ -90,21 +103,24 @@ export class TreeIndex {
     return keys;
   }
 
-  /** Compacts every key index at rev; returns the revisions (as revisionString) kept at or below rev. */
-  compact(rev: number): Set<string> {
-    const available = new Set<string>();
+  /** Compacts every key index at rev; returns the revisions kept at or below rev. */
+  compact(rev: number): RevisionSet {
+    const available: RevisionSet = new Set();
     const emptied: string[] = [];
-    this.tree.forEachPair((key, ki) => {
+    this.tree.forEachPair((k, ki) => {
       ki.compact(rev, available);
-      if (ki.isEmpty()) emptied.push(key);
+      if (ki.isEmpty()) {
+        emptied.push(k);
+        this.byKey.delete(ki.key);
+      }
     });
     this.tree.deleteKeys(emptied);
     return available;
   }
 
   /** The revisions a compaction at rev would keep (without changing anything), for hashing. */
-  keep(rev: number): Set<string> {
-    const available = new Set<string>();
+  keep(rev: number): RevisionSet {
+    const available: RevisionSet = new Set();
     this.tree.forEachPair((_key, ki) => ki.keep(rev, available));
     return available;
   }
@@ -112,7 +128,7 @@ export class TreeIndex {
   /** Key indexes in key order from startKey (inclusive), at most limit of them, for views. */
   list(startKey: string, limit: number): KeyIndex[] {
     const out: KeyIndex[] = [];
-    for (const [, ki] of this.tree.entries(startKey)) {
+    for (const [, ki] of this.tree.entries(byteOrderKey(startKey))) {
       if (out.length >= limit) break;
       out.push(ki);
     }

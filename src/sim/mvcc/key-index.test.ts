@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KeyIndex } from './key-index';
+import type { RevisionSet } from './revision';
+import { revisionKey } from './revision';
 
 const r = (main: number, sub = 0) => ({ main, sub });
 
@@ -40,14 +42,14 @@ describe('KeyIndex', () => {
 
   it('compacts as etcd: keeps the newest revision <= rev, tombstone at rev kept', () => {
     let ki = sample();
-    let avail = new Set<string>();
+    let avail: RevisionSet = new Set();
     ki.compact(4, avail);
-    expect([...avail]).toEqual(['4_0']);
+    expect([...avail]).toEqual([revisionKey(r(4))]);
     expect(ki.generations.map((g) => g.revs.map((x) => x.main))).toEqual([[4, 6], [8, 10, 12], [14, 16]]);
 
     avail = new Set();
     ki.compact(6, avail);
-    expect([...avail]).toEqual(['6_0']);
+    expect([...avail]).toEqual([revisionKey(r(6))]);
     expect(ki.generations.map((g) => g.revs.map((x) => x.main))).toEqual([[6], [8, 10, 12], [14, 16]]);
 
     avail = new Set();
@@ -58,18 +60,18 @@ describe('KeyIndex', () => {
     ki = sample();
     avail = new Set();
     ki.compact(17, avail);
-    expect([...avail]).toEqual(['16_0']);
+    expect([...avail]).toEqual([revisionKey(r(16))]);
     expect(ki.generations.map((g) => g.revs.map((x) => x.main))).toEqual([[16]]);
     expect(ki.get(20)).toEqual({ modified: r(16), created: r(14), version: 2 });
   });
 
   it('keep excludes a tombstone selected at the compaction revision', () => {
     const ki = sample();
-    const avail = new Set<string>();
+    const avail: RevisionSet = new Set();
     ki.keep(6, avail);
     expect([...avail]).toEqual([]);
     ki.keep(10, avail);
-    expect([...avail]).toEqual(['10_0']);
+    expect([...avail]).toEqual([revisionKey(r(10))]);
     expect(ki.generations.length).toBe(3); // keep does not modify
   });
 

@@ -4,8 +4,8 @@
 // Example: put(1.0); put(2.0); tombstone(3.0); put(4.0); tombstone(5.0) gives
 //   {1.0, 2.0, 3.0(t)}  {4.0, 5.0(t)}  {empty}
 
-import type { Revision } from './revision';
-import { revisionGreaterThan, revisionString } from './revision';
+import type { Revision, RevisionSet } from './revision';
+import { revisionGreaterThan, revisionKey } from './revision';
 
 export class Generation {
   /** Number of versions put in this generation (the tombstone counts too). */
@@ -100,7 +100,7 @@ export class KeyIndex {
    * is live at atRev (a tombstone at exactly atRev is kept, 3.6). Adds the kept revision
    * to `available`.
    */
-  compact(atRev: number, available: Set<string>): void {
+  compact(atRev: number, available: RevisionSet): void {
     const [genIdx, revIdx] = this.doCompact(atRev, available);
     const g = this.generations[genIdx];
     if (!g.isEmpty() && revIdx > 0) g.revs = g.revs.slice(revIdx);
@@ -108,16 +108,16 @@ export class KeyIndex {
   }
 
   /** Like compact but read-only, and a tombstone selected in a closed generation is not kept (for hashing). */
-  keep(atRev: number, available: Set<string>): void {
+  keep(atRev: number, available: RevisionSet): void {
     if (this.isEmpty()) return;
     const [genIdx, revIdx] = this.doCompact(atRev, available);
     const g = this.generations[genIdx];
     if (!g.isEmpty() && revIdx === g.revs.length - 1 && genIdx !== this.generations.length - 1) {
-      available.delete(revisionString(g.revs[revIdx]));
+      available.delete(revisionKey(g.revs[revIdx]));
     }
   }
 
-  private doCompact(atRev: number, available: Set<string>): [number, number] {
+  private doCompact(atRev: number, available: RevisionSet): [number, number] {
     // The first generation whose tombstone is at or after atRev (or the open one).
     let genIdx = 0;
     let g = this.generations[0];
@@ -132,7 +132,7 @@ export class KeyIndex {
       g = this.generations[genIdx];
     }
     const revIdx = g.findRevisionIndex(atRev);
-    if (revIdx !== -1) available.add(revisionString(g.revs[revIdx]));
+    if (revIdx !== -1) available.add(revisionKey(g.revs[revIdx]));
     return [genIdx, revIdx];
   }
 

@@ -14,7 +14,7 @@ import { StoreTxnRead, StoreTxnWrite } from './kvstore-txn';
 import type { Event, KeyValue } from './mvccpb';
 import { isTombstone, tombstoneKeyValue } from './mvccpb';
 import type { Revision } from './revision';
-import { revisionString } from './revision';
+import { revisionKey } from './revision';
 
 export interface StoreOptions {
   /** Told which keys each lease holds (etcd's lessor Attach/Detach). */
@@ -147,7 +147,7 @@ export class KVStore {
           if (kv === undefined) continue;
           const r = { main, sub };
           hasher.writeRecord(r, kv);
-          if (keep.has(revisionString(r))) {
+          if (keep.has(revisionKey(r))) {
             left++;
             kept++;
           } else {
@@ -284,7 +284,7 @@ function buildFromSnapshot(snapshot: StoreSnapshot): {
   if (!isInt(currentRevision) || currentRevision < 1) bad('currentRevision must be an integer >= 1');
   if (!isInt(compactRevision) || compactRevision < -1) bad('compactRevision must be an integer >= -1');
   if (compactRevision > currentRevision) bad('compactRevision is after currentRevision');
-  const index = new TreeIndex();
+  const keyIndexes = new Map<string, KeyIndex>();
   const keyBucket = new BTree<number, (KeyValue | undefined)[]>();
   const keyToLease = new Map<string, number>();
   let liveKeys = 0;
@@ -319,13 +319,13 @@ function buildFromSnapshot(snapshot: StoreSnapshot): {
     lastSub = sub;
 
     // etcd's restoreIntoIndex.
-    let ki = index.keyIndex(key);
+    let ki = keyIndexes.get(key);
     if (isTombstone(kv)) {
       keyToLease.delete(key);
       if (ki === undefined) {
         ki = new KeyIndex(key);
         ki.restoreTombstone(rev);
-        index.insert(ki);
+        keyIndexes.set(key, ki);
       } else if (ki.tombstone(rev)) liveKeys--;
       continue;
     }
@@ -335,9 +335,9 @@ function buildFromSnapshot(snapshot: StoreSnapshot): {
     if (ki === undefined) {
       ki = new KeyIndex(key);
       ki.restore({ main: kv.createRevision, sub: 0 }, rev, kv.version);
-      index.insert(ki);
+      keyIndexes.set(key, ki);
     } else ki.put(rev);
     if (!wasLive) liveKeys++;
   }
-  return { index, keyBucket, liveKeys, keyToLease };
+  return { index: TreeIndex.from(keyIndexes.values()), keyBucket, liveKeys, keyToLease };
 }

@@ -2,7 +2,7 @@
 // needed for byte-exact sizes (watch fragmenting) and for HashKV, which hashes the
 // marshaled KeyValue records exactly as etcd's backend stores them.
 
-import { forEachUtf8Byte, utf8Length } from './bytes';
+import { utf8Length } from './bytes';
 
 /** A key-value pair at one revision. Shared and immutable: never mutate one you are given. */
 export interface KeyValue {
@@ -38,9 +38,6 @@ export function isTombstone(kv: KeyValue): boolean {
   return kv.createRevision === 0;
 }
 
-/** A byte consumer (a hash, or a counter). */
-export type ByteSink = (byte: number) => void;
-
 // --- protobuf encoding (proto3: zero values are omitted) ---
 
 export function varintSize(n: number): number {
@@ -53,21 +50,82 @@ export function varintSize(n: number): number {
   return size;
 }
 
-export function writeVarint(n: number, sink: ByteSink): void {
-  if (n < 0) {
-    let v = BigInt.asUintN(64, BigInt(n));
-    while (v >= 0x80n) {
-      sink(Number(v & 0x7fn) | 0x80);
-      v >>= 7n;
+/** A growable buffer that protobuf messages are written into (reused between records). */
+export class ProtoWriter {
+  bytes = new Uint8Array(256);
+  length = 0;
+
+  reset(): void {
+    this.length = 0;
+  }
+
+  byte(b: number): void {
+    if (this.length === this.bytes.length) {
+      const grown = new Uint8Array(this.bytes.length * 2);
+      grown.set(this.bytes);
+      this.bytes = grown;
     }
-    sink(Number(v));
-    return;
+    this.bytes[this.length++] = b;
   }
-  while (n >= 0x80) {
-    sink((n % 0x80) | 0x80);
-    n = Math.floor(n / 0x80);
+
+  varint(n: number): void {
+    if (n < 0) {
+      let v = BigInt.asUintN(64, BigInt(n));
+      while (v >= 0x80n) {
+        this.byte(Number(v & 0x7fn) | 0x80);
+        v >>= 7n;
+      }
+      this.byte(Number(v));
+      return;
+    }
+    while (n >= 0x80) {
+      this.byte((n % 0x80) | 0x80);
+      n = Math.floor(n / 0x80);
+    }
+    this.byte(n);
   }
-  sink(n);
+
+  /** Writes s as UTF-8 (a lone surrogate becomes U+FFFD). */
+  utf8(s: string): void {
+    for (let i = 0; i < s.length; i++) {
+      let c = s.charCodeAt(i);
+      if (c < 0x80) {
+        this.byte(c);
+        continue;
+      }
+      if (c >= 0xd800 && c < 0xe000) {
+        const d = i + 1 < s.length ? s.charCodeAt(i + 1) : 0;
+        if (c < 0xdc00 && d >= 0xdc00 && d < 0xe000) {
+          c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+          i++;
+        } else c = 0xfffd;
+      }
+      if (c < 0x800) {
+        this.byte(0xc0 | (c >> 6));
+      } else if (c < 0x10000) {
+        this.byte(0xe0 | (c >> 12));
+        this.byte(0x80 | ((c >> 6) & 0x3f));
+      } else {
+        this.byte(0xf0 | (c >> 18));
+        this.byte(0x80 | ((c >> 12) & 0x3f));
+        this.byte(0x80 | ((c >> 6) & 0x3f));
+      }
+      this.byte(0x80 | (c & 0x3f));
+    }
+  }
+
+  intField(field: number, n: number): void {
+    if (n === 0) return;
+    this.byte(field << 3);
+    this.varint(n);
+  }
+
+  stringField(field: number, s: string): void {
+    if (s === '') return;
+    this.byte((field << 3) | 2);
+    this.varint(utf8Length(s));
+    this.utf8(s);
+  }
 }
 
 /** Size of an int64/uint64/enum field (tag + varint), 0 when the value is 0. */
@@ -78,19 +136,6 @@ export function intFieldSize(n: number): number {
 /** Size of a bytes/string/message field of the given payload length (omitted when empty). */
 export function bytesFieldSize(len: number): number {
   return len === 0 ? 0 : 1 + varintSize(len) + len;
-}
-
-function writeIntField(field: number, n: number, sink: ByteSink): void {
-  if (n === 0) return;
-  sink(field << 3);
-  writeVarint(n, sink);
-}
-
-function writeStringField(field: number, s: string, sink: ByteSink): void {
-  if (s === '') return;
-  sink((field << 3) | 2);
-  writeVarint(utf8Length(s), sink);
-  forEachUtf8Byte(s, sink);
 }
 
 /** Marshaled size of a mvccpb.KeyValue. */
@@ -106,13 +151,13 @@ export function keyValueSize(kv: KeyValue): number {
 }
 
 /** Writes a marshaled mvccpb.KeyValue (fields 1 key, 2 create, 3 mod, 4 version, 5 value, 6 lease). */
-export function writeKeyValue(kv: KeyValue, sink: ByteSink): void {
-  writeStringField(1, kv.key, sink);
-  writeIntField(2, kv.createRevision, sink);
-  writeIntField(3, kv.modRevision, sink);
-  writeIntField(4, kv.version, sink);
-  writeStringField(5, kv.value, sink);
-  writeIntField(6, kv.lease, sink);
+export function marshalKeyValue(kv: KeyValue, w: ProtoWriter): void {
+  w.stringField(1, kv.key);
+  w.intField(2, kv.createRevision);
+  w.intField(3, kv.modRevision);
+  w.intField(4, kv.version);
+  w.stringField(5, kv.value);
+  w.intField(6, kv.lease);
 }
 
 /** Marshaled size of a mvccpb.Event (1 type, 2 kv, 3 prev_kv). */

@@ -15,7 +15,15 @@ export function revisionGreaterThan(a: Revision, b: Revision): boolean {
   return compareRevision(a, b) > 0;
 }
 
-/** A stable string form, "main_sub", for sets of revisions (etcd keys maps by value). */
-export function revisionString(rev: Revision): string {
-  return `${rev.main}_${rev.sub}`;
+/** A set of revisions by value (etcd's map[Revision]struct{}), holding revisionKey()s. */
+export type RevisionSet = Set<number | string>;
+
+const SUB_LIMIT = 2 ** 20;
+
+/**
+ * A value key for a revision: a number while sub < 2^20 (main stays exact below 2^33), a
+ * string for the rare transaction with more changes than that.
+ */
+export function revisionKey(rev: Revision): number | string {
+  return rev.sub < SUB_LIMIT ? rev.main * SUB_LIMIT + rev.sub : `${rev.main}_${rev.sub}`;
 }

@@ -9,6 +9,10 @@ import type { KeyValue } from './mvccpb';
 import type { RequestOp } from './rpc';
 import { compaction, hashKV, range, txn } from './txn';
 import { RequestValidationError } from './validate';
+import { WatchFilterType } from './rpc';
+import type { WatchResponse } from './rpc';
+import { ServerWatchStream } from './server-watch-stream';
+import { WatchableStore } from './watchable-store';
 
 type Op =
   | { kind: 'put'; key: string; value: string; lease: number }
@@ -37,9 +41,17 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 
 type State = Map<string, KeyValue>;
 
-/** The reference: the latest state after each revision. */
+interface ModelEvent {
+  type: 'PUT' | 'DELETE';
+  key: string;
+  rev: number;
+  value: string;
+}
+
+/** The reference: the latest state after each revision, and every event. */
 class Model {
   states: State[] = [new Map(), new Map()]; // revisions 0 and 1: empty
+  events: ModelEvent[] = [];
   get rev(): number {
     return this.states.length - 1;
   }
@@ -50,6 +62,7 @@ class Model {
     let changed = false;
     for (const op of ops) {
       if (op.kind === 'put') {
+        this.events.push({ type: 'PUT', key: op.key, rev, value: op.value });
         const prev = next.get(op.key);
         next.set(op.key, {
           key: op.key,
@@ -61,7 +74,12 @@ class Model {
         });
         changed = true;
       } else if (op.kind === 'delete') {
-        for (const k of [...next.keys()]) if (inRange(k, op.key, op.end)) changed = next.delete(k) || changed;
+        for (const k of [...next.keys()].sort(compareKeys)) {
+          if (!inRange(k, op.key, op.end)) continue;
+          next.delete(k);
+          this.events.push({ type: 'DELETE', key: k, rev, value: '' });
+          changed = true;
+        }
       }
     }
     if (changed) this.states.push(next);
@@ -122,7 +140,7 @@ function run(ops: Op[], check: (s: KVStore, m: Model) => void): void {
   }
 }
 
-describe('kv store properties', () => {
+describe('mvcc properties', () => {
   it('agrees with the reference model at every kept revision', () => {
     fc.assert(
       fc.property(fc.array(opArb, { maxLength: 40 }), (ops) => {
@@ -160,6 +178,115 @@ describe('kv store properties', () => {
         expect(hashKV(r, {})).toEqual(hashKV(s, {}));
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it('every watcher gets exactly its events from its start revision, in order, once, whole revisions', () => {
+    type HostOp =
+      | { kind: 'watch'; stream: number; key: string; end?: string; start: 'now' | 'past' | 'future'; delta: number; filter: number }
+      | { kind: 'sync' }
+      | { kind: 'victims' }
+      | { kind: 'recv'; stream: number; n: number };
+    const hostArb: fc.Arbitrary<HostOp> = fc.oneof(
+      fc.record(
+        {
+          kind: fc.constant('watch' as const),
+          stream: fc.nat(1),
+          key: keyArb,
+          end: fc.constantFrom('c', '\0', 'zz'),
+          start: fc.constantFrom('now' as const, 'past' as const, 'future' as const),
+          delta: fc.nat(6),
+          filter: fc.nat(3),
+        },
+        { requiredKeys: ['kind', 'stream', 'key', 'start', 'delta', 'filter'] },
+      ),
+      fc.record({ kind: fc.constant('sync' as const) }),
+      fc.record({ kind: fc.constant('victims' as const) }),
+      fc.record({ kind: fc.constant('recv' as const), stream: fc.nat(1), n: fc.nat(3) }),
+    );
+    interface Watch {
+      stream: number;
+      id: number;
+      key: string;
+      end?: string;
+      from: number;
+      filter: number;
+      got: WatchResponse[];
+    }
+    fc.assert(
+      fc.property(fc.array(fc.oneof({ weight: 3, arbitrary: opArb }, { weight: 2, arbitrary: hostArb }), { maxLength: 80 }), (steps) => {
+        const s = new WatchableStore();
+        const m = new Model();
+        const streams = [new ServerWatchStream(s, { capacity: 1 }), new ServerWatchStream(s, { capacity: 3 })];
+        const watches: Watch[] = [];
+        const recv = (i: number) => {
+          const out = streams[i].recv();
+          for (const wr of out ?? []) watches.find((w) => w.stream === i && w.id === wr.watchId)?.got.push(wr);
+          return out !== undefined;
+        };
+        for (const step of steps) {
+          switch (step.kind) {
+            case 'watch': {
+              const cur = s.currentRevision;
+              const startRevision =
+                step.start === 'now' ? 0 : step.start === 'past' ? Math.max(1, cur - step.delta) : cur + 1 + step.delta;
+              const filters = step.filter === 1 ? [WatchFilterType.NOPUT] : step.filter === 2 ? [WatchFilterType.NODELETE] : [];
+              const created = streams[step.stream].create({ key: step.key, rangeEnd: step.end, startRevision, filters });
+              const from = startRevision === 0 ? cur + 1 : startRevision;
+              watches.push({ stream: step.stream, id: created.watchId, key: step.key, end: step.end, from, filter: step.filter, got: [] });
+              break;
+            }
+            case 'sync':
+              s.syncWatchers();
+              break;
+            case 'victims':
+              s.syncVictims();
+              break;
+            case 'recv':
+              for (let i = 0; i < step.n; i++) recv(step.stream);
+              break;
+            case 'compact': {
+              const rev = Math.max(1, s.currentRevision - step.back);
+              if (rev > s.compactRevision) compaction(s, { revision: rev });
+              break;
+            }
+            default:
+              if (apply(s, step)) m.apply(step.kind === 'txn' ? step.ops : [step]);
+          }
+        }
+        // Let the host loops run until everything is delivered.
+        for (let round = 0; round < 1000; round++) {
+          const busy = recv(0) || recv(1);
+          s.syncVictims();
+          s.syncWatchers();
+          if (!busy && s.unsyncedCount === 0 && !s.hasVictims() && streams.every((x) => x.pending() === 0)) break;
+        }
+        for (const w of watches) {
+          const expected = m.events
+            .filter((e) => e.rev >= w.from && inRange(e.key, w.key, w.end))
+            .filter((e) => !(w.filter === 1 && e.type === 'PUT') && !(w.filter === 2 && e.type === 'DELETE'))
+            .map((e) => `${e.type} ${e.key}@${e.rev}=${e.value}`);
+          const got = w.got.flatMap((wr) => wr.events.map((e) => `${e.type} ${e.kv.key}@${e.kv.modRevision}=${e.kv.value}`));
+          const compacted = w.got.findIndex((wr) => wr.compactRevision !== 0);
+          if (compacted === -1) expect(got).toEqual(expected);
+          else {
+            expect(compacted).toBe(w.got.length - 1); // nothing after the compaction notice
+            expect(w.got[compacted]).toMatchObject({ canceled: true, events: [] });
+            expect(expected.slice(0, got.length)).toEqual(got);
+          }
+          // a revision is never split across responses; a response never runs ahead of its header
+          const seen = new Set<number>();
+          for (const wr of w.got) {
+            const revs = new Set(wr.events.map((e) => e.kv.modRevision));
+            for (const r of revs) {
+              expect(seen.has(r)).toBe(false);
+              seen.add(r);
+              expect(r).toBeLessThanOrEqual(wr.header.revision);
+            }
+          }
+        }
+      }),
+      { numRuns: 500 },
     );
   });
 });
