@@ -236,10 +236,6 @@ export class Raft {
     return restoreConfState(new Changer(this.trk, this.raftLog.lastIndex()), cs);
   }
 
-  hasLeader(): boolean {
-    return this.lead !== None;
-  }
-
   softState(): SoftState {
     return { lead: this.lead, raftState: this.state };
   }

@@ -11,6 +11,7 @@ import type { LogRecord } from './logger';
 import { LogLevel, RecordLogger } from './logger';
 import { MemoryStorage } from './storage';
 import { etcdRaftConfig } from './etcd-config';
+import { statusToJSON } from './status';
 
 /** Persists and applies one Ready, then advances. */
 function handleReady(rn: RawNode, s: MemoryStorage): void {
@@ -50,6 +51,9 @@ describe('RawNode', () => {
     expect(st.hardState).toEqual({ term: 2, vote: 1, commit: 2 });
     expect(st.progress.get(1)?.match).toBe(2);
     expect(rn.bootstrap([{ id: 1 }])?.message).toBe("can't bootstrap a nonempty Storage");
+    expect(statusToJSON(st)).toBe(
+      '{"id":"1","term":2,"vote":"1","commit":2,"lead":"1","raftState":"StateLeader","applied":2,"progress":{"1":{"match":2,"next":3,"state":"StateReplicate"}},"leadtransferee":"0"}',
+    );
   });
 
   it('filters local and unknown-peer messages, and rejects malformed ones', () => {

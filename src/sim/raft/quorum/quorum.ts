@@ -12,10 +12,6 @@ export enum VoteResult {
   VoteWon = 3,
 }
 
-export function voteResultName(r: VoteResult): string {
-  return VoteResult[r] ?? `VoteResult(${r as number})`;
-}
-
 /** The committed index of an empty configuration (2^64-1 in etcd). */
 export const unlimitedIndex = Infinity;
 
