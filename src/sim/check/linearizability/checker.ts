@@ -13,7 +13,7 @@ import type { Model, Operation } from './model';
 export type Verdict = 'linearizable' | 'not-linearizable' | 'unknown';
 
 export interface CheckOptions {
-  /** Search steps allowed over all partitions; the verdict is 'unknown' when they run out. */
+  /** Search steps allowed over all partitions (checked every SLICE steps); the verdict is 'unknown' when they run out. */
   maxSteps?: number;
 }
 

@@ -1,14 +1,19 @@
 import { checkOperations } from './checker';
+import { findViolationWindow } from './window';
+import type { ViolationWindow } from './window';
 import type { CheckOptions, CheckResult } from './checker';
 import type { Model, Operation } from './model';
 import { casRegisterModel } from './models/cas-register';
 import { etcdModel } from './models/etcd';
 import { kvModel } from './models/kv';
 import { multiRegisterModel } from './models/multi-register';
-import { eventsFromEdn, eventsFromJepsenLog, eventsFromJsonLines, pairEvents } from './parse/jepsen-events';
+import { eventsFromEdn, eventsFromJepsenLog, eventsFromJsonLines } from './parse/jepsen-events';
+import { pairEvents } from './parse/pair-events';
 import type { JepsenEvent } from './parse/jepsen-events';
 import { casRegisterOperations, multiRegisterOperations } from './parse/knossos';
 import { ParseError } from './parse/parse-error';
+import { readSimHistory, simKvOperations } from './parse/sim-history';
+import { simKvModel } from './models/sim-kv';
 import { etcdOperations } from './parse/porcupine-etcd';
 import { kvOperations } from './parse/porcupine-kv';
 
@@ -28,6 +33,8 @@ export interface LoadedHistory {
   check(options?: CheckOptions): CheckResult;
   /** A human-readable description of operation i, e.g. "cas(1, 2) → ok". */
   describe(i: number): string;
+  /** Where a non-linearizable result fails, for the timeline (undefined if it does not). */
+  violationWindow(result: CheckResult): ViolationWindow | undefined;
 }
 
 export function bindHistory<S, I, O>(model: Model<S, I, O>, name: ModelName, operations: Operation<I, O>[]): LoadedHistory {
@@ -36,6 +43,7 @@ export function bindHistory<S, I, O>(model: Model<S, I, O>, name: ModelName, ope
     operations,
     check: (options) => checkOperations(model, operations, options),
     describe: (i) => model.describeOperation(operations[i].input, operations[i].output),
+    violationWindow: (result) => findViolationWindow(model, operations, result),
   };
 }
 
@@ -51,6 +59,23 @@ function detectFormat(text: string): Format {
 /** Reads a history; throws ParseError (with a line number) on bad input. */
 export function loadHistory(text: string, model?: ModelName): LoadedHistory {
   const format = detectFormat(text);
+  if (model === 'sim-kv' || (model === undefined && format === 'json-lines' && isSimHistory(text))) {
+    return bindHistory(simKvModel, 'sim-kv', simKvOperations(readSimHistory(text)));
+  }
+  return loadJepsenHistory(text, format, model);
+}
+
+/** The simulator's events carry a virtual time "t"; Jepsen's do not. */
+function isSimHistory(text: string): boolean {
+  try {
+    const first: unknown = JSON.parse(text.trimStart().split('\n', 1)[0]);
+    return typeof first === 'object' && first !== null && 't' in first;
+  } catch {
+    return false; // the full parse will say what is wrong
+  }
+}
+
+function loadJepsenHistory(text: string, format: Format, model: Exclude<ModelName, 'sim-kv'> | undefined): LoadedHistory {
   const events =
     format === 'jepsen-log' ? eventsFromJepsenLog(text) : format === 'edn' ? eventsFromEdn(text) : eventsFromJsonLines(text);
   const name = model ?? detectModel(format, events);
@@ -64,12 +89,10 @@ export function loadHistory(text: string, model?: ModelName): LoadedHistory {
       return bindHistory(multiRegisterModel, name, multiRegisterOperations(paired));
     case 'kv':
       return bindHistory(kvModel, name, kvOperations(paired));
-    case 'sim-kv':
-      throw new ParseError(1, 'not yet');
   }
 }
 
-function detectModel(format: Format, events: readonly JepsenEvent[]): ModelName {
+function detectModel(format: Format, events: readonly JepsenEvent[]): Exclude<ModelName, 'sim-kv'> {
   if (events.some((e) => e.key !== undefined)) return 'kv';
   if (events.some((e) => e.f === 'txn')) return 'multi-register';
   if (format === 'jepsen-log') return 'etcd';

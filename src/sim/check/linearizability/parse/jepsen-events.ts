@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { PairedEvent } from './pair-events';
 import { readEdnForms } from './edn';
 import type { EdnValue } from './edn';
 import { readJsonLines } from './json-lines';
@@ -70,52 +71,4 @@ function logValue(text: string, line: number): EdnValue {
   throw new ParseError(line, `unrecognized value ${JSON.stringify(text)}: expected nil, an integer, [A B] or a keyword`);
 }
 
-/** An invocation and what completed it. */
-export interface PairedEvent {
-  invoke: JepsenEvent;
-  /** The ok or fail event; absent when the outcome is unknown (info, or no completion at all). */
-  completion?: JepsenEvent;
-  clientId: number;
-  /** Positions of the events in the history; return is Infinity for an unknown outcome. */
-  call: number;
-  return: number;
-}
-
-function isNemesis(process: number | string): boolean {
-  return process === ':nemesis' || process === 'nemesis';
-}
-
-/**
- * Pairs each invocation with its process's next completion, in invocation
- * order. Nemesis (fault injection) events are not client operations and are
- * skipped.
- */
-export function pairEvents(events: readonly JepsenEvent[]): PairedEvent[] {
-  const clientIds = new Map<number | string, number>();
-  const pending = new Map<number | string, PairedEvent>();
-  const paired: PairedEvent[] = [];
-  events.forEach((event, position) => {
-    if (isNemesis(event.process)) return;
-    const open = pending.get(event.process);
-    if (event.type === 'invoke') {
-      if (open) {
-        throw new ParseError(event.line, `process ${event.process} invokes while its operation from line ${open.invoke.line} is still open`);
-      }
-      if (!clientIds.has(event.process)) clientIds.set(event.process, clientIds.size);
-      const op: PairedEvent = { invoke: event, clientId: clientIds.get(event.process) as number, call: position, return: Infinity };
-      pending.set(event.process, op);
-      paired.push(op);
-      return;
-    }
-    if (!open) throw new ParseError(event.line, `process ${event.process} completes (${event.type}) an operation it never invoked`);
-    if (open.invoke.f !== event.f) {
-      throw new ParseError(event.line, `process ${event.process} completes ${event.f} but invoked ${open.invoke.f} on line ${open.invoke.line}`);
-    }
-    pending.delete(event.process);
-    if (event.type !== 'info') {
-      open.completion = event;
-      open.return = position;
-    }
-  });
-  return paired;
-}
+export type JepsenOperation = PairedEvent<JepsenEvent>;

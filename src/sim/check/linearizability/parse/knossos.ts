@@ -1,7 +1,7 @@
 import type { Operation } from '../model';
 import type { MicroOp, MultiRegisterInput } from '../models/multi-register';
 import type { RegisterInput, RegisterOutput } from '../models/register';
-import type { JepsenEvent, PairedEvent } from './jepsen-events';
+import type { JepsenEvent, JepsenOperation } from './jepsen-events';
 import { ParseError } from './parse-error';
 import { readValue, registerInput } from './register-values';
 
@@ -11,11 +11,11 @@ import { readValue, registerInput } from './register-values';
  * the end; an ok completion's value replaces the invocation's.
  */
 
-function happened(paired: readonly PairedEvent[]): PairedEvent[] {
+function happened(paired: readonly JepsenOperation[]): JepsenOperation[] {
   return paired.filter((p) => p.completion?.type !== 'fail');
 }
 
-export function casRegisterOperations(paired: readonly PairedEvent[]): Operation<RegisterInput, RegisterOutput>[] {
+export function casRegisterOperations(paired: readonly JepsenOperation[]): Operation<RegisterInput, RegisterOutput>[] {
   return happened(paired).map(({ invoke, completion, clientId, call, return: ret }) => {
     const event = completion ?? invoke;
     const input = registerInput(event);
@@ -28,7 +28,7 @@ export function casRegisterOperations(paired: readonly PairedEvent[]): Operation
   });
 }
 
-export function multiRegisterOperations(paired: readonly PairedEvent[]): Operation<MultiRegisterInput, null>[] {
+export function multiRegisterOperations(paired: readonly JepsenOperation[]): Operation<MultiRegisterInput, null>[] {
   return happened(paired).map(({ invoke, completion, clientId, call, return: ret }) => {
     const event = completion ?? invoke;
     if (event.f !== 'txn') throw new ParseError(event.line, `unknown multi-register operation ${JSON.stringify(event.f)}: expected txn`);

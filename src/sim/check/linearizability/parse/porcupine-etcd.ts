@@ -1,6 +1,6 @@
 import type { Operation } from '../model';
 import type { RegisterInput, RegisterOutput } from '../models/register';
-import type { PairedEvent } from './jepsen-events';
+import type { JepsenOperation } from './jepsen-events';
 import { readValue, registerInput } from './register-values';
 
 /**
@@ -9,7 +9,7 @@ import { readValue, registerInput } from './register-values';
  * failed (timed-out) read observed nothing and ends where it failed; info and
  * unanswered operations stay open to the end with an unknown outcome.
  */
-export function etcdOperations(paired: readonly PairedEvent[]): Operation<RegisterInput, RegisterOutput>[] {
+export function etcdOperations(paired: readonly JepsenOperation[]): Operation<RegisterInput, RegisterOutput>[] {
   const ops: Operation<RegisterInput, RegisterOutput>[] = [];
   for (const { invoke, completion, clientId, call, return: ret } of paired) {
     const input = registerInput(invoke);

@@ -1,6 +1,6 @@
 import type { Operation } from '../model';
 import type { KvInput, KvOutput } from '../models/kv';
-import type { JepsenEvent, PairedEvent } from './jepsen-events';
+import type { JepsenEvent, JepsenOperation } from './jepsen-events';
 import { ParseError } from './parse-error';
 
 /**
@@ -8,7 +8,7 @@ import { ParseError } from './parse-error';
  * They hold only invoke and ok events; should others appear, a failed
  * operation is dropped and an info one stays open with an unknown result.
  */
-export function kvOperations(paired: readonly PairedEvent[]): Operation<KvInput, KvOutput>[] {
+export function kvOperations(paired: readonly JepsenOperation[]): Operation<KvInput, KvOutput>[] {
   return paired
     .filter((p) => p.completion?.type !== 'fail')
     .map(({ invoke, completion, clientId, call, return: ret }) => {
