@@ -19,7 +19,7 @@ import {
 import type { Logger } from './logger';
 import { LogLevel, discardLogger } from './logger';
 import type { Storage } from './storage';
-import { ErrSnapshotTemporarilyUnavailable } from './storage';
+import { ErrCompacted, ErrSnapshotTemporarilyUnavailable } from './storage';
 import { RaftLog } from './log';
 import type { ReadState, SoftState } from './node';
 import { StateType, isEmptyHardState, isEmptySnap, stateTypeName } from './node';
@@ -290,7 +290,8 @@ export class Raft {
     if (pr.state !== ProgressStateType.StateReplicate || !pr.inflights.full()) {
       try {
         ents = this.raftLog.entries(pr.next, this.maxMsgSize);
-      } catch {
+      } catch (err) {
+        if (err !== ErrCompacted) throw err;
         compacted = true;
       }
     }
