@@ -7,8 +7,15 @@ if (paths.length === 0) {
   console.error('usage: npm run raft:datadriven -- PATH...');
   process.exit(2);
 }
+let files: string[];
+try {
+  files = collectTranscripts(paths);
+} catch (err) {
+  console.error(`error: ${(err as Error).message}`);
+  process.exit(2);
+}
 let failed = 0;
-for (const file of collectTranscripts(paths)) {
+for (const file of files) {
   const r = runTranscript(file);
   console.log(`${r.pass ? 'PASS' : 'FAIL'} ${file}`);
   if (!r.pass) {
@@ -16,4 +23,5 @@ for (const file of collectTranscripts(paths)) {
     console.log(r.detail);
   }
 }
+console.log(`${files.length - failed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);
