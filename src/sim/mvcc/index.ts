@@ -51,7 +51,7 @@ export class TreeIndex {
     ki.put(rev);
   }
 
-  /** Returns false (ErrRevisionNotFound) when the key does not exist. */
+  /** Returns false when the key does not exist (etcd's ErrRevisionNotFound). */
   tombstone(key: string, rev: Revision): boolean {
     const ki = this.byKey.get(key);
     return ki !== undefined && ki.tombstone(rev);

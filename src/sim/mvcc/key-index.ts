@@ -7,6 +7,8 @@
 import type { Revision, RevisionSet } from './revision';
 import { revisionGreaterThan, revisionKey } from './revision';
 
+const ZERO_REVISION: Revision = { main: 0, sub: 0 };
+
 export class Generation {
   /** Number of versions put in this generation (the tombstone counts too). */
   ver = 0;
@@ -32,8 +34,6 @@ export class Generation {
     return found;
   }
 }
-
-export const ZERO_REVISION: Revision = { main: 0, sub: 0 };
 
 export interface KeyIndexGet {
   modified: Revision;
@@ -78,7 +78,7 @@ export class KeyIndex {
     this.generations.push(new Generation());
   }
 
-  /** Returns false (ErrRevisionNotFound) when the key does not currently exist. */
+  /** Returns false when the key does not currently exist (etcd's ErrRevisionNotFound). */
   tombstone(rev: Revision): boolean {
     if (this.generations[this.generations.length - 1].isEmpty()) return false;
     this.put(rev);

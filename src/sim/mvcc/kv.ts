@@ -16,7 +16,6 @@ export class MvccError extends Error {
 
 export const ErrCompacted = new MvccError('mvcc: required revision has been compacted');
 export const ErrFutureRev = new MvccError('mvcc: required revision is a future revision');
-export const ErrRevisionNotFound = new MvccError('mvcc: revision not found');
 export const ErrWatcherNotExist = new MvccError('mvcc: watcher does not exist');
 export const ErrEmptyWatcherRange = new MvccError('mvcc: watcher range is empty');
 export const ErrWatcherDuplicateID = new MvccError('mvcc: duplicate watch ID provided on the WatchStream');
