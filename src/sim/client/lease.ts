@@ -9,6 +9,7 @@ import type { ClientStream } from '../grpc/transport';
 import { fail, ok } from '../grpc/result';
 import { messageOf, type StatusError } from '../grpc/status';
 import * as M from './methods';
+import { withRequireLeader } from './ctx';
 import { contextError, EtcdError, errKeepAliveHalted, grpcError, isEtcdError } from './rpctypes';
 import { isHaltErr } from './retry';
 import type {
@@ -63,7 +64,7 @@ export class Lease {
   private readonly ctx: Context;
 
   constructor(private readonly client: Client) {
-    this.ctx = client.ctx.withMetadata({ hasleader: 'true' });
+    this.ctx = withRequireLeader(client.ctx);
   }
 
   grant(ctx: Context, ttlSeconds: number, done: Done<LeaseGrantResponse>): void {

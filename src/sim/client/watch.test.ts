@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ClientWatchResponse } from './watch';
 import * as M from './methods';
 import { Harness } from './testing/harness';
+import { withRequireLeader } from './ctx';
 
 function watchAll(h: Harness) {
   const cluster = h.cluster({ members: ['m1', 'm2', 'm3'] });
@@ -78,7 +79,7 @@ describe('Watch', () => {
     const h = new Harness(7);
     const cluster = h.cluster({ members: ['m1'] });
     const client = h.client({ endpoints: ['m1:2379'] });
-    const ctx = h.ctx().withMetadata({ hasleader: 'true' });
+    const ctx = withRequireLeader(h.ctx());
     const got: ClientWatchResponse[] = [];
     let closed = false;
     client.watcher.watch(ctx, 'a', {}, { onResponse: (r) => got.push(r), onClose: () => (closed = true) });

@@ -155,3 +155,92 @@ describe('round robin and wait-for-ready', () => {
     expect(st.slice(0, 5)).toEqual(['CONNECTING', 'READY', 'IDLE', 'CONNECTING', 'TRANSIENT_FAILURE']);
   });
 });
+
+describe('grpc generations and keepalive', () => {
+  it('G59: a blocked call ends with plain "context deadline exceeded" while endpoints are still CONNECTING', () => {
+    const { kernel, net, cc } = setup(['m1'], ['m1'], 'G59');
+    net.setLink('c1', 'm1', { down: 'blackhole' });
+    const [ctx] = Context.background(kernel).withTimeout(1000);
+    const out = call(cc, ctx, 1);
+    kernel.runUntil(1000);
+    expect(out).toHaveLength(1);
+    const r = out[0];
+    expect(!r.ok && r.error.message).toBe('rpc error: code = DeadlineExceeded desc = context deadline exceeded');
+  });
+
+  it('G71: the same call says it was waiting for connections', () => {
+    const { kernel, net, cc } = setup(['m1'], ['m1'], 'G71');
+    net.setLink('c1', 'm1', { down: 'blackhole' });
+    const [ctx] = Context.background(kernel).withTimeout(1000);
+    const out = call(cc, ctx, 1);
+    kernel.runUntil(1000);
+    const r = out[0];
+    expect(!r.ok && r.error.message).toBe('rpc error: code = DeadlineExceeded desc = context deadline exceeded while waiting for connections to become ready');
+  });
+
+  it('G59 publishes a picker only when the READY set changes; G71 on every child update', () => {
+    const count = (g: 'G59' | 'G71') => {
+      const { kernel } = setup(['m1', 'm2', 'm3'], ['m1', 'm2'], g);
+      kernel.runUntil(30_000);
+      return kernel.trace.all().filter((e) => e.kind === 'grpc.balancer.picker').length;
+    };
+    expect(count('G59')).toBeLessThan(count('G71'));
+  });
+
+  it('keepalive closes a blackholed connection after time + timeout; without it the call waits for its deadline', () => {
+    for (const keepalive of [true, false]) {
+      const kernel = new Kernel(9);
+      const net = new Network(kernel, NetworkSettingsSchema.parse({ latency: { kind: 'constant', ms: 2 } }));
+      const s = new GrpcServer(kernel, net, 'm1:2379', 'm1');
+      s.unary('/test.Echo/Slow', () => {});
+      s.start();
+      let port = 40000;
+      const cc = new ClientConn(kernel, net, 't', new StaticResolver(['m1:2379']), {
+        owner: 'c1',
+        generation: 'G71',
+        keepalive: keepalive ? { timeMs: 10_000, timeoutMs: 20_000, permitWithoutStream: false } : undefined,
+        localAddress: () => `c1:${port++}`,
+      });
+      kernel.runUntil(100);
+      const [ctx] = Context.background(kernel).withTimeout(60_000);
+      const out: Result<unknown>[] = [];
+      cc.invoke(ctx, '/test.Echo/Slow', {}, CALL, (r) => out.push(r));
+      kernel.runUntil(200);
+      net.setLink('m1', 'c1', { down: 'blackhole' });
+      net.setLink('c1', 'm1', { down: 'blackhole' });
+      kernel.runUntil(60_100);
+      expect(out).toHaveLength(1);
+      const r = out[0];
+      if (keepalive) {
+        expect(!r.ok && r.error.message).toBe('rpc error: code = Unavailable desc = keepalive ping failed to receive ACK within timeout');
+        const done = kernel.trace.all().find((e) => e.kind === 'grpc.keepalive.timeout');
+        expect(done?.t).toBeGreaterThanOrEqual(30_000);
+        expect(done?.t).toBeLessThanOrEqual(30_200);
+      } else {
+        expect(!r.ok && (r.error as StatusError).code).toBe(Code.DeadlineExceeded);
+      }
+    }
+  });
+
+  it('the server ends a call at the deadline the caller sent', () => {
+    const { kernel, servers, cc } = setup(['m1'], ['m1']);
+    let cancelled = '';
+    (servers.get('m1') as GrpcServer).unary('/test.Echo/Slow', (c) => c.onCancel((e) => (cancelled = e.details)));
+    kernel.runUntil(100);
+    const [ctx] = Context.background(kernel).withTimeout(500);
+    const out: Result<unknown>[] = [];
+    cc.invoke(ctx, '/test.Echo/Slow', {}, CALL, (r) => out.push(r));
+    kernel.runUntil(700);
+    expect(cancelled).toBe('context deadline exceeded');
+    expect(out[0].ok).toBe(false);
+  });
+
+  it('a call to an unknown method fails with Unimplemented', () => {
+    const { kernel, cc } = setup(['m1'], ['m1']);
+    kernel.runUntil(100);
+    const out: Result<unknown>[] = [];
+    cc.invoke(Context.background(kernel), '/test.Echo/Nope', {}, CALL, (r) => out.push(r));
+    kernel.runUntil(200);
+    expect(!out[0].ok && (out[0].error as StatusError).code).toBe(Code.Unimplemented);
+  });
+});
