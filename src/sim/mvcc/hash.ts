@@ -2,8 +2,9 @@
 // etcd stores them: the bucket name "key", then for each record its 17-byte revision key
 // (8-byte big-endian main, '_', 8-byte big-endian sub; a tombstone appends 't') and its
 // marshaled mvccpb.KeyValue (a tombstone stores only the key). For the same history the
-// values equal real etcd's.
+// values equal real etcd's. The CRC is storage's (the WAL's), with Go's crc32.Update semantics.
 
+import { crc32c } from '../storage/crc32c';
 import type { KeyValue } from './mvccpb';
 import { ProtoWriter, isTombstone, marshalKeyValue } from './mvccpb';
 import type { Revision, RevisionSet } from './revision';
@@ -11,40 +12,6 @@ import { revisionKey } from './revision';
 
 /** etcd keeps the hashes of the last 10 compactions (hashStorageMaxSize). */
 export const hashStorageMaxSize = 10;
-
-const CASTAGNOLI = 0x82f63b78; // reversed polynomial 0x1EDC6F41
-
-const table: Uint32Array = (() => {
-  const t = new Uint32Array(256);
-  for (let i = 0; i < 256; i++) {
-    let c = i;
-    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ CASTAGNOLI : c >>> 1;
-    t[i] = c >>> 0;
-  }
-  return t;
-})();
-
-/** Incremental CRC-32C, as Go's crc32.New(crc32.MakeTable(crc32.Castagnoli)). */
-export class Crc32c {
-  private crc = 0xffffffff;
-
-  /** Adds bytes[0..length). */
-  writeBytes(bytes: ArrayLike<number>, length = bytes.length): this {
-    let crc = this.crc;
-    for (let i = 0; i < length; i++) crc = table[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
-    this.crc = crc;
-    return this;
-  }
-
-  sum32(): number {
-    return (this.crc ^ 0xffffffff) >>> 0;
-  }
-}
-
-/** CRC-32C of a byte array. */
-export function crc32c(bytes: ArrayLike<number>): number {
-  return new Crc32c().writeBytes(bytes).sum32();
-}
 
 export interface KeyValueHash {
   hash: number;
@@ -54,7 +21,7 @@ export interface KeyValueHash {
   revision: number;
 }
 
-const KEY_BUCKET_NAME = [0x6b, 0x65, 0x79]; // "key"
+const KEY_BUCKET_NAME = new Uint8Array([0x6b, 0x65, 0x79]); // "key"
 const UNDERSCORE = 0x5f;
 const TOMBSTONE_MARK = 0x74; // 't'
 
@@ -78,16 +45,14 @@ function writeUint64(n: number, w: ProtoWriter): void {
  * at exactly the compaction revision (older etcd deleted it, the hash must not differ).
  */
 export class KVHasher {
-  private readonly crc = new Crc32c();
+  private crc = crc32c(KEY_BUCKET_NAME);
   private readonly w = new ProtoWriter();
 
   constructor(
     private readonly compactRevision: number,
     private readonly revision: number,
     private readonly keep: RevisionSet,
-  ) {
-    this.crc.writeBytes(KEY_BUCKET_NAME);
-  }
+  ) {}
 
   writeRecord(rev: Revision, kv: KeyValue): void {
     if (rev.main > this.revision) return;
@@ -103,11 +68,11 @@ export class KVHasher {
       w.byte(TOMBSTONE_MARK);
       w.stringField(1, kv.key); // a tombstone's value is KeyValue{Key}
     } else marshalKeyValue(kv, w);
-    this.crc.writeBytes(w.bytes, w.length);
+    this.crc = crc32c(w.bytes.subarray(0, w.length), this.crc);
   }
 
   hash(): KeyValueHash {
-    return { hash: this.crc.sum32(), compactRevision: this.compactRevision, revision: this.revision };
+    return { hash: this.crc, compactRevision: this.compactRevision, revision: this.revision };
   }
 }
 
