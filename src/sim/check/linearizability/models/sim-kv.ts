@@ -99,6 +99,14 @@ function compareMatches(current: KeyState | undefined, expected: Compare): boole
   return known === null ? undefined : known === wanted;
 }
 
+/** The key's state, with the revision its matching compare tested now known. */
+function learn(current: KeyState | undefined, expected: Compare): KeyState | undefined {
+  if (current === undefined) return current;
+  if ('modRevision' in expected) return { ...current, modRevision: expected.modRevision };
+  if ('createRevision' in expected) return { ...current, createRevision: expected.createRevision };
+  return current;
+}
+
 function withKey(state: SimKvState, key: string, ks: KeyState | undefined): SimKvState {
   if (state.keys.get(key) === ks) return state;
   const keys = new Map(state.keys);
@@ -133,15 +141,17 @@ function step(state: SimKvState, input: SimKvInput, output: SimKvOutput): StepRe
       return result(state, advance(next, output.revision, doomed.length > 0));
     }
     case 'txn': {
-      // An unknown compare (a revision set by an operation of unknown
-      // outcome) is decided by the response if there is one; an unknown txn
-      // then counts as not applied.
-      const matches = compareMatches(current, input.expected) ?? (output.unknown ? false : output.succeeded);
-      if (matches === undefined) return { ok: true, newState: state };
+      // A compare of a revision nobody knows (one set by an operation of
+      // unknown outcome) is settled by the response. With no response, assume
+      // it matched: the txn not taking effect is covered by leaving it out,
+      // which the checker allows for any operation of unknown outcome.
+      const determined = compareMatches(current, input.expected);
+      const matches = determined ?? (output.unknown || output.succeeded);
       if (!output.unknown && output.succeeded !== undefined && output.succeeded !== matches) return result(state, undefined);
       if (matches) {
+        const compared = determined === undefined ? learn(current, input.expected) : current;
         const revision = output.unknown ? null : (output.revision ?? null);
-        return result(state, advance(withKey(state, input.key, written(current, input.value, revision)), output.revision, true));
+        return result(state, advance(withKey(state, input.key, written(compared, input.value, revision)), output.revision, true));
       }
       const seen = output.unknown || output.kv === undefined ? current : observe(current, output.kv);
       return result(state, seen === false ? undefined : advance(withKey(state, input.key, seen), output.revision, false));
