@@ -100,6 +100,7 @@ export class Lease {
     }
     const ch: Channel = { ctx, listener, off: () => {} };
     ka.channels.push(ch);
+    // The caller leaving closes its channel (keepAliveCtxCloser).
     ch.off = ctx.onDone(() => this.removeChannel(id, ch));
     if (!this.loopStarted) {
       this.loopStarted = true;
@@ -239,16 +240,16 @@ export class Lease {
   /** On ErrNoLeader: close the channels whose caller asked for a leader. */
   private closeRequireLeader(): void {
     for (const [id, ka] of [...this.keepAlives]) {
-      for (const ch of ka.channels.filter((c) => c.ctx.metadata.hasleader === 'true')) this.removeChannel(id, ch, true);
+      for (const ch of ka.channels.filter((c) => c.ctx.metadata.hasleader === 'true')) this.removeChannel(id, ch);
     }
   }
 
-  private removeChannel(id: number, ch: Channel, notify = false): void {
+  private removeChannel(id: number, ch: Channel): void {
     const ka = this.keepAlives.get(id);
     if (ka === undefined) return;
     ka.channels = ka.channels.filter((c) => c !== ch);
     ch.off();
-    if (notify) ch.listener.onClose();
+    ch.listener.onClose();
     if (ka.channels.length === 0) {
       this.keepAlives.delete(id);
       this.client.kernel.trace.emit(this.client.name, 'client.lease.keepalive', { id, action: 'dropped' }, { reason: 'no channel left for the lease' });

@@ -125,8 +125,8 @@ class WatchGrpcStream {
       }
       if (!r.ok) {
         if (isHaltErr(this.ctx.done, r.error)) return this.close(toEtcdError(r.error, this.client.version));
-        const next = this.backoffIfUnavailable(backoff, r.error);
-        this.client.kernel.schedule(next, () => this.open(next), 'watch.open');
+        const b = this.backoffIfUnavailable(backoff, r.error);
+        this.client.kernel.schedule(b.sleepMs, () => this.open(b.next), 'watch.open');
         return;
       }
       this.stream = r.value;
@@ -136,10 +136,11 @@ class WatchGrpcStream {
     });
   }
 
-  /** backoffIfUnavailable: grow by a quarter up to 100 ms, and sleep only for Unavailable. */
-  private backoffIfUnavailable(b: number, err: Error): number {
-    if (codeOf(err) !== Code.Unavailable) return 0;
-    return b < WATCH_MAX_BACKOFF_MS ? Math.min(WATCH_MAX_BACKOFF_MS, b + b / 4) : b;
+  /** backoffIfUnavailable: for Unavailable, grow by a quarter up to 100 ms and sleep that; else no sleep. */
+  private backoffIfUnavailable(b: number, err: Error): { next: number; sleepMs: number } {
+    if (codeOf(err) !== Code.Unavailable) return { next: b, sleepMs: 0 };
+    const next = b < WATCH_MAX_BACKOFF_MS ? Math.min(WATCH_MAX_BACKOFF_MS, b + b / 4) : b;
+    return { next, sleepMs: next };
   }
 
   private sendCreate(sub: Substream): void {
@@ -242,13 +243,14 @@ class WatchGrpcStream {
     this.trace('stream-broken', { error: messageOf(e) });
     const mapped = toEtcdError(e, this.client.version);
     if (isHaltErr(this.ctx.done, e) || isEtcdError(mapped, 'ErrNoLeader')) return this.close(mapped);
-    this.runBackoff = this.backoffIfUnavailable(this.runBackoff, e);
+    const b = this.backoffIfUnavailable(this.runBackoff, e);
+    this.runBackoff = b.next;
     // Every registered watcher goes back to the resuming queue, in registration order.
     const registered = [...this.substreams.values()];
     this.substreams.clear();
     for (const sub of registered) sub.id = -1;
     this.resuming = [...registered, ...this.resuming];
-    this.client.kernel.schedule(this.runBackoff, () => this.open(1), 'watch.reopen');
+    this.client.kernel.schedule(b.sleepMs, () => this.open(1), 'watch.reopen');
   }
 
   private removeWatcher(sub: Substream): void {

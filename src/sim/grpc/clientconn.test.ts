@@ -244,3 +244,21 @@ describe('grpc generations and keepalive', () => {
     expect(!out[0].ok && (out[0].error as StatusError).code).toBe(Code.Unimplemented);
   });
 });
+
+describe('channel idleness', () => {
+  it('enters IDLE after 30 min without calls and reconnects on the next call', () => {
+    const { kernel, cc } = setup(['m1', 'm2'], ['m1', 'm2']);
+    kernel.runUntil(100);
+    expect(call(cc, Context.background(kernel), 1)).toEqual([]);
+    kernel.runUntil(200);
+    kernel.runUntil(30 * 60 * 1000 + 300);
+    const idle = kernel.trace.all().filter((e) => e.kind === 'grpc.channel.idle');
+    expect(idle.map((e) => (e.kind === 'grpc.channel.idle' ? e.action : ''))).toEqual(['enter']);
+    expect(cc.subchannels).toEqual([]);
+    const out = call(cc, Context.background(kernel), 2);
+    kernel.runUntil(30 * 60 * 1000 + 400);
+    expect(out).toHaveLength(1);
+    expect(out[0].ok).toBe(true);
+    expect(cc.subchannels.map((s) => s.state)).toEqual(['READY', 'READY']);
+  });
+});

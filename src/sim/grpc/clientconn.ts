@@ -3,7 +3,7 @@
 // default) a call blocks in pick until some subchannel is READY or its context ends
 // (spec client.md §3.4); fail-fast calls fail at once with Unavailable instead.
 
-import type { Kernel } from '../kernel/kernel';
+import type { Kernel, Timer } from '../kernel/kernel';
 import type { Address, Network } from '../net/network';
 import type { ConnectivityState } from './connectivity';
 import { ContextError, type Context, type Metadata } from './context';
@@ -19,6 +19,7 @@ import { fail, ok, type Result } from './result';
 declare module '../trace/trace' {
   interface TraceKinds {
     'grpc.resolver.update': { target: string; endpoints: string[] };
+    'grpc.channel.idle': { target: string; action: 'enter' | 'exit' };
     'grpc.pick': { call: number; method: string; addr: string };
     'grpc.pick.wait': { call: number; method: string; error?: string };
     'grpc.pick.fail': { call: number; method: string; code: string; message: string };
@@ -26,6 +27,9 @@ declare module '../trace/trace' {
 }
 
 export const ERR_CLIENT_CONN_CLOSING = 'grpc: the client connection is closing';
+
+/** grpc's default channel idle timeout (spec client.md §3.7). */
+export const IDLE_TIMEOUT_MS = 30 * 60 * 1000;
 
 export interface CallOptions {
   waitForReady: boolean;
@@ -69,47 +73,37 @@ export class ClientConn {
   state: ConnectivityState = 'IDLE';
   private picker: Picker | undefined;
   private readonly pending = new Set<PendingPick>();
-  private readonly balancer: RoundRobinBalancer;
+  /** Undefined while the channel is idle: no resolver state, no subchannels. */
+  private balancer: RoundRobinBalancer | undefined;
   private closed = false;
+  /** Calls and streams in progress, and the last time one started or ended (idleness, §3.7). */
+  private active = 0;
+  private lastActivity = 0;
+  private idleTimer: Timer | undefined;
 
   constructor(
     private readonly kernel: Kernel,
-    net: Network,
+    private readonly net: Network,
     /** e.g. "etcd-endpoints://0x1/m1:2379". */
     readonly target: string,
     private readonly resolver: Resolver,
     private readonly opts: ClientConnOptions,
   ) {
-    const rng = (name: string) => kernel.random(`${opts.owner}/${name}`);
-    this.balancer = new RoundRobinBalancer(
-      kernel,
-      net,
-      {
-        owner: opts.owner,
-        generation: opts.generation,
-        keepalive: opts.keepalive,
-        localAddress: opts.localAddress,
-        pickerRng: rng('picker'),
-        subchannelRng: (addr) => rng(`subchannel/${addr}`),
-      },
-      (state, picker) => this.updatePicker(state, picker),
-    );
     // DialContext builds the resolver and balancer at once (it exits idle mode, §1.3).
-    resolver.build({
-      updateState: (s) => {
-        if (this.closed) return;
-        this.kernel.trace.emit(opts.owner, 'grpc.resolver.update', { target, endpoints: [...s.endpoints] });
-        this.balancer.updateEndpoints(s.endpoints);
-      },
-    });
+    this.exitIdle(false);
   }
 
   get subchannels() {
-    return this.balancer.subchannels();
+    return this.balancer?.subchannels() ?? [];
   }
 
   /** A unary call: one attempt, no retries (etcd's interceptor retries). */
-  invoke(ctx: Context, method: string, request: unknown, opts: CallOptions, done: (r: Result<unknown>, info: AttemptInfo) => void): void {
+  invoke(ctx: Context, method: string, request: unknown, opts: CallOptions, whenDone: (r: Result<unknown>, info: AttemptInfo) => void): void {
+    this.callStarted();
+    const done = (r: Result<unknown>, info: AttemptInfo): void => {
+      this.callEnded();
+      whenDone(r, info);
+    };
     const size = messageSize(request);
     if (size > opts.maxSendBytes) {
       done(fail(new StatusError(Code.ResourceExhausted, `trying to send message larger than max (${size} vs. ${opts.maxSendBytes})`)), { addr: undefined });
@@ -147,14 +141,19 @@ export class ClientConn {
 
   /** Opens a stream on a picked subchannel; it ends with the context. */
   newStream(ctx: Context, method: string, opts: CallOptions, events: StreamEvents, done: (r: Result<ClientStream>, info: AttemptInfo) => void): void {
+    this.callStarted();
     this.pick(ctx, method, opts, (p) => {
-      if (!p.ok) return done(p, { addr: undefined });
+      if (!p.ok) {
+        this.callEnded();
+        return done(p, { addr: undefined });
+      }
       const sc = p.value;
       let off = () => {};
       const stream = sc.transport.newStream(method, this.metadata(ctx), ctx.remaining(), {
         onMessage: (m) => events.onMessage(m),
         onEnd: (err) => {
           off();
+          this.callEnded();
           events.onEnd(err);
         },
       });
@@ -166,10 +165,71 @@ export class ClientConn {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.idleTimer !== undefined) this.kernel.cancel(this.idleTimer);
     this.resolver.close();
-    this.balancer.close();
+    this.balancer?.close();
     this.state = 'SHUTDOWN';
     for (const p of [...this.pending]) p.retry();
+  }
+
+  /** Builds the resolver and the balancer; the resolver pushes its endpoints again. */
+  private exitIdle(wasIdle: boolean): void {
+    const opts = this.opts;
+    const rng = (name: string) => this.kernel.random(`${opts.owner}/${name}`);
+    const balancer = new RoundRobinBalancer(
+      this.kernel,
+      this.net,
+      {
+        owner: opts.owner,
+        generation: opts.generation,
+        keepalive: opts.keepalive,
+        localAddress: opts.localAddress,
+        pickerRng: rng('picker'),
+        subchannelRng: (addr) => rng(`subchannel/${addr}`),
+      },
+      (state, picker) => {
+        if (this.balancer === balancer) this.updatePicker(state, picker);
+      },
+    );
+    this.balancer = balancer;
+    this.lastActivity = this.kernel.now;
+    this.armIdleTimer(IDLE_TIMEOUT_MS);
+    if (wasIdle) this.kernel.trace.emit(opts.owner, 'grpc.channel.idle', { target: this.target, action: 'exit' }, { reason: 'a call started: the resolver is built again' });
+    this.resolver.build({
+      updateState: (s) => {
+        if (this.closed || this.balancer !== balancer) return;
+        this.kernel.trace.emit(opts.owner, 'grpc.resolver.update', { target: this.target, endpoints: [...s.endpoints] });
+        balancer.updateEndpoints(s.endpoints);
+      },
+    });
+  }
+
+  /** After 30 min with no call or stream, the channel closes its connections hard. */
+  private armIdleTimer(ms: number): void {
+    if (this.idleTimer !== undefined) this.kernel.cancel(this.idleTimer);
+    this.idleTimer = this.kernel.schedule(ms, () => {
+      this.idleTimer = undefined;
+      if (this.closed || this.balancer === undefined) return;
+      const quiet = this.kernel.now - this.lastActivity;
+      if (this.active > 0 || quiet < IDLE_TIMEOUT_MS) return this.armIdleTimer(IDLE_TIMEOUT_MS - (this.active > 0 ? 0 : quiet));
+      this.kernel.trace.emit(this.opts.owner, 'grpc.channel.idle', { target: this.target, action: 'enter' }, { reason: 'no RPC for 30 min: resolver, balancer and subchannels closed' });
+      this.resolver.close();
+      this.balancer.close();
+      this.balancer = undefined;
+      this.picker = undefined;
+      this.state = 'IDLE';
+    }, 'grpc.idle');
+  }
+
+  private callStarted(): void {
+    if (this.balancer === undefined && !this.closed) this.exitIdle(true);
+    this.active++;
+    this.lastActivity = this.kernel.now;
+  }
+
+  private callEnded(): void {
+    this.active--;
+    this.lastActivity = this.kernel.now;
   }
 
   private metadata(ctx: Context): Metadata {
