@@ -62,7 +62,7 @@ describe('RawNode', () => {
     rn.bootstrap([{ id: 1 }, { id: 2 }]);
     expect(rn.step(newMessage(MessageType.MsgHup, 1, 2))).toBe(ErrStepLocalMsg);
     expect(rn.step(newMessage(MessageType.MsgAppResp, 1, 9, 1))).toBe(ErrStepPeerNotFound);
-    expect(rn.step({ ...newMessage(MessageType.MsgApp, 1, 2), term: -1 })?.message).toMatch(/invalid term/);
+    expect(rn.step({ ...newMessage(MessageType.MsgApp, 1, 2), term: -1 })?.message).toMatch(/invalid id, term or index in MsgApp .*term -1/);
     expect(rn.step({ ...newMessage(MessageType.MsgApp, 1, 2), type: 99 as MessageType })?.message).toMatch(/unknown message type/);
     expect(rn.step(newMessage(MessageType.MsgProp, 1, 2))?.message).toMatch(/without entries/);
     expect(rn.propose(new Uint8Array([1]))).toBe(ErrProposalDropped);

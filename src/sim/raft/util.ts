@@ -310,26 +310,41 @@ export function describeReady(rd: Ready, f: EntryFormatter = defaultEntryFormatt
   return '<empty Ready>';
 }
 
-const numericFields = ['to', 'from', 'term', 'logTerm', 'index', 'commit', 'vote', 'rejectHint'] as const;
+/** A valid id, term or index: a non-negative safe integer. */
+function isUint(v: number): boolean {
+  return Number.isSafeInteger(v) && v >= 0;
+}
 
 /**
  * Checks the shape of a message from outside the library, so that bad input gets an error
- * instead of tripping an invariant deep inside the state machine.
+ * instead of tripping an invariant deep inside the state machine. On the hot path: plain
+ * field reads only.
  */
 export function checkMessage(m: Message): Error | undefined {
   if (m === null || typeof m !== 'object') return new Error('raft: message is not an object');
-  if (!Number.isInteger(m.type) || MessageType[m.type] === undefined) {
-    return new Error(`raft: unknown message type ${String(m.type)}`);
+  const t = m.type;
+  if (!Number.isInteger(t) || t < MessageType.MsgHup || t > MessageType.MsgForgetLeader) {
+    return new Error(`raft: unknown message type ${String(t)}`);
   }
-  for (const f of numericFields) {
-    const v = m[f];
-    if (!Number.isSafeInteger(v) || v < 0) return new Error(`raft: invalid ${f} ${String(v)} in ${msgTypeName(m.type)}`);
+  if (
+    !isUint(m.to) ||
+    !isUint(m.from) ||
+    !isUint(m.term) ||
+    !isUint(m.logTerm) ||
+    !isUint(m.index) ||
+    !isUint(m.commit) ||
+    !isUint(m.vote) ||
+    !isUint(m.rejectHint)
+  ) {
+    return new Error(
+      `raft: invalid id, term or index in ${msgTypeName(t)} (to ${m.to}, from ${m.from}, term ${m.term}, logTerm ${m.logTerm}, index ${m.index}, commit ${m.commit}, vote ${m.vote}, rejectHint ${m.rejectHint})`,
+    );
   }
   if (!Array.isArray(m.entries) || !Array.isArray(m.responses)) {
-    return new Error(`raft: entries and responses of ${msgTypeName(m.type)} must be arrays`);
+    return new Error(`raft: entries and responses of ${msgTypeName(t)} must be arrays`);
   }
-  if ((m.type === MessageType.MsgProp || m.type === MessageType.MsgReadIndex) && m.entries.length === 0) {
-    return new Error(`raft: ${msgTypeName(m.type)} without entries`);
+  if ((t === MessageType.MsgProp || t === MessageType.MsgReadIndex) && m.entries.length === 0) {
+    return new Error(`raft: ${msgTypeName(t)} without entries`);
   }
   return undefined;
 }

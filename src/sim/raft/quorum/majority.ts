@@ -52,10 +52,10 @@ export class MajorityConfig {
   committedIndex(l: AckedIndexer): number {
     const n = this.ids.size;
     if (n === 0) return unlimitedIndex;
+    const ids = this.slice();
     const srt = this.scratch;
     srt.length = n;
-    let i = 0;
-    for (const id of this.ids) srt[i++] = l.ackedIndex(id) ?? 0;
+    for (let i = 0; i < n; i++) srt[i] = l.ackedIndex(ids[i]) ?? 0;
     // Insertion sort: n is small (a handful of voters).
     for (let a = 1; a < n; a++) {
       const v = srt[a];
