@@ -6,7 +6,8 @@ import { ErrCompacted } from './kv';
 import { KVStore } from './kvstore';
 import type { StoreSnapshot } from './kvstore';
 import type { KeyValue } from './mvccpb';
-import type { RequestOp } from './rpc';
+import { SortOrder, SortTarget } from './rpc';
+import type { RangeRequest, RequestOp } from './rpc';
 import { compaction, hashKV, range, txn } from './txn';
 import { RequestValidationError } from './validate';
 import { WatchFilterType } from './rpc';
@@ -287,6 +288,67 @@ describe('mvcc properties', () => {
         }
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('Range with limit, sort, filters, count_only and keys_only matches a naive reading of the model', () => {
+    const rangeArb = fc.record({
+      key: keyArb,
+      rangeEnd: fc.constantFrom(undefined, 'b', 'c', 'zz', '\0'),
+      limit: fc.constantFrom(0, 1, 2, 3, -1),
+      sortOrder: fc.constantFrom(SortOrder.NONE, SortOrder.ASCEND, SortOrder.DESCEND),
+      sortTarget: fc.constantFrom(SortTarget.KEY, SortTarget.VERSION, SortTarget.CREATE, SortTarget.MOD, SortTarget.VALUE),
+      minModRevision: fc.constantFrom(0, 0, 3, 5),
+      maxModRevision: fc.constantFrom(0, 0, 4, 8),
+      minCreateRevision: fc.constantFrom(0, 0, 3),
+      maxCreateRevision: fc.constantFrom(0, 0, 6),
+      countOnly: fc.boolean(),
+      keysOnly: fc.boolean(),
+      back: fc.nat(5),
+    });
+    fc.assert(
+      fc.property(fc.array(opArb, { maxLength: 25 }), fc.array(rangeArb, { minLength: 1, maxLength: 5 }), (ops, reqs) => {
+        const s = new KVStore();
+        const m = new Model();
+        for (const op of ops) if (op.kind !== 'compact' && apply(s, op)) m.apply(op.kind === 'txn' ? op.ops : [op]);
+        for (const { back, ...rest } of reqs) {
+          const revision = Math.max(1, s.currentRevision - back);
+          const req: RangeRequest = { ...rest, revision };
+          const matching = expected(m.states[revision]).filter((kv) =>
+            inRange(kv.key, req.key, req.rangeEnd === undefined ? undefined : req.rangeEnd),
+          );
+          let kvs = matching.filter(
+            (kv) =>
+              (!req.minModRevision || kv.modRevision >= req.minModRevision) &&
+              (!req.maxModRevision || kv.modRevision <= req.maxModRevision) &&
+              (!req.minCreateRevision || kv.createRevision >= req.minCreateRevision) &&
+              (!req.maxCreateRevision || kv.createRevision <= req.maxCreateRevision),
+          );
+          const field = (kv: KeyValue): number | string =>
+            [kv.key, kv.version, kv.createRevision, kv.modRevision, kv.value][req.sortTarget ?? 0];
+          const order = req.sortOrder === SortOrder.NONE && req.sortTarget !== SortTarget.KEY ? SortOrder.ASCEND : req.sortOrder;
+          if (order !== SortOrder.NONE) {
+            const sign = order === SortOrder.DESCEND ? -1 : 1;
+            kvs = [...kvs].sort((x, y) => {
+              const a = field(x);
+              const b = field(y);
+              const c = typeof a === 'string' ? compareKeys(a, b as string) : a - (b as number);
+              return sign * c || compareKeys(x.key, y.key);
+            });
+          }
+          const limit = req.limit ?? 0;
+          const more = limit > 0 && kvs.length > limit;
+          if (more) kvs = kvs.slice(0, limit);
+          if (req.keysOnly) kvs = kvs.map((kv) => ({ ...kv, value: '' }));
+          if (req.countOnly) kvs = [];
+          const got = range(s, req);
+          expect(got.count).toBe(matching.length);
+          expect(got.kvs).toEqual(kvs);
+          expect(got.more).toBe(req.countOnly ? false : more);
+          expect(got.header.revision).toBe(s.currentRevision);
+        }
+      }),
+      { numRuns: 200 },
     );
   });
 });
