@@ -21,7 +21,10 @@ export const ErrSnapshotTemporarilyUnavailable = new StorageError('snapshot is t
  */
 export interface Storage {
   initialState(): { hardState: HardState; confState: ConfState };
-  /** Entries in [lo, hi), limited to maxSize encoded bytes (at least one entry). */
+  /**
+   * Entries in [lo, hi), limited to maxSize encoded bytes (at least one entry). Returns a
+   * fresh array the caller may extend; the entries themselves are never mutated.
+   */
   entries(lo: number, hi: number, maxSize: number): Entry[];
   term(i: number): number;
   lastIndex(): number;
