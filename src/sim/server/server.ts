@@ -672,23 +672,36 @@ export class EtcdServer {
       this.applying = false;
       this.kickApply();
     };
-    const applyEntries = () => {
-      if (epoch !== this.epoch) return;
-      const delay = this.config.applyDelayPerEntryMs * job.entries.length;
-      const run = () => {
+    const afterApply = () => {
+      this.applyWait.trigger(this.appliedIndex);
+      // Snapshots and compaction need this Ready's disk writes done (etcd notifyc).
+      job.whenPersisted(() => {
         if (epoch !== this.epoch) return;
+        this.snapshotIfNeededAndCompactRaftLog();
+        if (this.pendingSnapMsgs.length > 0) this.sendMergedSnapshots();
+        next();
+      });
+    };
+    const applyEntries = () => {
+      const delay = this.config.applyDelayPerEntryMs;
+      if (delay === 0) {
         this.applyEntries(job.entries);
-        this.applyWait.trigger(this.appliedIndex);
-        // Snapshots and compaction need this Ready's disk writes done (etcd notifyc).
-        job.whenPersisted(() => {
-          if (epoch !== this.epoch) return;
-          this.snapshotIfNeededAndCompactRaftLog();
-          if (this.pendingSnapMsgs.length > 0) this.sendMergedSnapshots();
-          next();
-        });
+        if (epoch === this.epoch) afterApply();
+        return;
+      }
+      // A slow backend: one entry per `delay` ms, each acknowledged as it is applied.
+      let i = 0;
+      const step = () => {
+        if (epoch !== this.epoch) return;
+        if (i < job.entries.length) {
+          this.applyEntries(job.entries.slice(i, ++i));
+          this.applyWait.trigger(this.appliedIndex);
+          this.kernel.schedule(delay, step, `${this.name} slow apply`);
+          return;
+        }
+        afterApply();
       };
-      if (delay > 0) this.kernel.schedule(delay, run, `${this.name} apply`);
-      else run();
+      step();
     };
     if (job.snapshot !== undefined) {
       const snap = job.snapshot;
