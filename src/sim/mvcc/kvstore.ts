@@ -50,6 +50,8 @@ export interface KeySummary {
 }
 
 export class KVStore {
+  // The public fields are read-only outside this package: only transactions, compact()
+  // and restore() change them.
   /** Revision of the last completed write; an empty store is at 1 (§6.1). */
   currentRevision = 1;
   /** Main revision of the last compaction; -1 before any (§6.1). */
@@ -129,6 +131,7 @@ export class KVStore {
    */
   compact(rev: number): KeyValueHash {
     if (this.writeOpen) throw new Error('mvcc: compact during a write transaction');
+    if (!Number.isSafeInteger(rev)) throw new Error(`mvcc: compaction revision must be an integer, got ${rev}`);
     if (rev <= this.compactRevision) throw ErrCompacted;
     if (rev > this.currentRevision) throw ErrFutureRev;
     const prevCompactRev = this.compactRevision;

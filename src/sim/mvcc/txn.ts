@@ -26,7 +26,7 @@ import type {
   TxnRequest,
   TxnResponse,
 } from './rpc';
-import { checkDeleteRequest, checkPutRequest, checkRangeRequest, checkTxnRequest } from './validate';
+import { checkDeleteRequest, checkInt, checkPutRequest, checkRangeRequest, checkTxnRequest } from './validate';
 
 /** Whether a lease exists (the lessor's Lookup). Without one every lease is accepted. */
 export type LeaseExists = (leaseID: number) => boolean;
@@ -70,11 +70,13 @@ export function deleteRange(kv: KVStore, req: DeleteRangeRequest): DeleteRangeRe
 }
 
 export function compaction(kv: KVStore, req: CompactionRequest): CompactionResponse {
+  checkInt(req.revision, 'revision');
   kv.compact(req.revision);
   return { header: revisionHeader(kv.currentRevision) };
 }
 
 export function hashKV(kv: KVStore, req: HashKVRequest): HashKVResponse {
+  checkInt(req.revision, 'revision');
   const { hash, currentRevision } = kv.hashByRev(req.revision ?? 0);
   return {
     header: revisionHeader(currentRevision),

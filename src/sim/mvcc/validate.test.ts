@@ -69,4 +69,15 @@ describe('request validation (v3rpc key.go)', () => {
     expect(range(s, { key: 'b' }).kvs[0]).toMatchObject({ value: 'new', version: 1, createRevision: 3 });
     expect(s.snapshot().records).toEqual([[3, 1, 'b', 'new', 3, 1, 0]]);
   });
+
+  it('[sim] refuses non-integer numbers instead of corrupting the store', () => {
+    const s = new KVStore();
+    put(s, { key: 'a' });
+    expect(() => compaction(s, { revision: Number.NaN })).toThrow(/revision must be an integer/);
+    expect(() => range(s, { key: 'a', revision: 1.5 })).toThrow(/revision must be an integer/);
+    expect(() => put(s, { key: 'a', lease: Infinity })).toThrow(/lease must be an integer/);
+    expect(() => txn(s, { compare: [{ key: 'a', target: 0, result: 0, version: Number.NaN }] })).toThrow(/integer/);
+    expect(s.compactRevision).toBe(-1);
+    expect(s.currentRevision).toBe(2);
+  });
 });

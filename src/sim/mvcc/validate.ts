@@ -29,13 +29,30 @@ export const ErrGRPCInvalidSortOption = new RequestValidationError('etcdserver: 
 /** Default --max-txn-ops. */
 export const MaxTxnOps = 128;
 
+/**
+ * [sim] protobuf int64 fields hold only integers: a NaN or fractional number (possible from
+ * JavaScript callers, never on etcd's wire) is refused rather than corrupting the store.
+ */
+export function checkInt(value: number | undefined, field: string): void {
+  if (value !== undefined && !Number.isSafeInteger(value)) {
+    throw new RequestValidationError(`etcdserver: ${field} must be an integer, got ${value}`);
+  }
+}
+
 export function checkRangeRequest(r: RangeRequest): void {
   if (!r.key) throw ErrGRPCEmptyKey;
+  checkInt(r.limit, 'limit');
+  checkInt(r.revision, 'revision');
+  checkInt(r.minModRevision, 'min_mod_revision');
+  checkInt(r.maxModRevision, 'max_mod_revision');
+  checkInt(r.minCreateRevision, 'min_create_revision');
+  checkInt(r.maxCreateRevision, 'max_create_revision');
   if (!((r.sortOrder ?? 0) in SortOrder) || !((r.sortTarget ?? 0) in SortTarget)) throw ErrGRPCInvalidSortOption;
 }
 
 export function checkPutRequest(r: PutRequest): void {
   if (!r.key) throw ErrGRPCEmptyKey;
+  checkInt(r.lease, 'lease');
   if (r.ignoreValue && r.value) throw ErrGRPCValueProvided;
   if (r.ignoreLease && r.lease) throw ErrGRPCLeaseProvided;
 }
@@ -54,7 +71,13 @@ export function checkTxnRequest(r: TxnRequest, maxTxnOps = MaxTxnOps): void {
 function checkTxnOps(r: TxnRequest, maxTxnOps: number): void {
   const opc = Math.max(r.compare?.length ?? 0, r.success?.length ?? 0, r.failure?.length ?? 0);
   if (opc > maxTxnOps) throw ErrGRPCTooManyOps;
-  for (const c of r.compare ?? []) if (!c.key) throw ErrGRPCEmptyKey;
+  for (const c of r.compare ?? []) {
+    if (!c.key) throw ErrGRPCEmptyKey;
+    checkInt(c.version, 'version');
+    checkInt(c.createRevision, 'create_revision');
+    checkInt(c.modRevision, 'mod_revision');
+    checkInt(c.lease, 'lease');
+  }
   for (const op of [...(r.success ?? []), ...(r.failure ?? [])]) checkRequestOp(op, maxTxnOps - opc);
 }
 

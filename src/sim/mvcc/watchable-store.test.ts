@@ -260,6 +260,7 @@ describe('progress, cancel and errors', () => {
       canceled: true,
       cancelReason: 'mvcc: watcher range is empty',
     });
+    expect(sws.create({ key: 'a', startRevision: Number.NaN })).toMatchObject({ watchId: -1, canceled: true });
     expect(sws.create({ key: 'a', watchId: 7 }).watchId).toBe(7);
     expect(sws.create({ key: 'a', watchId: 7 }).cancelReason).toBe('mvcc: duplicate watch ID provided on the WatchStream');
     expect(sws.create({ key: 'a' }).watchId).toBe(0);

@@ -80,6 +80,9 @@ export class WatchStream {
    * Throws ErrEmptyWatcherRange or ErrWatcherDuplicateID.
    */
   watch(id: number, key: string, end: string | undefined, startRev: number, filters: FilterFunc[] = []): number {
+    if (!Number.isSafeInteger(id) || !Number.isSafeInteger(startRev)) {
+      throw new Error(`mvcc: watch ID and start revision must be integers, got ${id} and ${startRev}`);
+    }
     if (end !== undefined && end !== '' && compareKeys(key, end) >= 0) throw ErrEmptyWatcherRange;
     if (this.closed) throw ErrEmptyWatcherRange; // etcd answers a closed stream the same way
     if (id === AutoWatchID) {
