@@ -14,10 +14,6 @@ export class Bitset {
     return new Bitset(new Array<number>(Math.ceil(size / BITS)).fill(0));
   }
 
-  has(i: number): boolean {
-    return (this.words[(i / BITS) | 0] & (1 << i % BITS)) !== 0;
-  }
-
   set(i: number): void {
     this.words[(i / BITS) | 0] |= 1 << i % BITS;
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { historyLine, writeHistory } from './history';
 import type { HistoryEvent } from './history';
-import { loadHistory } from './load';
+import { loadHistory, loadSimHistory } from './load';
 
 describe('simulator history format', () => {
   const events: HistoryEvent[] = [
@@ -18,6 +18,15 @@ describe('simulator history format', () => {
     expect(history.model).toBe('sim-kv');
     expect(history.describe(1)).toBe('get("a") → "1"@2 (rev 2)');
     expect(history.check().verdict).toBe('linearizable');
+  });
+
+  it('checks a history held in memory, as the page does', () => {
+    const history = loadSimHistory([...events, { process: 2, type: 'invoke', f: 'get', key: 'a', t: 30 }, { process: 2, type: 'ok', f: 'get', key: 'a', result: { kv: null }, t: 31 }]);
+    const result = history.check();
+    expect(result.verdict).toBe('not-linearizable');
+    expect(history.violationWindow(result)).toMatchObject({ stuck: 2, start: 20, end: 31 });
+    expect(history.operations[2]).toMatchObject({ clientId: 2, call: 30, return: 31, line: 5 });
+    expect(() => loadSimHistory([{ ...events[0], t: -5 }])).toThrow('line 1: not a simulator history event: t: ');
   });
 
   it('refuses to write a malformed event', () => {

@@ -1,21 +1,22 @@
 import { checkOperations } from './checker';
-import { findViolationWindow } from './window';
-import type { ViolationWindow } from './window';
 import type { CheckOptions, CheckResult } from './checker';
+import type { HistoryEvent } from './history';
 import type { Model, Operation } from './model';
 import { casRegisterModel } from './models/cas-register';
 import { etcdModel } from './models/etcd';
 import { kvModel } from './models/kv';
 import { multiRegisterModel } from './models/multi-register';
+import { simKvModel } from './models/sim-kv';
 import { eventsFromEdn, eventsFromJepsenLog, eventsFromJsonLines } from './parse/jepsen-events';
-import { pairEvents } from './parse/pair-events';
 import type { JepsenEvent } from './parse/jepsen-events';
 import { casRegisterOperations, multiRegisterOperations } from './parse/knossos';
+import { pairEvents } from './parse/pair-events';
 import { ParseError } from './parse/parse-error';
-import { readSimHistory, simKvOperations } from './parse/sim-history';
-import { simKvModel } from './models/sim-kv';
 import { etcdOperations } from './parse/porcupine-etcd';
 import { kvOperations } from './parse/porcupine-kv';
+import { readSimHistory, simKvOperations, toSimEvent } from './parse/sim-history';
+import { findViolationWindow } from './window';
+import type { ViolationWindow } from './window';
 
 /**
  * From a history file's text to something checkable: detects the format
@@ -28,8 +29,13 @@ export type ModelName = (typeof MODEL_NAMES)[number];
 /** A history bound to its model, with the model's types hidden from callers such as the CLI and the page. */
 export interface LoadedHistory {
   model: ModelName;
-  /** Operation times and clients, in history order, for drawing a timeline. */
-  operations: readonly { clientId: number; call: number; return: number }[];
+  /**
+   * The operations in invocation order, for drawing a timeline: client
+   * (process), invocation and completion times (virtual ms for the
+   * simulator's histories, event positions for Jepsen's; Infinity when the
+   * outcome is unknown) and the invocation's line in the file.
+   */
+  operations: readonly { clientId: number; call: number; return: number; line?: number }[];
   check(options?: CheckOptions): CheckResult;
   /** A human-readable description of operation i, e.g. "cas(1, 2) → ok". */
   describe(i: number): string;
@@ -37,7 +43,7 @@ export interface LoadedHistory {
   violationWindow(result: CheckResult): ViolationWindow | undefined;
 }
 
-export function bindHistory<S, I, O>(model: Model<S, I, O>, name: ModelName, operations: Operation<I, O>[]): LoadedHistory {
+function bindHistory<S, I, O>(model: Model<S, I, O>, name: ModelName, operations: Operation<I, O>[]): LoadedHistory {
   return {
     model: name,
     operations,
@@ -63,6 +69,11 @@ export function loadHistory(text: string, model?: ModelName): LoadedHistory {
     return bindHistory(simKvModel, 'sim-kv', simKvOperations(readSimHistory(text)));
   }
   return loadJepsenHistory(text, format, model);
+}
+
+/** A simulator history recorded in memory (the page's "check this run's history"); lines count events from 1. */
+export function loadSimHistory(events: readonly HistoryEvent[]): LoadedHistory {
+  return bindHistory(simKvModel, 'sim-kv', simKvOperations(events.map((e, i) => toSimEvent(e, i + 1))));
 }
 
 /** The simulator's events carry a virtual time "t"; Jepsen's do not. */

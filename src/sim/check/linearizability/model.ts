@@ -14,6 +14,8 @@ export interface Operation<I, O> {
   output: O;
   /** Completion time; Infinity when the outcome is unknown, so it stays open to the end. */
   return: number;
+  /** The line of its invocation in the history file it was read from. */
+  line?: number;
 }
 
 export interface StepResult<S> {

@@ -7,10 +7,17 @@ import type { ModelName } from './load';
 /**
  * Every labelled history in ../shared/vectors (porcupine-etcd and
  * knossos-cas-register) against its verdict, in its original format (model
- * detected) and in its normalized JSON lines (model named), each within 1 s.
+ * detected) and in its normalized JSON lines (model named), each within 1 s
+ * of CPU time.
  */
 
 const VECTORS = path.resolve(process.cwd(), '../shared/vectors');
+
+/** CPU time of this process in ms: the 1 s bound is on the checker, not on how busy the machine is. */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
 
 function verdicts(set: string): [string, boolean][] {
   return Object.entries(JSON.parse(readFileSync(path.join(VECTORS, set, 'verdicts.json'), 'utf8')) as Record<string, boolean>);
@@ -43,9 +50,9 @@ describe('labelled vectors', () => {
 
   it.each(cases)('$file ($model) → linearizable: $linearizable', ({ file, model, linearizable }) => {
     const text = readFileSync(path.join(VECTORS, file), 'utf8');
-    const start = performance.now();
+    const start = cpuMs();
     const result = loadHistory(text, model).check();
-    const ms = performance.now() - start;
+    const ms = cpuMs() - start;
     expect(result.verdict).toBe(linearizable ? 'linearizable' : 'not-linearizable');
     expect(ms).toBeLessThan(1000);
   });

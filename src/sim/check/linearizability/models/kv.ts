@@ -32,7 +32,8 @@ export const kvModel: Model<KvState, KvInput, KvOutput> = {
   step(state, input, output) {
     switch (input.kind) {
       case 'get':
-        return { ok: output.value === null || output.value === state.value, newState: state };
+        // Lengths first: comparing the text would flatten the state's concatenated string.
+        return { ok: output.value === null || (output.value.length === state.value.length && output.value === state.value), newState: state };
       case 'put':
         return { ok: true, newState: { value: input.value, hash: hashString(input.value) } };
       case 'append':

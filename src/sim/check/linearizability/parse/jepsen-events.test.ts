@@ -33,14 +33,15 @@ describe('pairEvents', () => {
   it('pairs by process, leaves info and unanswered operations open, and skips the nemesis', () => {
     const paired = pairEvents([ev(1, 'invoke', 1), ev(':nemesis', 'info', 2), ev(2, 'invoke', 3), ev(1, 'ok', 4), ev(2, 'info', 5), ev(3, 'invoke', 6)]);
     expect(paired.map((p) => [p.clientId, p.call, p.return, p.completion?.line])).toEqual([
-      [0, 0, 3, 4],
-      [1, 2, Infinity, undefined],
-      [2, 5, Infinity, undefined],
+      [1, 0, 3, 4],
+      [2, 2, Infinity, undefined],
+      [3, 5, Infinity, undefined],
     ]);
   });
 
   it('rejects a process that overlaps itself or completes what it never invoked', () => {
     expect(() => pairEvents([ev(1, 'invoke', 1), ev(1, 'invoke', 2)])).toThrow('line 2: process 1 invokes while its operation from line 1 is still open');
     expect(() => pairEvents([ev(1, 'ok', 7)])).toThrow('line 7: process 1 completes (ok) an operation it never invoked');
+    expect(() => pairEvents([ev('x', 'invoke', 3)])).toThrow('line 3: process must be an integer (or :nemesis), got "x"');
   });
 });

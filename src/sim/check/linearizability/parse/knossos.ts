@@ -24,7 +24,7 @@ export function casRegisterOperations(paired: readonly JepsenOperation[]): Opera
       value: input.kind === 'read' ? readValue(event) : null,
       ok: completion !== undefined,
     };
-    return { clientId, input, output, call, return: ret };
+    return { clientId, input, output, call, return: ret, line: invoke.line };
   });
 }
 
@@ -32,7 +32,7 @@ export function multiRegisterOperations(paired: readonly JepsenOperation[]): Ope
   return happened(paired).map(({ invoke, completion, clientId, call, return: ret }) => {
     const event = completion ?? invoke;
     if (event.f !== 'txn') throw new ParseError(event.line, `unknown multi-register operation ${JSON.stringify(event.f)}: expected txn`);
-    return { clientId, input: microOps(event), output: null, call, return: ret };
+    return { clientId, input: microOps(event), output: null, call, return: ret, line: invoke.line };
   });
 }
 

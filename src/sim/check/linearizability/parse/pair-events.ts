@@ -18,6 +18,7 @@ export interface PairedEvent<E extends HistoryEventLike> {
   invoke: E;
   /** The ok or fail event; absent when the outcome is unknown (info, or no completion at all). */
   completion?: E;
+  /** The process: Jepsen's processes are integers. */
   clientId: number;
   /** Positions of the events in the history; return is Infinity for an unknown outcome. */
   call: number;
@@ -34,7 +35,6 @@ function isNemesis(process: number | string): boolean {
  * skipped.
  */
 export function pairEvents<E extends HistoryEventLike>(events: readonly E[]): PairedEvent<E>[] {
-  const clientIds = new Map<number | string, number>();
   const pending = new Map<number | string, PairedEvent<E>>();
   const paired: PairedEvent<E>[] = [];
   events.forEach((event, position) => {
@@ -44,8 +44,10 @@ export function pairEvents<E extends HistoryEventLike>(events: readonly E[]): Pa
       if (open) {
         throw new ParseError(event.line, `process ${event.process} invokes while its operation from line ${open.invoke.line} is still open`);
       }
-      if (!clientIds.has(event.process)) clientIds.set(event.process, clientIds.size);
-      const op: PairedEvent<E> = { invoke: event, clientId: clientIds.get(event.process) as number, call: position, return: Infinity };
+      if (typeof event.process !== 'number' || !Number.isInteger(event.process)) {
+        throw new ParseError(event.line, `process must be an integer (or :nemesis), got ${JSON.stringify(event.process)}`);
+      }
+      const op: PairedEvent<E> = { invoke: event, clientId: event.process, call: position, return: Infinity };
       pending.set(event.process, op);
       paired.push(op);
       return;

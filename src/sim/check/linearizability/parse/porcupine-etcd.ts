@@ -13,7 +13,7 @@ export function etcdOperations(paired: readonly JepsenOperation[]): Operation<Re
   const ops: Operation<RegisterInput, RegisterOutput>[] = [];
   for (const { invoke, completion, clientId, call, return: ret } of paired) {
     const input = registerInput(invoke);
-    const base = { clientId, input, call, return: ret };
+    const base = { clientId, input, call, return: ret, line: invoke.line };
     if (completion === undefined) {
       ops.push({ ...base, output: { unknown: true, value: null, ok: false } });
     } else if (completion.type === 'ok') {

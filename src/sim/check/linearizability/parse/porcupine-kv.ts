@@ -19,7 +19,7 @@ export function kvOperations(paired: readonly JepsenOperation[]): Operation<KvIn
       const key = text(invoke.key, 'key', invoke);
       const value = kind === 'get' ? '' : text(invoke.value, 'value', invoke);
       const output = { value: kind === 'get' && completion ? text(completion.value, 'value', completion) : null };
-      return { clientId, input: { kind, key, value }, output, call, return: ret };
+      return { clientId, input: { kind, key, value }, output, call, return: ret, line: invoke.line };
     });
 }
 

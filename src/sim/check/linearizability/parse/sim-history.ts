@@ -11,12 +11,14 @@ import { describeZodError } from './zod-issue';
 
 type SimEvent = HistoryEvent & { line: number };
 
+export function toSimEvent(value: unknown, line: number): SimEvent {
+  const parsed = historyEventSchema.safeParse(value);
+  if (!parsed.success) throw new ParseError(line, `not a simulator history event: ${describeZodError(parsed.error)}`);
+  return { ...parsed.data, line };
+}
+
 export function readSimHistory(text: string): SimEvent[] {
-  return readJsonLines(text).map(({ value, line }) => {
-    const parsed = historyEventSchema.safeParse(value);
-    if (!parsed.success) throw new ParseError(line, `not a simulator history event: ${describeZodError(parsed.error)}`);
-    return { ...parsed.data, line };
-  });
+  return readJsonLines(text).map(({ value, line }) => toSimEvent(value, line));
 }
 
 export function simKvOperations(events: readonly SimEvent[]): Operation<SimKvInput, SimKvOutput>[] {
@@ -37,6 +39,7 @@ export function simKvOperations(events: readonly SimEvent[]): Operation<SimKvInp
       output: completion ? simKvOutput(completion) : { unknown: true },
       call: invoke.t,
       return: completion ? completion.t : Infinity,
+      line: invoke.line,
     });
   }
   return ops;
