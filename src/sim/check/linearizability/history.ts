@@ -35,6 +35,9 @@ import { z } from 'zod';
  *   `result.succeeded`, and `result.kv` for the else branch's get if done.
  *   A txn whose compare failed is `ok` with succeeded false, not `fail`.
  *
+ * Keys compare as JavaScript strings (UTF-16 code units), which is etcd's
+ * byte order for ASCII keys.
+ *
  * `revision` (the response header revision) and a KeyValue's `modRevision`,
  * `createRevision` and `version` are optional; when recorded they are checked.
  * Serializable reads are not linearizable and must not be recorded here.
