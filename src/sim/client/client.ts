@@ -193,6 +193,11 @@ export class Client {
     this.interceptor.stream(...args);
   }
 
+  /** A server stream with Snapshot's retry wrapper; `done` reports a failure before the first message. */
+  retryingServerStream(...args: Parameters<RetryInterceptor['retryingServerStream']>): void {
+    this.interceptor.retryingServerStream(...args);
+  }
+
   /**
    * Client.Dial(ep): a separate connection to one endpoint with the same interceptors,
    * used by Maintenance.Status(ep) and friends. The caller closes it.

@@ -5,7 +5,8 @@
 import type { Context } from '../grpc/context';
 import type { HashKVResponse } from '../mvcc/rpc';
 import * as M from './methods';
-import type { AlarmResponse, AlarmType, HeaderOnlyResponse, StatusResponse } from './rpc-types';
+import type { AlarmResponse, AlarmType, HeaderOnlyResponse, SnapshotResponse, StatusResponse } from './rpc-types';
+import { contextError } from './rpctypes';
 import type { Client } from './client';
 import type { Done } from './kv';
 
@@ -21,6 +22,23 @@ export class Maintenance {
   moveLeader(ctx: Context, targetID: number, done: Done<HeaderOnlyResponse>): void {
     this.client.unary(ctx, M.Maintenance.MoveLeader, { targetID }, done);
   }
+  /**
+   * Snapshot: streams the backend in chunks. Until the first chunk arrives, a failing
+   * stream is retried like a repeatable unary call; then errors end the snapshot.
+   */
+  snapshot(ctx: Context, listener: { onChunk(chunk: SnapshotResponse): void; onEnd(err: Error | undefined): void }): void {
+    const v = this.client.version;
+    this.client.retryingServerStream(
+      ctx,
+      M.Maintenance.Snapshot,
+      {},
+      { onMessage: (m) => listener.onChunk(m as SnapshotResponse), onEnd: (err) => listener.onEnd(err === undefined ? undefined : contextError(ctx, err, v)) },
+      (r) => {
+        if (!r.ok) listener.onEnd(contextError(ctx, r.error, v));
+      },
+    );
+  }
+
   status(ctx: Context, endpoint: string, done: Done<StatusResponse>): void {
     this.onEndpoint(ctx, endpoint, M.Maintenance.Status, {}, done);
   }

@@ -3,10 +3,10 @@
 
 import type { Kernel } from '../kernel/kernel';
 import type { Context } from '../grpc/context';
-import { contextStatus, type CallOptions, type ClientConn } from '../grpc/clientconn';
+import { contextStatus, type AttemptInfo, type CallOptions, type ClientConn } from '../grpc/clientconn';
 import { codeName } from '../grpc/codes';
 import { codeOf, messageOf } from '../grpc/status';
-import { fail, type Result } from '../grpc/result';
+import { fail, ok, type Result } from '../grpc/result';
 import type { ClientStream, StreamEvents } from '../grpc/transport';
 import { isContextError, isSafeRetry, shouldRefreshToken, type BackoffDecision, type RetryPolicy } from './retry';
 import type { ClientVersion } from './rpctypes';
@@ -41,6 +41,9 @@ export interface InterceptorHost {
   nextCallId(): number;
 }
 
+/** defaultStreamMaxRetries (max uint): only Snapshot's stream retries. */
+export const DEFAULT_STREAM_MAX_RETRIES = Number.MAX_SAFE_INTEGER;
+
 export interface UnaryOptions {
   policy: RetryPolicy;
   /** withMax: total attempts; 0 = a single plain call. */
@@ -53,11 +56,57 @@ export class RetryInterceptor {
   /** unaryClientInterceptor: up to `max` attempts with the quorum backoff between them. */
   unary(ctx: Context, method: string, request: unknown, opts: UnaryOptions, done: (r: Result<unknown>) => void): void {
     const h = this.host;
+    ctx = ctx.withMetadata({ 'client-api-version': h.version });
+    this.retry(ctx, method, opts.policy, opts.max ?? h.maxUnaryRetries, (call, report) => h.conn.invoke(ctx, method, request, h.callOptions(call), report), done);
+  }
+
+  /**
+   * A server-streaming call wrapped like serverStreamingRetryingStream (Snapshot only,
+   * §4.6): until the first message arrives, a failed stream is reopened and the request
+   * re-sent under the unary retry rules; after it, errors go to the caller.
+   */
+  retryingServerStream(ctx: Context, method: string, request: unknown, events: StreamEvents, done: (r: Result<unknown>) => void): void {
+    const h = this.host;
+    ctx = ctx.withMetadata({ 'client-api-version': h.version });
+    const attempt = (call: number, report: (r: Result<unknown>, info: AttemptInfo) => void): void => {
+      let received = false;
+      let addr: string | undefined;
+      h.conn.newStream(ctx, method, h.callOptions(call), {
+        onMessage: (m) => {
+          if (!received) report(ok(undefined), { addr });
+          received = true;
+          events.onMessage(m);
+        },
+        onEnd: (err) => {
+          if (received) return events.onEnd(err);
+          report(err === undefined ? ok(undefined) : fail(err), { addr });
+          if (err === undefined) events.onEnd(undefined);
+        },
+      }, (r, info) => {
+        if (!r.ok) return report(r, info);
+        addr = info.addr;
+        r.value.send(request);
+        r.value.closeSend();
+      });
+    };
+    const open = (): void => this.retry(ctx, method, 'repeatable', DEFAULT_STREAM_MAX_RETRIES, attempt, done);
+    if (h.version === '3.5' && !h.hasCredentials()) return open();
+    h.getToken(ctx, (err) => (err !== undefined ? done(fail(err)) : open()));
+  }
+
+  /** The attempt loop shared by unary calls and the retrying stream (§4.2). */
+  private retry(
+    ctx: Context,
+    method: string,
+    policy: RetryPolicy,
+    max: number,
+    attemptFn: (call: number, report: (r: Result<unknown>, info: AttemptInfo) => void) => void,
+    done: (r: Result<unknown>) => void,
+  ): void {
+    const h = this.host;
     const trace = h.kernel.trace;
     const call = h.nextCallId();
-    const max = opts.max ?? h.maxUnaryRetries;
-    ctx = ctx.withMetadata({ 'client-api-version': h.version });
-    trace.emit(h.name, 'client.call', { call, method, policy: opts.policy, maxAttempts: Math.max(1, max) });
+    trace.emit(h.name, 'client.call', { call, method, policy, maxAttempts: Math.max(1, max) });
     const end = (r: Result<unknown>): void => {
       trace.emit(h.name, 'client.call.end', r.ok ? { call, method, outcome: 'ok' } : { call, method, outcome: 'error', ...errFields(r.error) });
       done(r);
@@ -68,7 +117,7 @@ export class RetryInterceptor {
     let lastErr: Error | undefined;
 
     const invoke = (attempt: number): void => {
-      h.conn.invoke(ctx, method, request, h.callOptions(call), (r, info) => {
+      attemptFn(call, (r, info) => {
         const f = r.ok ? { outcome: 'ok' as const } : { outcome: 'error' as const, ...errFields(r.error) };
         trace.emit(h.name, 'client.attempt', { call, method, attempt, ...(info.addr === undefined ? {} : { addr: info.addr }), ...f });
         if (max === 0 || r.ok) return end(r);
@@ -94,7 +143,7 @@ export class RetryInterceptor {
         });
         return;
       }
-      const v = isSafeRetry(err, opts.policy, h.endpointCount(), h.version, method.slice(method.lastIndexOf('/') + 1));
+      const v = isSafeRetry(err, policy, h.endpointCount(), h.version, method.slice(method.lastIndexOf('/') + 1));
       if (!v.retry) {
         verdict(attempt, 'return', v.reason);
         return end(fail(err));
@@ -112,16 +161,15 @@ export class RetryInterceptor {
       trace.emit(h.name, 'client.backoff', { call, attempt, quorum: b.quorum, waitMs: b.waitMs }, { reason: b.reason });
       if (b.waitMs <= 0) return invoke(attempt);
       // waitRetryBackoff: a context that ends during the sleep discards the previous error.
-      let timer = undefined as ReturnType<Kernel['schedule']> | undefined;
-      const off = ctx.onDone(() => {
-        if (timer !== undefined) h.kernel.cancel(timer);
-        end(fail(contextStatus(ctx)));
-      });
-      if (ctx.done) return;
-      timer = h.kernel.schedule(b.waitMs, () => {
+      if (ctx.done) return end(fail(contextStatus(ctx)));
+      const timer = h.kernel.schedule(b.waitMs, () => {
         off();
         invoke(attempt);
       }, 'client.backoff');
+      const off = ctx.onDone(() => {
+        h.kernel.cancel(timer);
+        end(fail(contextStatus(ctx)));
+      });
     };
 
     invoke(0);

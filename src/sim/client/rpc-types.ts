@@ -131,3 +131,10 @@ export interface MoveLeaderRequest {
 export interface HeaderOnlyResponse {
   header: ResponseHeader;
 }
+export type SnapshotRequest = Record<string, never>;
+export interface SnapshotResponse {
+  header: ResponseHeader;
+  /** Bytes still to come after this chunk. */
+  remainingBytes: number;
+  blob: string;
+}

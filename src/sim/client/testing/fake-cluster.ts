@@ -224,6 +224,14 @@ export class FakeCluster {
       errors: this.leader === undefined ? ['etcdserver: no leader'] : [],
       isLearner: this.learners.has(m),
     }));
+    s.stream<object, unknown>(M.Maintenance.Snapshot, (stream) => {
+      // The store as JSON, in 64-byte chunks.
+      const blob = JSON.stringify([...this.versions.entries()]);
+      for (let i = 0; i < blob.length; i += 64) {
+        stream.send({ header: this.header(m), remainingBytes: Math.max(0, blob.length - i - 64), blob: blob.slice(i, i + 64) });
+      }
+      stream.end();
+    });
     s.stream<{ ID: number }, unknown>(M.Lease.LeaseKeepAlive, (stream) => this.keepAliveStream(stream));
     s.stream<WatchRequest, WatchResponse>(M.Watch.Watch, (stream) => this.watchStream(m, stream));
   }
