@@ -13,26 +13,31 @@ export interface FileResult {
   detail: string;
 }
 
-/** Rebuilds the file with the actual outputs and compares it with the original. */
+/**
+ * Runs every case (like datadriven, a mismatch does not stop the file), rebuilds the file
+ * with the actual outputs and compares it with the original.
+ */
 export function runTranscript(path: string): FileResult {
   const text = readFileSync(path, 'utf8');
   const env = new InteractionEnv();
   let expected = '';
   let actual = '';
+  const mismatches: string[] = [];
+  let error = '';
   try {
     for (const tc of parseFile(text)) {
       let out = handle(env, tc);
       if (!out.endsWith('\n')) out += '\n';
       expected += tc.header + tc.expected + '\n';
       actual += tc.header + out + '\n';
-      if (out !== tc.expected) {
-        return { path, pass: false, detail: `first mismatch at line ${tc.line} (${tc.cmd})\n` + unifiedDiff(expected, actual) };
-      }
+      if (out !== tc.expected) mismatches.push(`line ${tc.line} (${tc.cmd})`);
     }
   } catch (err) {
-    return { path, pass: false, detail: `${(err as Error).stack ?? String(err)}` };
+    error = `\n${(err as Error).stack ?? String(err)}`;
   }
-  return { path, pass: true, detail: '' };
+  if (mismatches.length === 0 && error === '') return { path, pass: true, detail: '' };
+  const where = mismatches.length > 0 ? `mismatches at ${mismatches.join(', ')}\n` : '';
+  return { path, pass: false, detail: where + unifiedDiff(expected, actual) + error };
 }
 
 /** Expands folders into their .txt files (sorted), keeping files as given. */
