@@ -57,8 +57,10 @@ export class KeyIndex {
       throw new Error(`mvcc: 'put' with an unexpected smaller revision ${rev.main}.${rev.sub} on key ${JSON.stringify(this.key)}`);
     }
     const g = this.generations[this.generations.length - 1];
-    if (g.isEmpty()) g.created = rev; // creates (or re-creates) the key
-    g.revs.push(rev);
+    if (g.isEmpty()) {
+      g.created = rev; // creates (or re-creates) the key
+      g.revs = [rev]; // an exact-size array: most keys never get a second revision kept
+    } else g.revs.push(rev);
     g.ver++;
     this.modified = rev;
   }

@@ -4,6 +4,7 @@ import type { KVStore } from './kvstore';
 import type { RangeOptions, RangeResult, TxnRead, TxnWrite } from './kv';
 import type { KeyValue } from './mvccpb';
 import { tombstoneKeyValue } from './mvccpb';
+import { MAX_SUB } from './revision';
 
 /** A read view fixed at the store's revision when it began. */
 export class StoreTxnRead implements TxnRead {
@@ -89,6 +90,7 @@ export class StoreTxnWrite implements TxnWrite {
   deleteRange(key: string, end: string | undefined): { deleted: number; rev: number } {
     this.checkOpen();
     const keys = this.s.index.keys(key, end, this.readRev());
+    if (this.written.length + keys.length > MAX_SUB) throw new Error(`mvcc: more than ${MAX_SUB} changes in one transaction`);
     for (const k of keys) this.delete(k);
     if (keys.length !== 0 || this.written.length > 0) return { deleted: keys.length, rev: this.beginRev + 1 };
     return { deleted: 0, rev: this.beginRev };
@@ -120,5 +122,6 @@ export class StoreTxnWrite implements TxnWrite {
 
   private checkOpen(): void {
     if (this.ended) throw new Error('mvcc: write on an ended transaction');
+    if (this.written.length >= MAX_SUB) throw new Error(`mvcc: more than ${MAX_SUB} changes in one transaction`);
   }
 }

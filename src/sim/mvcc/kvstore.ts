@@ -1,7 +1,8 @@
 // The multi-version key-value store (etcd server/storage/mvcc/kvstore.go and
 // kvstore_compaction.go), held in memory. Its "key bucket" maps each revision to the
 // KeyValue written there, like etcd's backend bucket `key`; the tree index maps each key
-// to its revisions. The server persists it through snapshot()/restore().
+// to its revisions. The server persists it through snapshot()/restore(). Records are keyed
+// by revisionKey(), a number ordered like (main, sub).
 
 import BTree from 'sorted-btree';
 import { HashStorage, KVHasher } from './hash';
@@ -14,7 +15,7 @@ import { StoreTxnRead, StoreTxnWrite } from './kvstore-txn';
 import type { Event, KeyValue } from './mvccpb';
 import { isTombstone, tombstoneKeyValue } from './mvccpb';
 import type { Revision } from './revision';
-import { revisionKey } from './revision';
+import { MAX_SUB, revisionFromKey, revisionKey } from './revision';
 
 export interface StoreOptions {
   /** Told which keys each lease holds (etcd's lessor Attach/Detach). */
@@ -61,8 +62,8 @@ export class KVStore {
 
   // Internals shared with the transactions in kvstore-txn.ts.
   index = new TreeIndex();
-  /** main revision -> records by sub revision (compacted ones become holes). */
-  keyBucket = new BTree<number, (KeyValue | undefined)[]>();
+  /** revisionKey -> the record written at that revision (etcd's `key` bucket). */
+  keyBucket = new BTree<number, KeyValue>();
   readonly leases?: LeaseAttacher;
   protected readonly onEvent?: MvccEventSink;
 
@@ -113,14 +114,13 @@ export class KVStore {
 
   /** The record at a revision the index points to. */
   record(rev: Revision): KeyValue {
-    const kv = this.keyBucket.get(rev.main)?.[rev.sub];
+    const kv = this.keyBucket.get(revisionKey(rev));
     if (kv === undefined) throw new Error(`mvcc: range cannot find rev (${rev.main},${rev.sub})`);
     return kv;
   }
 
   appendRecord(rev: Revision, kv: KeyValue): void {
-    if (rev.sub === 0) this.keyBucket.set(rev.main, [kv]);
-    else this.keyBucket.get(rev.main)?.push(kv);
+    this.keyBucket.set(revisionKey(rev), kv);
   }
 
   /**
@@ -140,28 +140,16 @@ export class KVStore {
     const hasher = new KVHasher(prevCompactRev, rev, keep);
     let removed = 0;
     let kept = 0;
-    const emptied: number[] = [];
-    const minMain = this.keyBucket.minKey();
-    if (minMain !== undefined && minMain <= rev) {
-      this.keyBucket.forRange(minMain, rev, true, (main, records) => {
-        let left = 0;
-        for (let sub = 0; sub < records.length; sub++) {
-          const kv = records[sub];
-          if (kv === undefined) continue;
-          const r = { main, sub };
-          hasher.writeRecord(r, kv);
-          if (keep.has(revisionKey(r))) {
-            left++;
-            kept++;
-          } else {
-            records[sub] = undefined;
-            removed++;
-          }
-        }
-        if (left === 0) emptied.push(main);
-      });
-    }
-    this.keyBucket.deleteKeys(emptied);
+    this.keyBucket.editRange(0, lastKeyOf(rev), true, (k, kv) => {
+      const r = revisionFromKey(k);
+      hasher.writeRecord(r, kv);
+      if (keep.has(k)) {
+        kept++;
+        return undefined;
+      }
+      removed++;
+      return { delete: true };
+    });
     const hash = hasher.hash();
     this.hashes.store(hash);
     this.onEvent?.({ type: 'mvcc.compact', revision: rev, removed, kept, hash: hash.hash });
@@ -186,15 +174,8 @@ export class KVStore {
   }
 
   /** Visits the key bucket in revision order, up to main revision maxMain (inclusive). */
-  private forEachRecord(f: (rev: Revision, kv: KeyValue) => void, maxMain = Number.MAX_SAFE_INTEGER): void {
-    const minMain = this.keyBucket.minKey();
-    if (minMain === undefined || minMain > maxMain) return;
-    this.keyBucket.forRange(minMain, maxMain, true, (main, records) => {
-      for (let sub = 0; sub < records.length; sub++) {
-        const kv = records[sub];
-        if (kv !== undefined) f({ main, sub }, kv);
-      }
-    });
+  private forEachRecord(f: (rev: Revision, kv: KeyValue) => void, maxMain = this.currentRevision): void {
+    this.keyBucket.forRange(0, lastKeyOf(maxMain), true, (k, kv) => f(revisionFromKey(k), kv));
   }
 
   /**
@@ -204,11 +185,8 @@ export class KVStore {
   rangeEvents(minRev: number, maxRev: number, contains: (key: string) => boolean): Event[] {
     const events: Event[] = [];
     if (minRev > maxRev) return events;
-    this.keyBucket.forRange(minRev, maxRev, true, (_main, records) => {
-      for (const kv of records) {
-        if (kv === undefined || !contains(kv.key)) continue;
-        events.push({ type: isTombstone(kv) ? 'DELETE' : 'PUT', kv });
-      }
+    this.keyBucket.forRange(revisionKey({ main: minRev, sub: 0 }), lastKeyOf(maxRev), true, (_k, kv) => {
+      if (contains(kv.key)) events.push({ type: isTombstone(kv) ? 'DELETE' : 'PUT', kv });
     });
     return events;
   }
@@ -268,6 +246,11 @@ export class KVStore {
   }
 }
 
+/** The largest revision key of a main revision. */
+function lastKeyOf(main: number): number {
+  return revisionKey({ main, sub: MAX_SUB - 1 });
+}
+
 function bad(why: string): never {
   throw new Error(`mvcc: invalid store snapshot: ${why}`);
 }
@@ -278,7 +261,7 @@ function isInt(n: unknown): n is number {
 
 function buildFromSnapshot(snapshot: StoreSnapshot): {
   index: TreeIndex;
-  keyBucket: BTree<number, (KeyValue | undefined)[]>;
+  keyBucket: BTree<number, KeyValue>;
   liveKeys: number;
   keyToLease: Map<string, number>;
 } {
@@ -288,16 +271,15 @@ function buildFromSnapshot(snapshot: StoreSnapshot): {
   if (!isInt(compactRevision) || compactRevision < -1) bad('compactRevision must be an integer >= -1');
   if (compactRevision > currentRevision) bad('compactRevision is after currentRevision');
   const keyIndexes = new Map<string, KeyIndex>();
-  const keyBucket = new BTree<number, (KeyValue | undefined)[]>();
+  const keyBucket = new BTree<number, KeyValue>();
   const keyToLease = new Map<string, number>();
   let liveKeys = 0;
-  let last: (KeyValue | undefined)[] | undefined;
   let lastMain = 0;
   let lastSub = -1;
   for (const rec of snapshot.records) {
     if (!Array.isArray(rec) || (rec.length !== 3 && rec.length !== 7)) bad(`malformed record ${JSON.stringify(rec)}`);
     const [main, sub, key] = rec;
-    if (!isInt(main) || !isInt(sub) || main < 1 || sub < 0 || typeof key !== 'string') {
+    if (!isInt(main) || !isInt(sub) || main < 1 || sub < 0 || sub >= MAX_SUB || typeof key !== 'string') {
       bad(`malformed record ${JSON.stringify(rec)}`);
     }
     if (main < lastMain || (main === lastMain && sub <= lastSub)) bad(`record ${main}.${sub} out of revision order`);
@@ -313,11 +295,7 @@ function buildFromSnapshot(snapshot: StoreSnapshot): {
       if (createRevision < 1 || createRevision > main || version < 1) bad(`inconsistent record ${main}.${sub}`);
       kv = { key, createRevision, modRevision: main, version, value, lease };
     }
-    if (main !== lastMain) {
-      last = [];
-      keyBucket.set(main, last);
-    }
-    if (last !== undefined) last[sub] = kv;
+    keyBucket.set(revisionKey(rev), kv);
     lastMain = main;
     lastSub = sub;
 

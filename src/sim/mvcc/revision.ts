@@ -15,15 +15,20 @@ export function revisionGreaterThan(a: Revision, b: Revision): boolean {
   return compareRevision(a, b) > 0;
 }
 
-/** A set of revisions by value (etcd's map[Revision]struct{}), holding revisionKey()s. */
-export type RevisionSet = Set<number | string>;
-
-const SUB_LIMIT = 2 ** 20;
-
 /**
- * A value key for a revision: a number while sub < 2^20 (main stays exact below 2^33), a
- * string for the rare transaction with more changes than that.
+ * Sub revisions per main revision: a transaction may make at most this many changes. With
+ * main revisions below 2^32 every revision then has an exact number key (below 2^53).
  */
-export function revisionKey(rev: Revision): number | string {
-  return rev.sub < SUB_LIMIT ? rev.main * SUB_LIMIT + rev.sub : `${rev.main}_${rev.sub}`;
+export const MAX_SUB = 2 ** 21;
+
+/** A number ordered like the revision, for ordered maps and sets keyed by revision. */
+export function revisionKey(rev: Revision): number {
+  return rev.main * MAX_SUB + rev.sub;
 }
+
+export function revisionFromKey(key: number): Revision {
+  return { main: Math.floor(key / MAX_SUB), sub: key % MAX_SUB };
+}
+
+/** A set of revisions by value (etcd's map[Revision]struct{}), holding revisionKey()s. */
+export type RevisionSet = Set<number>;
