@@ -183,9 +183,7 @@ export class Client {
 
   /** A unary RPC through the retry interceptor; errors pass through ContextError (§9.2). */
   unary<Res>(ctx: Context, method: M.Method, request: unknown, done: (r: Result<Res>) => void, max?: number): void {
-    this.interceptor.unary(ctx, method, request, { policy: retryPolicy(method), max }, (r) =>
-      done(r.ok ? ok(r.value as Res) : fail(contextError(ctx, r.error, this.version))),
-    );
+    this.interceptor.unary(ctx, method, request, { policy: retryPolicy(method), max }, this.toPublic(ctx, done));
   }
 
   /** A stream through the stream interceptor (token fetch, no retry wrapper). */
@@ -207,11 +205,13 @@ export class Client {
     const interceptor = new RetryInterceptor(this.interceptorHost(conn));
     return {
       conn,
-      unary: (ctx, method, request, done, max) =>
-        interceptor.unary(ctx, method, request, { policy: retryPolicy(method), max }, (r) =>
-          done(r.ok ? ok(r.value as never) : fail(contextError(ctx, r.error, this.version))),
-        ),
+      unary: (ctx, method, request, done, max) => interceptor.unary(ctx, method, request, { policy: retryPolicy(method), max }, this.toPublic(ctx, done)),
     };
+  }
+
+  /** What a public API method returns: the response, or the error through ContextError. */
+  private toPublic<Res>(ctx: Context, done: (r: Result<Res>) => void): (r: Result<unknown>) => void {
+    return (r) => done(r.ok ? ok(r.value as Res) : fail(contextError(ctx, r.error, this.version)));
   }
 
   /** getToken (§5.2): Authenticate when credentials are set; auth disabled clears the token. */

@@ -7,7 +7,8 @@ import type { Timer } from '../kernel/kernel';
 import type { Context } from '../grpc/context';
 import type { ClientStream } from '../grpc/transport';
 import { fail, ok } from '../grpc/result';
-import { messageOf, type StatusError } from '../grpc/status';
+import { Code } from '../grpc/codes';
+import { messageOf, StatusError } from '../grpc/status';
 import * as M from './methods';
 import { withRequireLeader } from './ctx';
 import { contextError, EtcdError, errKeepAliveHalted, grpcError, isEtcdError } from './rpctypes';
@@ -56,7 +57,6 @@ export class Lease {
   private readonly keepAlives = new Map<number, KeepAlive>();
   private loopStarted = false;
   private stopped = false;
-  private stopErr: Error | undefined;
   private stream: ClientStream | undefined;
   private reaper: Timer | undefined;
   private reopen: Timer | undefined;
@@ -91,7 +91,8 @@ export class Lease {
   keepAlive(ctx: Context, id: number, listener: KeepAliveListener): Error | undefined {
     if (this.stopped) {
       listener.onClose();
-      return errKeepAliveHalted(this.stopErr === undefined ? undefined : this.stopErr.message);
+      // The loop only ends when the client closes.
+      return errKeepAliveHalted('context canceled');
     }
     let ka = this.keepAlives.get(id);
     if (ka === undefined) {
@@ -126,7 +127,7 @@ export class Lease {
         onMessage: (m) => {
           if (got !== undefined) return;
           got = m as LeaseKeepAliveResponse;
-          stream?.cancel(grpcError('ErrStopped'));
+          stream?.cancel(new StatusError(Code.Canceled, 'context canceled'));
           if (got.TTL <= 0) done(fail(new EtcdError('ErrLeaseNotFound', grpcError('ErrLeaseNotFound').code)));
           else done(ok(got));
         },
@@ -147,7 +148,7 @@ export class Lease {
     if (this.stopped) return;
     this.stopped = true;
     for (const t of [this.reaper, this.reopen]) if (t !== undefined) this.client.kernel.cancel(t);
-    this.stream?.cancel(grpcError('ErrStopped'));
+    this.stream?.cancel(new StatusError(Code.Canceled, 'context canceled'));
     for (const [id] of [...this.keepAlives]) this.closeLease(id);
   }
 

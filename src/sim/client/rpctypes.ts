@@ -135,6 +135,6 @@ export function contextError(ctx: Context, err: Error, version: ClientVersion): 
 export const ErrNoAvailableEndpoints = new Error('etcdclient: no available endpoints');
 export const ErrOldCluster = new Error('etcdclient: old cluster version');
 
-export function errKeepAliveHalted(reason?: string): Error {
-  return new Error(`etcdclient: leases keep alive halted${reason === undefined ? '' : `: ${reason}`}`);
+export function errKeepAliveHalted(reason: string): Error {
+  return new Error(`etcdclient: leases keep alive halted: ${reason}`);
 }

@@ -238,6 +238,7 @@ class WatchGrpcStream {
   /** The stream broke: halt on a halting error or ErrNoLeader, otherwise reopen and resume. */
   private broken(err: StatusError | undefined): void {
     this.stream = undefined;
+    this.fragments = undefined;
     if (this.closed) return;
     const e = err ?? new Error('EOF');
     this.trace('stream-broken', { error: messageOf(e) });
