@@ -31,6 +31,24 @@ describe('Workload and history', () => {
     expect(result.verdict).toBe('linearizable');
   });
 
+  it('is deterministic: the same seed gives the same trace and history', () => {
+    const run = (seed: number) => {
+      const h = new Harness(seed);
+      const cluster = h.cluster({ members: ['m1', 'm2', 'm3'] });
+      const history = new MemoryHistory();
+      const client = h.client({ endpoints: ['m1:2379', 'm2:2379', 'm3:2379'] });
+      const w = new Workload(client, { mix: { get: 1, put: 1, txn: 1, watch: 1, lease: 1 }, rate: 100 }, history);
+      w.start();
+      h.run(500);
+      cluster.stop('m2');
+      h.run(3000);
+      w.stop();
+      return [h.kernel.trace.hash(), history.toJSONL()];
+    };
+    expect(run(77)).toEqual(run(77));
+    expect(run(77)[0]).not.toEqual(run(78)[0]);
+  });
+
   it('rejects a bad workload with a clear error', () => {
     const h = new Harness(32);
     h.cluster({ members: ['m1'] });
