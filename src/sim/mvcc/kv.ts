@@ -93,6 +93,7 @@ export type MvccEvent =
       streamId: number;
       watchId: number;
       revision: number;
+      /** Events matched (before the watcher's filters; 0 for a progress notification). */
       events: number;
       cause: 'notify' | 'sync' | 'victim-retry' | 'progress';
     }
