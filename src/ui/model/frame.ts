@@ -1,0 +1,193 @@
+// The frame model: what the page shows at one point of a run, folded from trace events.
+// Folding is the only way view state is made, so scrubbing to any point gives the same
+// picture as having watched the run up to it (RaftScope: state is a function of t).
+
+import type { TraceEvent } from '../../sim/trace/trace';
+
+/** How many of a member's newest log entries the frame keeps. */
+export const LOG_WINDOW = 24;
+
+export interface LogEntryView {
+  index: number;
+  /** The member's term when it persisted the entry (the leader's term for fresh entries). */
+  term: number;
+}
+
+export interface MemberFrame {
+  name: string;
+  status: 'running' | 'crashed';
+  /** Raft role as the server reports it ("StateLeader", ...), empty before a server exists. */
+  role: string;
+  term: number;
+  lead: string;
+  commit: number;
+  applied: number;
+  lastIndex: number;
+  log: LogEntryView[];
+}
+
+export interface FaultFrame {
+  /** Partition groups as the last partition input gave them; empty when healed. */
+  groups: string[][];
+  /** One-way blocks "from>to". */
+  blocked: string[];
+  /** Links set down ("a>b" → refused | blackhole). */
+  down: Record<string, string>;
+}
+
+export interface FrameState {
+  /** Trace events folded in. */
+  index: number;
+  members: MemberFrame[];
+  faults: FaultFrame;
+  /** Client name → last call outcomes, newest last. */
+  clients: Record<string, ClientFrame>;
+}
+
+export interface ClientFrame {
+  calls: number;
+  ok: number;
+  errors: number;
+  lastError: string;
+}
+
+export function initialFrame(memberNames: readonly string[]): FrameState {
+  return {
+    index: 0,
+    members: memberNames.map((name) => ({
+      name, status: 'crashed', role: '', term: 0, lead: '', commit: 0, applied: 0, lastIndex: 0, log: [],
+    })),
+    faults: { groups: [], blocked: [], down: {} },
+    clients: {},
+  };
+}
+
+function memberOf(f: FrameState, name: string): MemberFrame | undefined {
+  return f.members.find((m) => m.name === name);
+}
+
+/** Folds one event into the frame, in place. Unknown kinds only advance the index. */
+export function foldEvent(f: FrameState, e: TraceEvent): void {
+  f.index = e.seq + 1;
+  // Fields are read loosely: kinds land here as the simulation grows them.
+  const ev = e as TraceEvent & Record<string, unknown>;
+  switch (e.kind as string) {
+    case 'member.start':
+    case 'server.start': {
+      const m = memberOf(f, e.source);
+      if (m !== undefined) {
+        m.status = 'running';
+        if (typeof ev.term === 'number') m.term = ev.term;
+        if (typeof ev.commit === 'number') m.commit = ev.commit;
+        if (typeof ev.applied === 'number') m.applied = ev.applied;
+      }
+      break;
+    }
+    case 'member.crash':
+    case 'server.stop': {
+      const m = memberOf(f, e.source);
+      if (m !== undefined) {
+        m.status = 'crashed';
+        m.role = '';
+        m.lead = '';
+      }
+      break;
+    }
+    case 'server.role': {
+      const m = memberOf(f, e.source);
+      if (m !== undefined) {
+        m.role = String(ev.role);
+        m.term = Number(ev.term);
+        m.lead = String(ev.lead);
+      }
+      break;
+    }
+    case 'server.persisted': {
+      const m = memberOf(f, e.source);
+      if (m !== undefined) appendEntries(m, Number(ev.lastIndex), Number(ev.entries));
+      break;
+    }
+    case 'server.apply': {
+      const m = memberOf(f, e.source);
+      if (m !== undefined) {
+        m.applied = Number(ev.applied);
+        if (m.applied > m.commit) m.commit = m.applied;
+      }
+      break;
+    }
+    case 'server.ready': {
+      // The hard state string carries the commit index ("term=2 vote=1 commit=7").
+      const m = memberOf(f, e.source);
+      const commit = /commit[=:](\d+)/.exec(String(ev.hardState ?? ''));
+      if (m !== undefined && commit !== null) m.commit = Math.max(m.commit, Number(commit[1]));
+      break;
+    }
+    case 'world.input':
+      foldInput(f, ev.input as { type: string } & Record<string, unknown>);
+      break;
+    case 'client.call.end': {
+      const c = (f.clients[e.source] ??= { calls: 0, ok: 0, errors: 0, lastError: '' });
+      c.calls++;
+      if (ev.outcome === 'ok') c.ok++;
+      else {
+        c.errors++;
+        c.lastError = String(ev.code ?? ev.message ?? 'error');
+      }
+      break;
+    }
+  }
+}
+
+function appendEntries(m: MemberFrame, lastIndex: number, count: number): void {
+  if (count <= 0) return;
+  // A follower that takes a conflicting suffix overwrites from its first index.
+  const first = lastIndex - count + 1;
+  const kept = m.log.filter((x) => x.index < first);
+  for (let i = Math.max(first, lastIndex - LOG_WINDOW + 1); i <= lastIndex; i++) kept.push({ index: i, term: m.term });
+  m.log = kept.slice(-LOG_WINDOW);
+  m.lastIndex = lastIndex;
+}
+
+function foldInput(f: FrameState, input: { type: string } & Record<string, unknown>): void {
+  const faults = f.faults;
+  switch (input.type) {
+    case 'partition':
+      faults.groups = (input.groups as string[][]).map((g) => [...g]);
+      break;
+    case 'heal':
+      faults.groups = [];
+      faults.blocked = [];
+      break;
+    case 'block':
+      faults.blocked = [...faults.blocked.filter((b) => b !== `${input.from}>${input.to}`), `${input.from}>${input.to}`];
+      break;
+    case 'unblock':
+      faults.blocked = faults.blocked.filter((b) => b !== `${input.from}>${input.to}`);
+      break;
+    case 'link': {
+      const down = (input.settings as { down?: string } | undefined)?.down;
+      const keys = [`${input.a}>${input.b}`, ...(input.both === false ? [] : [`${input.b}>${input.a}`])];
+      for (const k of keys) {
+        if (down === undefined) delete faults.down[k];
+        else faults.down[k] = down;
+      }
+      break;
+    }
+  }
+}
+
+/** True when a member's role is leader, whatever spelling the server uses. */
+export function isLeader(m: MemberFrame): boolean {
+  return /leader/i.test(m.role) && !/pre/i.test(m.role);
+}
+
+/** A short badge letter for a role: L leader, C candidate, P pre-candidate, F follower, E learner. */
+export function roleLetter(role: string): string {
+  const r = role.toLowerCase();
+  if (r.includes('precandidate') || r.includes('pre-candidate')) return 'P';
+  if (r.includes('candidate')) return 'C';
+  if (r.includes('leader')) return 'L';
+  if (r.includes('learner')) return 'E';
+  if (r.includes('follower')) return 'F';
+  return '';
+}

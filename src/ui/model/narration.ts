@@ -1,0 +1,68 @@
+// Narration: trace events in words. Known kinds get a sentence; any other kind is shown
+// generically (its fields and reason), so kinds the simulation adds appear unchanged.
+
+import type { TraceEvent } from '../../sim/trace/trace';
+import { hostOf, type TraceSource } from './timeline';
+
+export interface NarrationLine {
+  seq: number;
+  t: number;
+  source: string;
+  kind: string;
+  text: string;
+  reason?: string;
+}
+
+/** Kinds too frequent to narrate by default: they are drawn instead. */
+export const CHATTY_KINDS: ReadonlySet<string> = new Set(['net.send', 'net.deliver', 'member.ping', 'server.ready', 'server.persisted']);
+
+const META = new Set(['t', 'seq', 'source', 'kind', 'cause', 'reason']);
+
+function fieldsText(e: Record<string, unknown>): string {
+  return Object.keys(e)
+    .filter((k) => !META.has(k))
+    .map((k) => `${k}=${typeof e[k] === 'string' ? e[k] : JSON.stringify(e[k])}`)
+    .join(' ');
+}
+
+export function describe(e: TraceEvent): string {
+  const ev = e as TraceEvent & Record<string, unknown>;
+  switch (e.kind as string) {
+    case 'raft.log':
+      return String(ev.text);
+    case 'net.send':
+      return `${String(ev.type)} ${hostOf(String(ev.from))} → ${hostOf(String(ev.to))}${ev.fate === 'in-flight' ? '' : ` (${String(ev.fate)})`}`;
+    case 'net.drop':
+      return `message #${String(ev.id)} lost: ${String(ev.fate)}`;
+    case 'net.fault':
+      return `network: ${String(ev.fault)} ${String(ev.detail)}`;
+    case 'world.input':
+      return `input: ${JSON.stringify(ev.input)}`;
+    case 'member.start':
+    case 'server.start':
+      return 'started';
+    case 'member.crash':
+      return 'crashed';
+    case 'server.role':
+      return `is ${String(ev.role)} at term ${String(ev.term)}`;
+    default:
+      return fieldsText(ev);
+  }
+}
+
+function line(e: TraceEvent): NarrationLine {
+  return { seq: e.seq, t: e.t, source: e.source, kind: e.kind, text: describe(e), reason: e.reason };
+}
+
+/**
+ * The newest `limit` events among the first `index`, oldest first, skipping chatty kinds
+ * unless `all`. Scans at most `scanLimit` events back so a quiet stretch stays cheap.
+ */
+export function narrationAt(source: TraceSource, index: number, limit: number, all = false, scanLimit = 20_000): NarrationLine[] {
+  const out: NarrationLine[] = [];
+  for (let i = Math.min(index, source.length) - 1; i >= 0 && i >= index - scanLimit && out.length < limit; i--) {
+    const e = source.at(i) as TraceEvent;
+    if (all || !CHATTY_KINDS.has(e.kind)) out.push(line(e));
+  }
+  return out.reverse();
+}

@@ -1,0 +1,112 @@
+// A run's timeline: the trace read incrementally, folded into frames, with checkpoints so
+// any point can be shown quickly (RaftScope: scrubbing is a search over checkpoints).
+
+import type { TraceEvent } from '../../sim/trace/trace';
+import { foldEvent, type FrameState } from './frame';
+
+/** What the timeline reads: the world's trace satisfies it. */
+export interface TraceSource {
+  readonly length: number;
+  at(i: number): TraceEvent | undefined;
+}
+
+/** A message on its way at the cursor: where it is drawn is a function of the cursor. */
+export interface Flight {
+  id: number;
+  from: string;
+  to: string;
+  type: string;
+  sent: number;
+  due: number;
+}
+
+/** A message seen in a time window, delivered or still in flight. */
+export interface MessageSpan extends Flight {
+  fate: string;
+}
+
+/** Frames are checkpointed every this many events: a jump folds at most this many. */
+export const CHECKPOINT_EVERY = 2000;
+
+export function hostOf(addr: string): string {
+  const i = addr.indexOf(':');
+  return i < 0 ? addr : addr.slice(0, i);
+}
+
+export class Timeline {
+  private readonly checkpoints: FrameState[] = [];
+  private readonly live: FrameState;
+  /** Longest send-to-due span seen, which bounds how far back a flight can start. */
+  private maxFlight = 0;
+
+  constructor(
+    readonly source: TraceSource,
+    initial: FrameState,
+    private readonly every = CHECKPOINT_EVERY,
+  ) {
+    this.live = structuredClone(initial);
+    this.checkpoints.push(structuredClone(initial));
+  }
+
+  /** Events folded so far. */
+  get length(): number {
+    return this.live.index;
+  }
+
+  /** Folds the events the source recorded since the last call. */
+  ingest(): void {
+    for (let i = this.live.index; i < this.source.length; i++) {
+      const e = this.source.at(i) as TraceEvent;
+      if (e.kind === 'net.send') this.maxFlight = Math.max(this.maxFlight, e.due - e.t);
+      foldEvent(this.live, e);
+      if (this.live.index % this.every === 0) this.checkpoints.push(structuredClone(this.live));
+    }
+  }
+
+  /** Time of event i, or undefined past the end. */
+  timeAt(i: number): number | undefined {
+    return i < this.live.index ? this.source.at(i)?.t : undefined;
+  }
+
+  /** How many folded events happened at or before time t. */
+  indexAtTime(t: number): number {
+    let lo = 0;
+    let hi = this.live.index;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.source.at(mid) as TraceEvent).t <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** The frame after the first `index` events: a fresh object the caller may keep. */
+  frameAt(index: number): FrameState {
+    const n = Math.max(0, Math.min(index, this.live.index));
+    if (n === this.live.index) return structuredClone(this.live);
+    const frame = structuredClone(this.checkpoints[Math.floor(n / this.every)]);
+    for (let i = frame.index; i < n; i++) foldEvent(frame, this.source.at(i) as TraceEvent);
+    return frame;
+  }
+
+  /** Messages sent among the first `index` events and still on their way at time t. */
+  flightsAt(index: number, t: number): Flight[] {
+    return this.messagesIn(index, t, t).filter((m) => m.fate === 'in-flight' && m.due > t);
+  }
+
+  /**
+   * Messages among the first `index` events that were sent in [from, to] or were still in
+   * flight at `from`, oldest first, at most `limit` of the newest.
+   */
+  messagesIn(index: number, from: number, to: number, limit = Infinity): MessageSpan[] {
+    const out: MessageSpan[] = [];
+    const start = from - this.maxFlight;
+    for (let i = Math.min(index, this.live.index) - 1; i >= 0 && out.length < limit; i--) {
+      const e = this.source.at(i) as TraceEvent;
+      if (e.t < start) break;
+      if (e.kind !== 'net.send' || e.t > to || e.due < from) continue;
+      out.push({ id: e.id, from: hostOf(e.from), to: hostOf(e.to), type: e.type, sent: e.t, due: e.due, fate: e.fate });
+    }
+    return out.reverse();
+  }
+}
