@@ -43,6 +43,8 @@ export interface ServerConfig {
   strictReconfigCheck: boolean;
   /** --initial-election-tick-advance */
   initialElectionTickAdvance: boolean;
+  /** Backend batch commit interval (etcd --backend-batch-interval, 100 ms); 0 = commit only when forced. */
+  backendBatchIntervalMs: number;
   /**
    * [SIM] Virtual ms the backend takes to apply one entry: a slow disk under the apply
    * loop. 0 applies at once. Used to grow the commit/apply gap (ErrTooManyRequests).
@@ -86,6 +88,7 @@ export function defaultServerConfig(name: string, initialCluster: InitialMember[
     preVote: true,
     strictReconfigCheck: true,
     initialElectionTickAdvance: true,
+    backendBatchIntervalMs: 100,
     applyDelayPerEntryMs: 0,
   };
 }
@@ -121,6 +124,7 @@ export function validateServerConfig(c: ServerConfig): void {
   posInt(c.maxTxnOps, 'maxTxnOps');
   posInt(c.maxRequestBytes, 'maxRequestBytes');
   if (!Number.isSafeInteger(c.maxLearners) || c.maxLearners < 0) problems.push('maxLearners must be >= 0');
+  if (!(c.backendBatchIntervalMs >= 0)) problems.push('backendBatchIntervalMs must be >= 0');
   if (!(c.applyDelayPerEntryMs >= 0)) problems.push('applyDelayPerEntryMs must be >= 0');
   if (c.initialClusterState === 'new' && !c.forceNewCluster && !c.initialCluster.some((m) => m.name === c.name)) {
     problems.push(`couldn't find local name "${c.name}" in the initial cluster configuration`);

@@ -196,12 +196,7 @@ export class RaftNode {
 
     const finish = (): void => {
       if (this.stopped) return;
-      this.observeDurable(rd.entries, mustSync);
       if (snap !== undefined) {
-        // etcd: WAL synced, notifyc, then MemoryStorage.ApplySnapshot and Release.
-        job.markPersisted();
-        this.memStorage.applySnapshot(snap);
-        this.storage.release(snap);
         host.observe?.({
           kind: 'snapshot',
           member: this.rawNode.raft.id,
@@ -211,6 +206,13 @@ export class RaftNode {
           voters: snap.metadata.confState.voters,
           outgoing: snap.metadata.confState.votersOutgoing,
         });
+      }
+      this.observeDurable(rd.entries, mustSync);
+      if (snap !== undefined) {
+        // etcd: WAL synced, notifyc, then MemoryStorage.ApplySnapshot and Release.
+        job.markPersisted();
+        this.memStorage.applySnapshot(snap);
+        this.storage.release(snap);
       }
       this.memStorage.append(rd.entries);
       if (isLeader) {

@@ -144,6 +144,8 @@ export class EtcdServer {
   dbSize = 0;
   private confState: ConfState = emptyConfState();
   private diskSnapshotIndex = 0;
+  /** Consistent index of the last backend commit. */
+  private committedConsistentIndex = 0;
   private memorySnapshotIndex = 0;
   private applyQueue: ApplyJob[] = [];
   private applying = false;
@@ -273,6 +275,8 @@ export class EtcdServer {
     this.options.net.listen(selfAddr, (p) => {
       const payload = p.payload as PeerPacket;
       if (epoch !== this.epoch || payload.kind !== 'members-resp') return;
+      // A peer that has not applied the MemberAdd yet: ask again.
+      if (!payload.cluster.members.some((m) => m.peerURLs.includes(this.config.peerURL))) return;
       this.options.net.unlisten(selfAddr);
       try {
         this.boot(bootstrapJoin(this.disk, this.config, payload.cluster, this.options.walOptions ?? {}));
@@ -302,11 +306,13 @@ export class EtcdServer {
     this.reqIdGen = new IDGenerator(b.id, kernel.now);
     this.createStateMachine();
     this.consistentIndex = 0;
+    this.committedConsistentIndex = 0;
     this.dbSize = 0;
     if (b.backend !== undefined) {
       const state = decodeBackendState(b.backend.state);
       this.restoreStateMachine(state.kv, state.lease, state.auth);
       this.consistentIndex = b.backend.consistentIndex;
+      this.committedConsistentIndex = this.consistentIndex;
       this.dbSize = b.backend.state.length;
     }
     const snap = b.memStorage.snapshot();
@@ -350,6 +356,7 @@ export class EtcdServer {
       reportSnapshot: (id, ok) => this.reportSnapshot(id, ok),
       isRemoved: (id) => this.cluster.isRemoved(id),
       membership: () => this.cluster.snapshot(),
+      onRemoved: () => this.stopRemoved(),
     });
     for (const m of b.peers) transport.addPeer(m.id, m.peerURLs);
     this.node = new RaftNode(kernel, this.name, rawNode, b.memStorage, b.storage, transport, cfg.tickMs, this.nodeHost());
@@ -376,13 +383,32 @@ export class EtcdServer {
       { id: formatMemberId(b.id), mode: b.mode, applied: this.appliedIndex, commit: hs.commit, term: hs.term },
       { reason: bootReason(b) },
     );
-    if (b.mode === 'restart' || b.mode === 'force-new-cluster') {
-      this.observe?.({ kind: 'restart', member: b.id, t: kernel.now, applied: Math.max(this.appliedIndex, 0) });
-    }
+    if (b.mode === 'restart' || b.mode === 'force-new-cluster') this.observeRecovered(b);
     this.node.start();
     this.adjustTicks();
     this.startLoops();
     this.publish();
+  }
+
+  /**
+   * What the restart found on disk. A crash may keep a torn prefix of unsynced writes
+   * (whole WAL records among them), so the recovered log and HardState can be newer than
+   * the last fsync the checker heard of.
+   */
+  private observeRecovered(b: Bootstrapped): void {
+    const observe = this.observe;
+    if (observe === undefined) return;
+    const t = this.kernel.now;
+    observe({ kind: 'restart', member: b.id, t, applied: this.appliedIndex });
+    const ms = b.memStorage;
+    const first = ms.firstIndex();
+    const last = ms.lastIndex();
+    if (last >= first) {
+      const entries = ms.entries(first, last + 1, Infinity).map((e) => ({ index: e.index, term: e.term, digest: entryDigest(e) }));
+      observe({ kind: 'entries', member: b.id, t, entries });
+    }
+    const hs = ms.initialState().hardState;
+    observe({ kind: 'hard-state', member: b.id, t, term: hs.term, vote: hs.vote, commit: hs.commit });
   }
 
   private createStateMachine(): void {
@@ -480,6 +506,12 @@ export class EtcdServer {
       if (this.kv.hasVictims()) this.kv.syncVictims();
     });
     every(1000, `${this.name} token sweep`, () => this.auth.sweepTokens());
+    const batch = this.config.backendBatchIntervalMs;
+    if (batch > 0) {
+      every(batch, `${this.name} backend commit`, () => {
+        if (this.consistentIndex !== this.committedConsistentIndex) this.commitBackend('batch interval');
+      });
+    }
   }
 
   /** Expired leases: the leader proposes a LeaseRevoke for each (§8.4). */
@@ -841,13 +873,7 @@ export class EtcdServer {
           return;
         }
         // Removing self: the server stops after 1 s (server.go applyEntries).
-        this.timers.push(
-          this.kernel.schedule(removedSelfStopDelayMs, () => {
-            this.teardown(undefined);
-            this.status = 'removed';
-            this.kernel.trace.emit(this.name, 'server.stop', { id: formatMemberId(this.id), crash: false }, { reason: 'the member has been permanently removed from the cluster' });
-          }, `${this.name} removed`),
-        );
+        this.timers.push(this.kernel.schedule(removedSelfStopDelayMs, () => this.stopRemoved(), `${this.name} removed`));
         return;
       case ConfChangeType.ConfChangeUpdateNode:
         if (member === undefined) return;
@@ -855,6 +881,18 @@ export class EtcdServer {
         if (id !== this.id) transport.updatePeer(id, member.peerURLs);
         return;
     }
+  }
+
+  private stopRemoved(): void {
+    if (!this.isRunning) return;
+    this.teardown(undefined);
+    this.status = 'removed';
+    this.kernel.trace.emit(
+      this.name,
+      'server.stop',
+      { id: formatMemberId(this.id), crash: false },
+      { reason: 'the member has been permanently removed from the cluster' },
+    );
   }
 
   // ---------------------------------------------------------------- snapshots
@@ -920,6 +958,7 @@ export class EtcdServer {
 
   /** Force-commits the backend with the consistent index (bbolt commit). */
   private commitBackend(why: string): Uint8Array {
+    this.committedConsistentIndex = this.consistentIndex;
     const state = this.backendImageBytes();
     const bytes = saveBackend(this.disk, { consistentIndex: this.consistentIndex, term: this.appliedTerm, confState: this.confState, state });
     this.dbSize = Math.max(this.dbSize, state.length);

@@ -27,7 +27,7 @@ export interface TestClusterOptions {
   network?: NetworkSettings;
   traceLevel?: TraceLevel;
   /** Makes each member's storage backend; memory by default. */
-  backend?: (name: string) => Backend;
+  backend?: (name: string) => Backend | Promise<Backend>;
   /** Feed the Raft invariant checker (default true). */
   check?: boolean;
 }
@@ -66,7 +66,7 @@ export class TestCluster {
 
   /** Creates a member (not started) with its own disk. */
   async addServer(name: string, initialCluster: InitialMember[], config: Partial<ServerConfig>): Promise<EtcdServer> {
-    const backend = this.opts.backend?.(name) ?? new MemoryBackend();
+    const backend = (await this.opts.backend?.(name)) ?? new MemoryBackend();
     this.backends.set(name, backend);
     const disk = await openMemberDisk(this.kernel, name, backend, this.opts.disk ?? fastDisk);
     const checker = this.checker;

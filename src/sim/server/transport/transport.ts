@@ -26,7 +26,9 @@ export type PeerPacket =
   | { kind: 'link-heartbeat' }
   /** A joining member asks for the membership (etcd GET /members). */
   | { kind: 'members-req' }
-  | { kind: 'members-resp'; cluster: ClusterSnapshot };
+  | { kind: 'members-resp'; cluster: ClusterSnapshot }
+  /** HTTP 403 "cannot process message from removed member". */
+  | { kind: 'removed' };
 
 export interface TransportHandler {
   /** A raft message from a peer (not a removed one). */
@@ -37,6 +39,8 @@ export interface TransportHandler {
   reportSnapshot(id: number, ok: boolean): void;
   isRemoved(id: number): boolean;
   membership(): ClusterSnapshot;
+  /** A peer answered that this member was removed from the cluster. */
+  onRemoved(): void;
 }
 
 interface PeerStatus {
@@ -172,9 +176,15 @@ export class Transport {
     }
     switch (payload.kind) {
       case 'raft':
-        // rafthttp answers 403 "cannot process message from removed member".
-        if (this.handler.isRemoved(payload.m.from)) return;
+        if (this.handler.isRemoved(payload.m.from)) {
+          // rafthttp answers 403 "cannot process message from removed member".
+          this.net.send<PeerPacket>(this.selfAddr, packet.from, 'removed', { kind: 'removed' }, 16);
+          return;
+        }
         this.handler.process(payload.m);
+        return;
+      case 'removed':
+        this.handler.onRemoved();
         return;
       case 'snap': {
         if (this.handler.isRemoved(payload.m.from)) return;
