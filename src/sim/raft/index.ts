@@ -19,6 +19,7 @@ export {
 export type { LogFields, LogRecord, Logger } from './logger';
 export { LogLevel, RecordLogger, discardLogger, logLevelNames } from './logger';
 export type { BasicStatus, Status } from './status';
+export type { TraceLogger, TracingConfChange, TracingEvent, TracingMessage, TracingState } from './state-trace';
 export { statusToJSON } from './status';
 export type { EntryFormatter } from './util';
 export {

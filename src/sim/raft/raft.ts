@@ -21,6 +21,8 @@ import { LogLevel, discardLogger } from './logger';
 import type { Storage } from './storage';
 import { ErrCompacted, ErrSnapshotTemporarilyUnavailable } from './storage';
 import { RaftLog } from './log';
+import type { TraceLogger } from './state-trace';
+import { traceApplyConfChange, traceChangeConf, traceEvent, traceReceiveMessage, traceSendMessage } from './state-trace';
 import type { ReadState, SoftState } from './node';
 import { StateType, isEmptyHardState, isEmptySnap, stateTypeName } from './node';
 import { ReadOnly, ReadOnlyOption } from './read-only';
@@ -64,6 +66,8 @@ export interface Config {
   stepDownOnRemoval?: boolean;
   asyncStorageWrites?: boolean;
   logger?: Logger;
+  /** Receives etcd's protocol trace events (state_trace.go); off when undefined. */
+  traceLogger?: TraceLogger;
   /**
    * Uniform integer in [0, n): the source of the randomized election timeout. The host
    * passes a seeded stream; the default is a small deterministic generator seeded by id.
@@ -87,7 +91,7 @@ function isCampaignTransfer(ctx: Uint8Array | undefined): boolean {
 }
 
 /** Config validation with etcd's error texts; fills defaults. Throws on bad input. */
-function validate(c: Config): Required<Omit<Config, 'randInt'>> & { randInt: (n: number) => number } {
+function validate(c: Config): Required<Omit<Config, 'randInt' | 'traceLogger'>> & Pick<Config, 'traceLogger'> & { randInt: (n: number) => number } {
   if (!Number.isSafeInteger(c.id) || c.id <= 0) throw new Error('cannot use none as id');
   if (isLocalMsgTarget(c.id)) throw new Error('cannot use local target as id');
   if (!(c.heartbeatTick > 0)) throw new Error('heartbeat tick must be greater than 0');
@@ -127,6 +131,7 @@ function validate(c: Config): Required<Omit<Config, 'randInt'>> & { randInt: (n:
     stepDownOnRemoval: c.stepDownOnRemoval ?? false,
     asyncStorageWrites: c.asyncStorageWrites ?? false,
     logger: c.logger ?? discardLogger,
+    traceLogger: c.traceLogger,
     randInt: c.randInt ?? seededRandInt(c.id),
   };
 }
@@ -182,6 +187,7 @@ export class Raft {
   readonly disableProposalForwarding: boolean;
   readonly stepDownOnRemoval: boolean;
   readonly logger: Logger;
+  readonly traceLogger: TraceLogger | undefined;
   /** ReadIndex requests a new leader holds until it commits an entry of its term (§6.3). */
   pendingReadIndexMessages: Message[] = [];
   private readonly randInt: (n: number) => number;
@@ -208,6 +214,8 @@ export class Raft {
     this.disableConfChangeValidation = c.disableConfChangeValidation;
     this.stepDownOnRemoval = c.stepDownOnRemoval;
     this.randInt = c.randInt;
+    this.traceLogger = c.traceLogger;
+    if (this.traceLogger !== undefined) traceEvent(this.traceLogger, 'InitState', this);
 
     const restored = this.restoreConfig(confState);
     assertConfStatesEquivalent(this.logger, confState, this.switchToConfig(restored));
@@ -267,6 +275,7 @@ export class Raft {
       if (m.to === this.id) this.logger.panic(`message should not be self-addressed when sending ${msgTypeName(m.type)}`);
       this.msgs.push(m);
     }
+    if (this.traceLogger !== undefined) traceSendMessage(this.traceLogger, this, m);
   }
 
   /** Sends an append (or a snapshot) to `to`; see maybeSendAppend. */
@@ -390,7 +399,9 @@ export class Raft {
 
   /** Advances commit to the quorum index if it is in the current term (§4.6). */
   maybeCommit(): boolean {
-    return this.raftLog.maybeCommit(this.trk.committed(), this.term);
+    const committed = this.raftLog.maybeCommit(this.trk.committed(), this.term);
+    if (this.traceLogger !== undefined) traceEvent(this.traceLogger, 'Commit', this);
+    return committed;
   }
 
   /** Common part of every role change (§3.2). */
@@ -435,6 +446,9 @@ export class Raft {
       }
       return false;
     }
+    if (this.traceLogger !== undefined) {
+      for (const e of ents) if (e.type === EntryType.EntryNormal) traceEvent(this.traceLogger, 'Replicate', this);
+    }
     li = this.raftLog.append(ents);
     const m = newMessage(MessageType.MsgAppResp, this.id);
     m.index = li;
@@ -478,6 +492,7 @@ export class Raft {
     this.tickFn = this.tickElectionFn;
     this.lead = lead;
     this.state = StateType.StateFollower;
+    if (this.traceLogger !== undefined) traceEvent(this.traceLogger, 'BecomeFollower', this);
     this.logRoleChange('became follower', 'became-follower');
   }
 
@@ -488,6 +503,7 @@ export class Raft {
     this.tickFn = this.tickElectionFn;
     this.vote = this.id;
     this.state = StateType.StateCandidate;
+    if (this.traceLogger !== undefined) traceEvent(this.traceLogger, 'BecomeCandidate', this);
     this.logRoleChange('became candidate', 'became-candidate');
   }
 
@@ -516,6 +532,7 @@ export class Raft {
     // No conf change may be proposed until everything in the log at election is applied
     // (§4.8): it may contain one we do not know about yet.
     this.pendingConfIndex = this.raftLog.lastIndex();
+    if (this.traceLogger !== undefined) traceEvent(this.traceLogger, 'BecomeLeader', this);
     if (!this.appendEntry([{ term: 0, index: 0, type: EntryType.EntryNormal, data: undefined }])) {
       this.logger.panic('empty entry was dropped');
     }
@@ -631,6 +648,7 @@ export class Raft {
    * dropped proposal.
    */
   step(m: Message): Error | undefined {
+    if (this.traceLogger !== undefined) traceReceiveMessage(this.traceLogger, this, m);
     if (m.term === 0) {
       // Local message, or a proposal/read request forwarded with term 0.
     } else if (m.term > this.term) {
@@ -917,6 +935,7 @@ export class Raft {
 
   /** Installs a configuration and reacts to it as leader (§8.5). */
   switchToConfig({ config, progress }: ConfChangeResult): ConfState {
+    if (this.traceLogger !== undefined) traceApplyConfChange(this.traceLogger, config.voters.incoming.slice(), this);
     this.trk.config = config;
     this.trk.progress = progress;
     if (this.logger.enabled(LogLevel.Info)) {
@@ -1181,6 +1200,7 @@ function stepLeaderProposal(r: Raft, m: Message): Error | undefined {
       (entries as Entry[])[i] = { term: 0, index: 0, type: EntryType.EntryNormal, data: undefined };
     } else {
       r.pendingConfIndex = r.raftLog.lastIndex() + i + 1;
+      if (r.traceLogger !== undefined) traceChangeConf(r.traceLogger, cc, r);
     }
   }
   if (!r.appendEntry(entries)) return ErrProposalDropped;

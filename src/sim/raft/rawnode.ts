@@ -19,6 +19,7 @@ import type { Ready, SoftState } from './node';
 import { SnapshotStatus, emptyHardState, isEmptyHardState, isEmptySnap, isHardStateEqual, mustSync } from './node';
 import type { BasicStatus, Status } from './status';
 import { getBasicStatus, getStatus } from './status';
+import { traceEvent } from './state-trace';
 import type { Progress } from './tracker/progress';
 import { checkConfChange, checkMessage, entsSize, isLocalMsg, isResponseMsg } from './util';
 
@@ -205,6 +206,7 @@ export class RawNode {
       const ents = rd.committedEntries;
       r.raftLog.acceptApplying(ents[ents.length - 1].index, entsSize(ents), this.applyUnstableEntries());
     }
+    if (r.traceLogger !== undefined) traceEvent(r.traceLogger, 'Ready', r);
   }
 
   /** In sync mode committed entries may be applied before they are durable locally (§2.3). */
