@@ -343,6 +343,15 @@ describe('Txn', () => {
     // a read-only txn reading a compacted revision fails too
     expect(() => txn(s, { success: [{ requestRange: { key: 'a', revision: 2 } }] })).toThrow(ErrCompacted);
   });
+
+  it('keeps etcd quirk: a negative revision in a txn fails once anything was compacted', () => {
+    const s = base();
+    const neg = { success: [{ requestRange: { key: 'a', revision: -1 } }] };
+    expect(txn(s, neg).responses[0].responseRange?.kvs[0]).toMatchObject({ value: 'y' });
+    compaction(s, { revision: 2 });
+    expect(() => txn(s, neg)).toThrow(ErrCompacted);
+    expect(range(s, { key: 'a', revision: -1 }).kvs[0]).toMatchObject({ value: 'y' }); // a plain Range reads the latest
+  });
 });
 
 describe('Compact', () => {

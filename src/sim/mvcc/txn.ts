@@ -99,20 +99,16 @@ interface TxnPath {
  */
 export function txn(kv: KVStore, req: TxnRequest, leaseExists?: LeaseExists): TxnResponse {
   checkTxnRequest(req, Number.MAX_SAFE_INTEGER);
-  const isWrite = !isTxnReadonly(req);
   const read = kv.read();
-  const path = compareToPath(read, req);
-  if (!isWrite) {
-    try {
+  let path: TxnPath;
+  try {
+    path = compareToPath(read, req);
+    checkTxn(read, req, path, leaseExists);
+    if (isTxnReadonly(req)) {
       const resp = executeTxn(readOnlyTxnWrite(read), req, path);
       resp.header.revision = read.rev();
       return resp;
-    } finally {
-      read.end();
     }
-  }
-  try {
-    checkTxn(read, req, path, leaseExists);
   } finally {
     read.end();
   }
@@ -200,7 +196,7 @@ function compareKV(c: Compare, kv: KeyValue): boolean {
   }
 }
 
-/** Pre-checks of the chosen path against the initial read view (§6.7 step 3). */
+/** Checks of the chosen path against the initial read view, before any write (§6.7 step 3). */
 function checkTxn(rv: TxnRead, req: TxnRequest, path: TxnPath, leaseExists: LeaseExists | undefined): void {
   let nested = 0;
   for (const op of chosenOps(req, path.succeeded)) {
