@@ -16,71 +16,27 @@ export class ContextError extends Error {
 /** Outgoing gRPC metadata: lower-case keys, one value each (all etcd needs). */
 export type Metadata = Readonly<Record<string, string>>;
 
-export class Context {
-  private error: ContextError | undefined;
+/** The cancellation state a context and its metadata-only views share. */
+class Canceler {
+  error: ContextError | undefined;
   private listeners: (() => void)[] = [];
   private timer: Timer | undefined;
-  /** Detaches this context from its parent once it is done, so parents do not collect garbage. */
+  /** Detaches this canceler from its parent once done, so long-lived parents do not collect garbage. */
   private unlinkParent: (() => void) | undefined;
 
-  private constructor(
-    readonly kernel: Kernel,
-    /** Absolute virtual time at which the context expires, if any. */
+  constructor(
+    private readonly kernel: Kernel,
+    parent: Canceler | undefined,
     readonly deadline: number | undefined,
-    readonly metadata: Metadata,
-  ) {}
-
-  /** context.Background(): never done, no metadata. */
-  static background(kernel: Kernel): Context {
-    return new Context(kernel, undefined, {});
-  }
-
-  /** A child cancelled with its parent; the returned cancel function cancels only the child. */
-  withCancel(): [Context, () => void] {
-    const child = this.child(this.deadline, this.metadata);
-    return [child, () => child.finish(ContextError.Canceled)];
-  }
-
-  /** A child that expires `ms` from now (or with its parent, if earlier). */
-  withTimeout(ms: number): [Context, () => void] {
-    if (!(ms >= 0)) throw new RangeError(`context timeout must be >= 0 ms, got ${ms}`);
-    return this.withDeadline(this.kernel.now + ms);
-  }
-
-  withDeadline(time: number): [Context, () => void] {
-    const deadline = this.deadline === undefined ? time : Math.min(this.deadline, time);
-    const child = this.child(deadline, this.metadata);
-    if (!child.done && deadline !== this.deadline) {
-      if (deadline <= this.kernel.now) child.finish(ContextError.DeadlineExceeded);
-      else child.timer = this.kernel.at(deadline, () => child.finish(ContextError.DeadlineExceeded), 'ctx.deadline');
+  ) {
+    if (parent?.error !== undefined) this.error = parent.error;
+    else if (parent !== undefined) this.unlinkParent = parent.onDone(() => this.finish(parent.error as ContextError));
+    if (this.error === undefined && deadline !== undefined && deadline !== parent?.deadline) {
+      if (deadline <= kernel.now) this.finish(ContextError.DeadlineExceeded);
+      else this.timer = kernel.at(deadline, () => this.finish(ContextError.DeadlineExceeded), 'ctx.deadline');
     }
-    return [child, () => child.finish(ContextError.Canceled)];
   }
 
-  /** metadata.AppendToOutgoingContext: same deadline and cancellation, more metadata. */
-  withMetadata(md: Metadata): Context {
-    return this.child(this.deadline, { ...this.metadata, ...md });
-  }
-
-  /** A context with this one's metadata but no deadline or cancellation (watch streams, §6.1). */
-  detached(): Context {
-    return new Context(this.kernel, undefined, this.metadata);
-  }
-
-  get done(): boolean {
-    return this.error !== undefined;
-  }
-
-  err(): ContextError | undefined {
-    return this.error;
-  }
-
-  /** Milliseconds left before the deadline, or undefined without one. */
-  remaining(): number | undefined {
-    return this.deadline === undefined ? undefined : Math.max(0, this.deadline - this.kernel.now);
-  }
-
-  /** Runs `fn` once when the context ends (at once if it already has). Returns an unsubscribe. */
   onDone(fn: () => void): () => void {
     if (this.error !== undefined) {
       fn();
@@ -92,14 +48,7 @@ export class Context {
     };
   }
 
-  private child(deadline: number | undefined, md: Metadata): Context {
-    const c = new Context(this.kernel, deadline, md);
-    if (this.error !== undefined) c.error = this.error;
-    else c.unlinkParent = this.onDone(() => c.finish(this.error as ContextError));
-    return c;
-  }
-
-  private finish(err: ContextError): void {
+  finish(err: ContextError): void {
     if (this.error !== undefined) return;
     this.error = err;
     if (this.timer !== undefined) this.kernel.cancel(this.timer);
@@ -107,5 +56,71 @@ export class Context {
     const ls = this.listeners;
     this.listeners = [];
     for (const l of ls) l();
+  }
+}
+
+export class Context {
+  private constructor(
+    readonly kernel: Kernel,
+    private readonly canceler: Canceler,
+    readonly metadata: Metadata,
+  ) {}
+
+  /** context.Background(): never done, no metadata. */
+  static background(kernel: Kernel): Context {
+    return new Context(kernel, new Canceler(kernel, undefined, undefined), {});
+  }
+
+  /** Absolute virtual time at which the context expires, if any. */
+  get deadline(): number | undefined {
+    return this.canceler.deadline;
+  }
+
+  /** A child cancelled with its parent; the returned cancel function cancels only the child. */
+  withCancel(): [Context, () => void] {
+    return this.withDeadlineOrNone(this.deadline);
+  }
+
+  /** A child that expires `ms` from now (or with its parent, if earlier). */
+  withTimeout(ms: number): [Context, () => void] {
+    if (!(ms >= 0)) throw new RangeError(`context timeout must be >= 0 ms, got ${ms}`);
+    return this.withDeadline(this.kernel.now + ms);
+  }
+
+  withDeadline(time: number): [Context, () => void] {
+    return this.withDeadlineOrNone(this.deadline === undefined ? time : Math.min(this.deadline, time));
+  }
+
+  /** metadata.AppendToOutgoingContext: the same context with more metadata. */
+  withMetadata(md: Metadata): Context {
+    return new Context(this.kernel, this.canceler, { ...this.metadata, ...md });
+  }
+
+  /** A context with this one's metadata but no deadline or cancellation (watch streams, §6.1). */
+  detached(): Context {
+    return new Context(this.kernel, new Canceler(this.kernel, undefined, undefined), this.metadata);
+  }
+
+  get done(): boolean {
+    return this.canceler.error !== undefined;
+  }
+
+  err(): ContextError | undefined {
+    return this.canceler.error;
+  }
+
+  /** Milliseconds left before the deadline, or undefined without one. */
+  remaining(): number | undefined {
+    return this.deadline === undefined ? undefined : Math.max(0, this.deadline - this.kernel.now);
+  }
+
+  /** Runs `fn` once when the context ends (at once if it already has). Returns an unsubscribe. */
+  onDone(fn: () => void): () => void {
+    return this.canceler.onDone(fn);
+  }
+
+  private withDeadlineOrNone(deadline: number | undefined): [Context, () => void] {
+    const c = new Canceler(this.kernel, this.canceler, deadline);
+    return [new Context(this.kernel, c, this.metadata), () => c.finish(ContextError.Canceled)];
   }
 }
