@@ -90,12 +90,15 @@ export class Network {
   readonly storage = new Map<number, MemoryStorage>();
   private readonly dropm = new Map<string, boolean>();
   private readonly ignorem = new Set<MessageType>();
+  /** Node ids are 1..size (black holes included). */
+  private readonly size: number;
 
   /**
    * One node per entry: undefined = a fresh node with ElectionTick 10 over voters 1..n,
    * a Raft = that node, null = a black hole (swallows everything).
    */
   constructor(peers: (Raft | undefined | null)[], configure?: (c: Config) => void) {
+    this.size = peers.length;
     const ids = peers.map((_, i) => i + 1);
     peers.forEach((p, i) => {
       const id = i + 1;
@@ -138,7 +141,7 @@ export class Network {
   }
 
   isolate(id: number): void {
-    for (let i = 1; i <= this.peers.size + 8; i++) {
+    for (let i = 1; i <= this.size; i++) {
       if (i !== id) this.cut(id, i);
     }
   }
