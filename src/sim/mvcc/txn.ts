@@ -247,7 +247,7 @@ function readOnlyTxnWrite(tr: TxnRead): TxnWrite {
 }
 
 /** Range (§6.4): filters, sort, limit and `more` on top of the store's range. */
-export function executeRange(tr: TxnRead, r: RangeRequest): RangeResponse {
+function executeRange(tr: TxnRead, r: RangeRequest): RangeResponse {
   const sortOrder0 = r.sortOrder ?? SortOrder.NONE;
   const sortTarget = r.sortTarget ?? SortTarget.KEY;
   const minMod = r.minModRevision ?? 0;
@@ -302,7 +302,7 @@ function sortComparator(target: SortTarget): (a: KeyValue, b: KeyValue) => numbe
 }
 
 /** Put (§6.5) inside a write transaction. */
-export function executePut(tw: TxnWrite, p: PutRequest): PutResponse {
+function executePut(tw: TxnWrite, p: PutRequest): PutResponse {
   let value = p.value ?? '';
   let lease = p.lease ?? 0;
   let prev: KeyValue | undefined;
@@ -317,7 +317,7 @@ export function executePut(tw: TxnWrite, p: PutRequest): PutResponse {
 }
 
 /** DeleteRange (§6.6) inside a write transaction. */
-export function executeDeleteRange(tw: TxnWrite, dr: DeleteRangeRequest): DeleteRangeResponse {
+function executeDeleteRange(tw: TxnWrite, dr: DeleteRangeRequest): DeleteRangeResponse {
   const end = mkGteRange(dr.rangeEnd);
   const prevKvs = dr.prevKv ? tw.range(dr.key, end).kvs : [];
   const { deleted, rev } = tw.deleteRange(dr.key, end);
