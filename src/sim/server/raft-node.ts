@@ -159,12 +159,19 @@ export class RaftNode {
     const host = this.host;
 
     if (rd.softState !== undefined) this.softState(rd.softState);
-    this.observeVolatile(rd.hardState, rd.softState !== undefined);
+    this.observeState(rd.hardState, rd.softState !== undefined);
     if (rd.readStates.length > 0) host.onReadState(rd.readStates[rd.readStates.length - 1]);
 
     const snap = isEmptySnap(rd.snapshot) ? undefined : rd.snapshot;
     const job = new ApplyJob(rd.committedEntries, snap);
-    host.scheduleApply(job);
+    // Committed entries that overlap this Ready's own new entries are applied only after
+    // the WAL write (3.5 shouldWaitWALSync): the entries they replace must not be what a
+    // crash leaves under an applied index.
+    const waitWAL = shouldWaitWALSync(rd.entries, rd.committedEntries);
+    if (!waitWAL) {
+      this.observeCommit(rd.hardState);
+      host.scheduleApply(job);
+    }
 
     const isLeader = this.isLeader;
     // The leader replicates while it writes (raft thesis 10.2.1); followers wait.
@@ -208,6 +215,10 @@ export class RaftNode {
         });
       }
       this.observeDurable(rd.entries, mustSync);
+      if (waitWAL) {
+        this.observeCommit(rd.hardState);
+        host.scheduleApply(job);
+      }
       if (snap !== undefined) {
         // etcd: WAL synced, notifyc, then MemoryStorage.ApplySnapshot and Release.
         job.markPersisted();
@@ -290,19 +301,19 @@ export class RaftNode {
     this.transport.send(out);
   }
 
-  private observeVolatile(ready: HardState, roleChanged: boolean): void {
-    const observe = this.host.observe;
-    const hs = isEmptyHardState(ready) ? { term: this.lastTerm, vote: this.lastVote, commit: this.lastCommit } : ready;
-    const id = this.rawNode.raft.id;
-    if (observe !== undefined && (roleChanged || hs.term !== this.lastTerm || hs.vote !== this.lastVote)) {
-      observe({ kind: 'state', member: id, t: this.kernel.now, term: hs.term, vote: hs.vote, role: this.role });
+  private observeState(ready: HardState, roleChanged: boolean): void {
+    const hs = isEmptyHardState(ready) ? { term: this.lastTerm, vote: this.lastVote } : ready;
+    if (this.host.observe !== undefined && (roleChanged || hs.term !== this.lastTerm || hs.vote !== this.lastVote)) {
+      this.host.observe({ kind: 'state', member: this.rawNode.raft.id, t: this.kernel.now, term: hs.term, vote: hs.vote, role: this.role });
     }
     this.lastTerm = hs.term;
     this.lastVote = hs.vote;
-    if (hs.commit !== this.lastCommit) {
-      this.lastCommit = hs.commit;
-      observe?.({ kind: 'commit', member: id, t: this.kernel.now, commit: hs.commit });
-    }
+  }
+
+  private observeCommit(hs: HardState): void {
+    if (isEmptyHardState(hs) || hs.commit === this.lastCommit) return;
+    this.lastCommit = hs.commit;
+    this.host.observe?.({ kind: 'commit', member: this.rawNode.raft.id, t: this.kernel.now, commit: hs.commit });
   }
 
   private observeDurable(entries: readonly Entry[], synced: boolean): void {
@@ -343,4 +354,12 @@ function roleOf(s: StateType): Role {
 function describeHardState(hs: HardState | undefined): string {
   if (hs === undefined || isEmptyHardState(hs)) return '';
   return `term=${hs.term} vote=${hs.vote.toString(16)} commit=${hs.commit}`;
+}
+
+/** Whether the last committed entry lies at or after the first new entry (etcd 3.5 raft.go). */
+function shouldWaitWALSync(entries: readonly Entry[], committed: readonly Entry[]): boolean {
+  if (entries.length === 0 || committed.length === 0) return false;
+  const last = committed[committed.length - 1];
+  const first = entries[0];
+  return last.term > first.term || (last.term === first.term && last.index >= first.index);
 }
