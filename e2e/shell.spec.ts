@@ -3,7 +3,7 @@ import { expect, test } from '@playwright/test';
 test('the page opens on a running default cluster', async ({ page }) => {
   await page.goto('/');
   await expect(page.getByRole('heading', { name: 'etcd-sim' })).toBeVisible();
-  await expect(page.getByTestId('members').locator('li')).toHaveCount(5);
+  await expect(page.getByTestId('cluster-ring').locator('[data-testid^="ring-m"]')).toHaveCount(5);
   await expect(page.getByTestId('mode')).toHaveText('playing');
   const t0 = await page.getByTestId('virtual-time').textContent();
   await expect(page.getByTestId('virtual-time')).not.toHaveText(t0 ?? '');

@@ -1,91 +1,106 @@
-import { useEffect } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import type { SimLoop } from './sim-loop';
-import { SPEEDS, useUIStore } from './store';
+import { nextSpeed, useUIStore } from './store';
+import { ClusterRing } from './views/ClusterRing';
+import { Controls, StatusBar } from './views/Controls';
+import { EtcdctlConsole } from './views/EtcdctlConsole';
+import { FaultPanel } from './views/FaultPanel';
+import { LogGrid } from './views/LogGrid';
+import { MessageLegend } from './views/MessageLegend';
+import { NarrationList } from './views/NarrationList';
+import { RunPanel } from './views/RunPanel';
+import { SpaceTimeDiagram } from './views/SpaceTimeDiagram';
 
-function formatTime(ms: number): string {
-  return `${(ms / 1000).toFixed(3)} s`;
+function Panel({ title, id, children }: { title: string; id: string; children: ReactNode }) {
+  return (
+    <section className={`panel ${id}`} aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>{title}</h2>
+      {children}
+    </section>
+  );
 }
 
-function speedLabel(s: number): string {
-  return s === Infinity ? 'max' : `${s}×`;
+/** Keys that would type into or operate a focused control are left to it. */
+function ownsKeys(target: EventTarget | null): boolean {
+  return target instanceof HTMLInputElement || target instanceof HTMLSelectElement || target instanceof HTMLTextAreaElement || target instanceof HTMLButtonElement;
 }
 
-export function App({ loop }: { loop: SimLoop }) {
-  const mode = useUIStore((s) => s.mode);
-  const speed = useUIStore((s) => s.speed);
-  const view = useUIStore((s) => s.view);
-  const setSpeed = useUIStore((s) => s.setSpeed);
-
+function useShortcuts(loop: SimLoop): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement) return;
-      if (e.key === ' ') {
-        e.preventDefault();
-        loop.player.send({ type: 'TOGGLE' });
-      } else if (e.key === 'ArrowRight') {
-        loop.player.send({ type: 'STEP' });
-      }
+      if (ownsKeys(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
+      const store = useUIStore.getState();
+      const actions: Record<string, () => void> = {
+        ' ': () => loop.player.send({ type: 'TOGGLE' }),
+        ArrowRight: () => loop.player.send({ type: 'STEP' }),
+        ArrowLeft: () => loop.stepBack(),
+        '[': () => store.set({ speed: nextSpeed(store.speed, -1) }),
+        ']': () => store.set({ speed: nextSpeed(store.speed, 1) }),
+        End: () => loop.goLive(),
+      };
+      const action = actions[e.key];
+      if (action === undefined) return;
+      e.preventDefault();
+      action();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [loop]);
+}
 
+function ErrorBanner() {
+  const error = useUIStore((s) => s.error);
+  const set = useUIStore((s) => s.set);
+  if (error === undefined) return null;
+  return (
+    <div className="error" role="alert" data-testid="error">
+      <span>{error}</span>
+      <button type="button" onClick={() => set({ error: undefined })} aria-label="Dismiss the error">
+        ✕
+      </button>
+    </div>
+  );
+}
+
+export function App({ loop }: { loop: SimLoop }) {
+  useShortcuts(loop);
   return (
     <main className="app">
       <header>
         <h1>etcd-sim</h1>
-        <p className="subtitle">A deterministic simulation of an etcd cluster (seed {loop.world.config.seed})</p>
+        <p className="subtitle">
+          A deterministic simulation of an etcd cluster (seed {loop.world.config.seed}). Keys: space play/pause, ← → step, [ ] speed, End live.
+        </p>
       </header>
-      <section className="controls" aria-label="Player controls">
-        <button
-          type="button"
-          data-testid="play-pause"
-          onClick={() => loop.player.send({ type: 'TOGGLE' })}
-          aria-label={mode === 'playing' ? 'Pause' : 'Play'}
-        >
-          {mode === 'playing' ? 'Pause' : 'Play'}
-        </button>
-        <button type="button" data-testid="step" onClick={() => loop.player.send({ type: 'STEP' })} aria-label="Step one event">
-          Step
-        </button>
-        <label>
-          Speed{' '}
-          <select data-testid="speed" value={String(speed)} onChange={(e) => setSpeed(Number(e.target.value))}>
-            {SPEEDS.map((s) => (
-              <option key={String(s)} value={String(s)}>
-                {speedLabel(s)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <span data-testid="mode" className="mode">
-          {mode}
-        </span>
-      </section>
-      <section className="status" aria-label="Simulation status">
-        <div>
-          Virtual time <output data-testid="virtual-time">{formatTime(view.now)}</output>
+      <Controls loop={loop} />
+      <ErrorBanner />
+      <StatusBar />
+      <div className="grid">
+        <Panel title="Cluster" id="cluster">
+          <ClusterRing />
+          <MessageLegend />
+        </Panel>
+        <div className="stack">
+          <Panel title="Raft log" id="log">
+            <LogGrid />
+          </Panel>
+          <Panel title="Messages over time" id="space-time">
+            <SpaceTimeDiagram />
+          </Panel>
         </div>
-        <div>
-          Events fired <output data-testid="fired">{view.fired}</output>
-        </div>
-        <div>
-          Messages in flight <output data-testid="in-flight">{view.inFlight}</output>
-        </div>
-        <div>
-          Delivered <output>{view.delivered}</output> · lost <output>{view.dropped}</output>
-        </div>
-      </section>
-      <section aria-label="Members">
-        <h2>Members</h2>
-        <ul className="members" data-testid="members">
-          {view.members.map((m) => (
-            <li key={m.name} data-testid={`member-${m.name}`} className={`member ${m.status}`}>
-              <strong>{m.name}</strong> <span>{m.status}</span> <span>peers reachable: {m.peersSeen}</span>
-            </li>
-          ))}
-        </ul>
-      </section>
+        <Panel title="Faults" id="faults">
+          <FaultPanel loop={loop} />
+        </Panel>
+        <Panel title="What happened" id="narration">
+          <NarrationList />
+        </Panel>
+        <Panel title="etcdctl" id="console">
+          <EtcdctlConsole loop={loop} />
+        </Panel>
+        <Panel title="Share this run" id="run">
+          <RunPanel loop={loop} />
+        </Panel>
+      </div>
     </main>
   );
 }

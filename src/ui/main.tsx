@@ -3,24 +3,42 @@ import { createRoot } from 'react-dom/client';
 import { World } from '../sim/world/world';
 import { App } from './App';
 import { SimLoop } from './sim-loop';
+import { decodeRun } from './model/run-file';
+import { SPEEDS, useUIStore } from './store';
+import { permalinkFor } from './views/RunPanel';
 import './style.css';
 
-// Config can come from the URL: ?seed=7&members=3
-const params = new URLSearchParams(location.search);
-const config: Record<string, number> = {};
-for (const key of ['seed', 'members']) {
-  const v = params.get(key);
-  if (v !== null) config[key] = Number(v);
+/** The default page: latency long enough that messages are seen crossing at 0.1×. */
+const TEACHING_NETWORK = { latency: { kind: 'uniform', min: 15, max: 30 } };
+
+/**
+ * The world config from the URL: `?run=` (a permalink) wins; else `?config=` (JSON) with
+ * `?seed=` and `?members=` shortcuts on top.
+ */
+function configFromURL(params: URLSearchParams): Record<string, unknown> {
+  const config: Record<string, unknown> = params.has('config') ? (JSON.parse(params.get('config') as string) as Record<string, unknown>) : {};
+  for (const key of ['seed', 'members']) {
+    const v = params.get(key);
+    if (v !== null) config[key] = Number(v);
+  }
+  config.network ??= TEACHING_NETWORK;
+  return config;
 }
 
+const params = new URLSearchParams(location.search);
 const root = createRoot(document.getElementById('root') as HTMLElement);
 try {
-  const loop = new SimLoop(new World(config));
+  const run = params.has('run') ? decodeRun(params.get('run') as string) : undefined;
+  const loop = new SimLoop(new World(run?.config ?? configFromURL(params)));
+  if (run !== undefined) loop.load(run);
+  const speed = Number(params.get('speed') ?? NaN);
+  if ((SPEEDS as readonly number[]).includes(speed)) useUIStore.getState().set({ speed });
   // A small handle for tests and the console: the same world API the page uses.
   Object.assign(window, {
     etcdSim: {
       loop,
       World,
+      permalink: () => permalinkFor(loop),
       /** Runs a fresh world headless in the page and returns its trace hash. */
       hashOf(cfg: unknown, ms: number): string {
         const w = new World(cfg);

@@ -1,19 +1,42 @@
-// Drives the world from animation frames: virtual time advances by wall time × speed,
-// and each frame's work is cut off after a budget so the page never blocks.
+// Drives the page from animation frames. The world runs forward as far as the cursor
+// needs; the cursor can also move back over the recorded trace, and views are drawn from
+// the frame folded at the cursor (time travel). An input given at a past cursor forks the
+// run: the world is re-executed up to the cursor, in slices, then the input applies.
 import { createActor } from 'xstate';
 import { World } from '../sim/world/world';
-import { playerMachine, type PlayerMode } from './player';
-import { useUIStore, type SimView } from './store';
+import type { InputRequest } from '../sim/world/inputs';
+import { initialFrame } from './model/frame';
+import { narrationAt } from './model/narration';
+import { inputsUntil, replaySlices } from './model/replay';
+import { makeRun, type RunFile } from './model/run-file';
+import { Timeline } from './model/timeline';
+import { playerMachine } from './player';
+import { SPACE_TIME_WINDOW_MS, useUIStore, type Cursor } from './store';
 
 /** Wall milliseconds of simulation work allowed per frame. */
 const FRAME_BUDGET_MS = 12;
+const NARRATION_LINES = 40;
+const SPACE_TIME_MAX_MESSAGES = 400;
+
+interface Fork {
+  slices: Generator<number, World>;
+  /** Applied once the world has been rebuilt. */
+  then?: InputRequest;
+}
 
 export class SimLoop {
   readonly player = createActor(playerMachine);
+  world: World;
+  timeline: Timeline;
+  private cursor: Cursor = { index: 0, t: 0 };
+  private fork: Fork | undefined;
   private lastFrame: number | undefined;
+  private shown = { index: -1, t: -1, all: false };
 
-  constructor(public world: World) {
-    this.player.subscribe((s) => useUIStore.getState().setMode(s.value as PlayerMode));
+  constructor(world: World) {
+    this.world = world;
+    this.timeline = this.timelineOf(world);
+    this.player.subscribe((s) => useUIStore.getState().set({ mode: s.value as never }));
     this.player.start();
   }
 
@@ -26,22 +49,159 @@ export class SimLoop {
     this.publish();
   }
 
+  /** True when the cursor shows the newest point the world has reached. */
+  get atLiveEdge(): boolean {
+    return this.cursor.index === this.timeline.length && this.cursor.t === this.world.now;
+  }
+
+  /** Applies an input: now when the cursor is live, else by forking at the cursor. */
+  input(request: InputRequest): void {
+    if (this.player.getSnapshot().value === 'forking') return;
+    if (this.atLiveEdge) {
+      this.guard(() => this.world.input(request));
+      this.timeline.ingest();
+      this.cursor = this.liveCursor();
+      this.publish();
+      return;
+    }
+    this.startFork(this.world.config, inputsUntil(this.world.inputs, this.cursor.t), this.cursor.t, request);
+  }
+
+  /** Moves the cursor to time t within what the world has run. */
+  seek(t: number): void {
+    const time = Math.max(0, Math.min(t, this.world.now));
+    this.cursor = { index: this.timeline.indexAtTime(time), t: time };
+    this.publish();
+  }
+
+  goLive(): void {
+    this.cursor = this.liveCursor();
+    this.publish();
+  }
+
+  /** Moves the cursor back by one trace event. */
+  stepBack(): void {
+    if (this.player.getSnapshot().value === 'playing') this.player.send({ type: 'PAUSE' });
+    const index = Math.max(0, this.cursor.index - 1);
+    this.cursor = { index, t: index === 0 ? 0 : (this.timeline.timeAt(index - 1) as number) };
+    this.publish();
+  }
+
+  /** The run up to the cursor, as a file or permalink carries it. */
+  run(): RunFile {
+    return makeRun(this.world.config, inputsUntil(this.world.inputs, this.cursor.t), this.cursor.t);
+  }
+
+  /** Re-executes a saved run up to its cursor, then shows it paused. */
+  load(run: RunFile): void {
+    this.player.send({ type: 'PAUSE' });
+    this.startFork(run.config, run.inputs, run.cursor);
+  }
+
+  /** A fingerprint of what the page shows: the same run and cursor give the same one. */
+  screen(): string {
+    const s = useUIStore.getState();
+    return JSON.stringify({ cursor: s.cursor, frame: s.frame, flights: s.flights, narration: s.narration });
+  }
+
+  private timelineOf(world: World): Timeline {
+    const tl = new Timeline(world.kernel.trace, initialFrame(world.members.map((m) => m.name)));
+    tl.ingest();
+    return tl;
+  }
+
+  private liveCursor(): Cursor {
+    return { index: this.timeline.length, t: this.world.now };
+  }
+
+  private startFork(config: unknown, inputs: RunFile['inputs'], until: number, then?: InputRequest): void {
+    this.fork = { slices: replaySlices(config, inputs, until), then };
+    this.player.send({ type: 'FORK' });
+    useUIStore.getState().set({ progress: 0, error: undefined });
+  }
+
+  private guard(fn: () => void): boolean {
+    try {
+      fn();
+      return true;
+    } catch (e) {
+      useUIStore.getState().set({ error: (e as Error).message });
+      return false;
+    }
+  }
+
   private frame(wall: number): void {
     const elapsed = this.lastFrame === undefined ? 0 : Math.min(wall - this.lastFrame, 100);
     this.lastFrame = wall;
-    const mode = this.player.getSnapshot().value;
-    if (mode === 'stepping') {
-      this.world.step();
-      this.player.send({ type: 'STEPPED' });
-    } else if (mode === 'playing') {
-      this.advance(useUIStore.getState().speed, elapsed);
+    switch (this.player.getSnapshot().value) {
+      case 'forking':
+        this.continueFork();
+        break;
+      case 'stepping':
+        this.stepOnce();
+        this.player.send({ type: 'STEPPED' });
+        break;
+      case 'playing':
+        this.play(useUIStore.getState().speed, elapsed);
+        break;
     }
     this.publish();
   }
 
-  private advance(speed: number, elapsedWall: number): void {
+  private continueFork(): void {
+    const fork = this.fork as Fork;
+    const deadline = performance.now() + FRAME_BUDGET_MS;
+    let world: World | undefined;
+    const ok = this.guard(() => {
+      while (world === undefined && performance.now() < deadline) {
+        const r = fork.slices.next();
+        if (r.done === true) world = r.value;
+        else useUIStore.getState().set({ progress: r.value });
+      }
+    });
+    if (!ok) {
+      this.fork = undefined;
+      useUIStore.getState().set({ progress: undefined });
+      this.player.send({ type: 'FORK_FAILED' });
+      return;
+    }
+    if (world === undefined) return;
+    this.fork = undefined;
+    this.world = world;
+    this.timeline = this.timelineOf(world);
+    if (fork.then !== undefined) this.guard(() => world?.input(fork.then as InputRequest));
+    this.timeline.ingest();
+    this.cursor = this.liveCursor();
+    this.shown.index = -1;
+    useUIStore.getState().set({ progress: undefined });
+    this.player.send({ type: 'FORKED' });
+  }
+
+  private stepOnce(): void {
+    if (this.cursor.index < this.timeline.length) {
+      // Replaying the record: show its next event.
+      const index = this.cursor.index + 1;
+      this.cursor = { index, t: this.timeline.timeAt(index - 1) as number };
+      return;
+    }
+    this.world.step();
+    this.timeline.ingest();
+    this.cursor = this.liveCursor();
+  }
+
+  private play(speed: number, elapsedWall: number): void {
+    const target = speed === Infinity ? Infinity : this.cursor.t + elapsedWall * speed;
+    if (target <= this.world.now) {
+      this.cursor = { index: this.timeline.indexAtTime(target), t: target };
+      return;
+    }
+    this.advanceWorld(target);
+    this.timeline.ingest();
+    this.cursor = this.liveCursor();
+  }
+
+  private advanceWorld(target: number): void {
     const kernel = this.world.kernel;
-    const target = speed === Infinity ? Infinity : kernel.now + elapsedWall * speed;
     const deadline = performance.now() + FRAME_BUDGET_MS;
     for (let i = 0; ; i++) {
       const next = kernel.nextTime();
@@ -53,16 +213,31 @@ export class SimLoop {
   }
 
   private publish(): void {
-    const w = this.world;
-    const view: SimView = {
-      now: w.now,
-      fired: w.kernel.fired,
-      inFlight: w.net.inFlightCount,
-      delivered: w.net.stats.delivered,
-      dropped: w.net.stats.dropped + w.net.stats.partitioned + w.net.stats.blackholed + w.net.stats.refused,
-      traceLength: w.kernel.trace.length,
-      members: w.members.map((m) => ({ name: m.name, status: m.status, peersSeen: m.rtt.size })),
-    };
-    useUIStore.getState().setView(view);
+    const store = useUIStore.getState();
+    const { index, t } = this.cursor;
+    const net = this.world.net.stats;
+    store.set({
+      cursor: { index, t },
+      stats: {
+        fired: this.world.kernel.fired,
+        end: this.world.now,
+        delivered: net.delivered,
+        lost: net.dropped + net.partitioned + net.blackholed + net.refused,
+      },
+    });
+    const all = store.narrateAll;
+    if (index !== this.shown.index || all !== this.shown.all) {
+      store.set({
+        frame: this.timeline.frameAt(index),
+        narration: narrationAt(this.timeline.source, index, NARRATION_LINES, all),
+      });
+    }
+    if (index !== this.shown.index || t !== this.shown.t) {
+      store.set({
+        flights: this.timeline.flightsAt(index, t),
+        spans: this.timeline.messagesIn(index, t - SPACE_TIME_WINDOW_MS, t, SPACE_TIME_MAX_MESSAGES),
+      });
+    }
+    this.shown = { index, t, all };
   }
 }

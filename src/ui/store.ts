@@ -1,40 +1,71 @@
-// Page state, fed by the simulation once per frame. Views select narrow slices.
+// Page state, fed by the sim loop once per frame. Views select narrow slices, and the
+// loop only replaces a slice when it changed, so one change re-renders one view.
 import { create } from 'zustand';
 import type { PlayerMode } from './player';
+import type { FrameState } from './model/frame';
+import type { NarrationLine } from './model/narration';
+import type { Flight, MessageSpan } from './model/timeline';
 
-export interface MemberView {
-  name: string;
-  status: 'running' | 'crashed';
-  peersSeen: number;
+export interface Cursor {
+  /** Trace events shown. */
+  index: number;
+  /** Virtual time shown (ms). */
+  t: number;
 }
 
-export interface SimView {
-  now: number;
+export interface Stats {
+  /** Kernel events the world has fired (it may be ahead of the cursor). */
   fired: number;
-  inFlight: number;
+  /** Virtual time the world has reached. */
+  end: number;
   delivered: number;
-  dropped: number;
-  traceLength: number;
-  members: MemberView[];
+  lost: number;
 }
 
 /** Virtual milliseconds per wall millisecond; Infinity runs as fast as the frame budget allows. */
 export const SPEEDS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, Infinity] as const;
+export const DEFAULT_SPEED = 0.1;
+/** Virtual milliseconds the space-time diagram shows before the cursor. */
+export const SPACE_TIME_WINDOW_MS = 600;
 
 interface UIState {
   mode: PlayerMode;
   speed: number;
-  view: SimView;
-  setMode(mode: PlayerMode): void;
-  setSpeed(speed: number): void;
-  setView(view: SimView): void;
+  cursor: Cursor;
+  stats: Stats;
+  frame: FrameState;
+  flights: Flight[];
+  /** Messages of the space-time window ending at the cursor. */
+  spans: MessageSpan[];
+  narration: NarrationLine[];
+  narrateAll: boolean;
+  /** Fraction of a fork's re-execution done, while forking. */
+  progress: number | undefined;
+  /** The last problem to show the person (bad input, bad file). */
+  error: string | undefined;
+  permalink: string | undefined;
+  set(patch: Partial<Omit<UIState, 'set'>>): void;
 }
 
 export const useUIStore = create<UIState>((set) => ({
   mode: 'playing',
-  speed: 0.1,
-  view: { now: 0, fired: 0, inFlight: 0, delivered: 0, dropped: 0, traceLength: 0, members: [] },
-  setMode: (mode) => set({ mode }),
-  setSpeed: (speed) => set({ speed }),
-  setView: (view) => set({ view }),
+  speed: DEFAULT_SPEED,
+  cursor: { index: 0, t: 0 },
+  stats: { fired: 0, end: 0, delivered: 0, lost: 0 },
+  frame: { index: 0, members: [], faults: { groups: [], blocked: [], down: {} }, clients: {}, console: [] },
+  flights: [],
+  spans: [],
+  narration: [],
+  narrateAll: false,
+  progress: undefined,
+  error: undefined,
+  permalink: undefined,
+  set: (patch) => set(patch),
 }));
+
+/** The next or previous speed in SPEEDS. */
+export function nextSpeed(speed: number, dir: 1 | -1): number {
+  const i = SPEEDS.findIndex((s) => s === speed);
+  const j = Math.max(0, Math.min(SPEEDS.length - 1, (i < 0 ? SPEEDS.indexOf(DEFAULT_SPEED) : i) + dir));
+  return SPEEDS[j];
+}

@@ -40,9 +40,20 @@ export interface FrameState {
   index: number;
   members: MemberFrame[];
   faults: FaultFrame;
-  /** Client name → last call outcomes, newest last. */
+  /** Clients seen in the trace, with their calls' outcomes. */
   clients: Record<string, ClientFrame>;
+  /** etcdctl console lines (commands and their output), newest last. */
+  console: ConsoleLine[];
 }
+
+export interface ConsoleLine {
+  seq: number;
+  kind: string;
+  text: string;
+}
+
+/** How many console lines the frame keeps. */
+export const CONSOLE_LINES = 200;
 
 export interface ClientFrame {
   calls: number;
@@ -59,6 +70,7 @@ export function initialFrame(memberNames: readonly string[]): FrameState {
     })),
     faults: { groups: [], blocked: [], down: {} },
     clients: {},
+    console: [],
   };
 }
 
@@ -71,6 +83,8 @@ export function foldEvent(f: FrameState, e: TraceEvent): void {
   f.index = e.seq + 1;
   // Fields are read loosely: kinds land here as the simulation grows them.
   const ev = e as TraceEvent & Record<string, unknown>;
+  if (e.kind.startsWith('client.')) f.clients[e.source] ??= { calls: 0, ok: 0, errors: 0, lastError: '' };
+  if (e.kind.startsWith('etcdctl.')) foldConsole(f, ev);
   switch (e.kind as string) {
     case 'member.start':
     case 'server.start': {
@@ -126,7 +140,7 @@ export function foldEvent(f: FrameState, e: TraceEvent): void {
       foldInput(f, ev.input as { type: string } & Record<string, unknown>);
       break;
     case 'client.call.end': {
-      const c = (f.clients[e.source] ??= { calls: 0, ok: 0, errors: 0, lastError: '' });
+      const c = f.clients[e.source];
       c.calls++;
       if (ev.outcome === 'ok') c.ok++;
       else {
@@ -136,6 +150,14 @@ export function foldEvent(f: FrameState, e: TraceEvent): void {
       break;
     }
   }
+}
+
+function foldConsole(f: FrameState, ev: TraceEvent & Record<string, unknown>): void {
+  // etcdctl's events carry their words in one of these fields, whatever the kind.
+  const text = ev.text ?? ev.line ?? ev.stdout ?? ev.stderr ?? ev.output ?? ev.error;
+  if (typeof text !== 'string') return;
+  const lines = text.replace(/\n$/, '').split('\n').map((l) => ({ seq: ev.seq, kind: ev.kind, text: l }));
+  f.console = [...f.console, ...lines].slice(-CONSOLE_LINES);
 }
 
 function appendEntries(m: MemberFrame, lastIndex: number, count: number): void {

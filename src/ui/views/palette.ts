@@ -1,0 +1,48 @@
+// Okabe-Ito colours (safe for the common colour-vision deficiencies). Roles are also
+// told apart by a letter badge and text, never by colour alone.
+import { scaleOrdinal } from 'd3';
+import type { MemberFrame } from '../model/frame';
+import { roleLetter } from '../model/frame';
+
+export const OKABE_ITO = {
+  orange: '#E69F00',
+  sky: '#56B4E9',
+  green: '#009E73',
+  yellow: '#F0E442',
+  blue: '#0072B2',
+  vermillion: '#D55E00',
+  purple: '#CC79A7',
+  grey: '#999999',
+  black: '#000000',
+} as const;
+
+const ROLE_FILL: Record<string, string> = {
+  L: OKABE_ITO.orange,
+  C: OKABE_ITO.green,
+  P: OKABE_ITO.yellow,
+  F: OKABE_ITO.sky,
+  E: OKABE_ITO.purple,
+};
+
+export function memberFill(m: MemberFrame): string {
+  if (m.status === 'crashed') return '#e5e5e5';
+  return ROLE_FILL[roleLetter(m.role)] ?? OKABE_ITO.sky;
+}
+
+/** Words for a member's state, for labels and screen readers. */
+export function memberLabel(m: MemberFrame): string {
+  if (m.status === 'crashed') return `${m.name}: crashed`;
+  if (m.role === '') return `${m.name}: running`;
+  return `${m.name}: ${m.role}, term ${m.term}`;
+}
+
+/** Message types keep their colour across the views. */
+export const messageColour = scaleOrdinal<string, string>().range([
+  OKABE_ITO.blue,
+  OKABE_ITO.vermillion,
+  OKABE_ITO.green,
+  OKABE_ITO.purple,
+  OKABE_ITO.orange,
+  OKABE_ITO.black,
+  OKABE_ITO.sky,
+]);
