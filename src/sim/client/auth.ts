@@ -3,7 +3,7 @@
 
 import type { Context } from '../grpc/context';
 import * as M from './methods';
-import type { AuthenticateResponse, AuthRequest, AuthResponse } from './rpc-types';
+import type { AuthenticateRequest, AuthenticateResponse, AuthRequest, AuthResponse } from './rpc-types';
 import type { Client } from './client';
 import type { Done } from './kv';
 
@@ -13,7 +13,7 @@ export class Auth {
   constructor(private readonly client: Client) {}
 
   authenticate(ctx: Context, name: string, password: string, done: Done<AuthenticateResponse>): void {
-    this.client.unary(ctx, M.Auth.Authenticate, { name, password }, done);
+    this.client.unary(ctx, M.Auth.Authenticate, { name, password } satisfies AuthenticateRequest, done);
   }
 
   authEnable(ctx: Context, done: Done<AuthResponse>): void {

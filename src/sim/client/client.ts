@@ -347,8 +347,3 @@ export function isOldVersion(serverVersion: string, client: ClientVersion): bool
   const [major, minor] = parts.length < 2 || parts.some((p) => Number.isNaN(p)) ? [0, 0] : parts;
   return client === '3.6' ? major < 3 || (major === 3 && minor < 5) : major < 3 || (major === 3 && minor < 4);
 }
-
-/** clientv3.New as a function. */
-export function newClient(env: ClientEnv, config: unknown, done: (r: Result<Client>) => void): void {
-  Client.create(env, config, done);
-}

@@ -2,7 +2,15 @@
 
 import type { Context } from '../grpc/context';
 import * as M from './methods';
-import type { MemberAddResponse, MemberListResponse, MembersResponse } from './rpc-types';
+import type {
+  MemberAddRequest,
+  MemberAddResponse,
+  MemberIdRequest,
+  MemberListRequest,
+  MemberListResponse,
+  MembersResponse,
+  MemberUpdateRequest,
+} from './rpc-types';
 import type { Client } from './client';
 import type { Done } from './kv';
 
@@ -11,21 +19,21 @@ export class Cluster {
 
   /** 3.6 lists linearizably by default; 3.5 always does (needs a leader). */
   memberList(ctx: Context, done: Done<MemberListResponse>): void {
-    this.client.unary(ctx, M.Cluster.MemberList, { linearizable: true }, done);
+    this.client.unary(ctx, M.Cluster.MemberList, { linearizable: true } satisfies MemberListRequest, done);
   }
   memberAdd(ctx: Context, peerURLs: string[], done: Done<MemberAddResponse>): void {
-    this.client.unary(ctx, M.Cluster.MemberAdd, { peerURLs, isLearner: false }, done);
+    this.client.unary(ctx, M.Cluster.MemberAdd, { peerURLs, isLearner: false } satisfies MemberAddRequest, done);
   }
   memberAddAsLearner(ctx: Context, peerURLs: string[], done: Done<MemberAddResponse>): void {
-    this.client.unary(ctx, M.Cluster.MemberAdd, { peerURLs, isLearner: true }, done);
+    this.client.unary(ctx, M.Cluster.MemberAdd, { peerURLs, isLearner: true } satisfies MemberAddRequest, done);
   }
   memberRemove(ctx: Context, id: number, done: Done<MembersResponse>): void {
-    this.client.unary(ctx, M.Cluster.MemberRemove, { ID: id }, done);
+    this.client.unary(ctx, M.Cluster.MemberRemove, { ID: id } satisfies MemberIdRequest, done);
   }
   memberUpdate(ctx: Context, id: number, peerURLs: string[], done: Done<MembersResponse>): void {
-    this.client.unary(ctx, M.Cluster.MemberUpdate, { ID: id, peerURLs }, done);
+    this.client.unary(ctx, M.Cluster.MemberUpdate, { ID: id, peerURLs } satisfies MemberUpdateRequest, done);
   }
   memberPromote(ctx: Context, id: number, done: Done<MembersResponse>): void {
-    this.client.unary(ctx, M.Cluster.MemberPromote, { ID: id }, done);
+    this.client.unary(ctx, M.Cluster.MemberPromote, { ID: id } satisfies MemberIdRequest, done);
   }
 }

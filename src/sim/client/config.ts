@@ -54,8 +54,6 @@ export const DEFAULT_MAX_CALL_RECV_MSG_SIZE = 2 ** 31 - 1;
 export const DEFAULT_UNARY_MAX_RETRIES = 100;
 export const DEFAULT_BACKOFF_WAIT_BETWEEN_MS = 25;
 export const DEFAULT_BACKOFF_JITTER_FRACTION = 0.1;
-/** Maximum lease TTL the client accepts (seconds). */
-export const MAX_LEASE_TTL = 9_000_000_000;
 
 export class ClientConfigError extends Error {
   constructor(problems: string[]) {

@@ -14,7 +14,12 @@ import { withRequireLeader } from './ctx';
 import { contextError, EtcdError, errKeepAliveHalted, grpcError, isEtcdError } from './rpctypes';
 import { isHaltErr } from './retry';
 import type {
+  LeaseGrantRequest,
   LeaseGrantResponse,
+  LeaseKeepAliveRequest,
+  LeaseLeasesRequest,
+  LeaseRevokeRequest,
+  LeaseTimeToLiveRequest,
   LeaseKeepAliveResponse,
   LeaseLeasesResponse,
   LeaseRevokeResponse,
@@ -68,19 +73,19 @@ export class Lease {
   }
 
   grant(ctx: Context, ttlSeconds: number, done: Done<LeaseGrantResponse>): void {
-    this.client.unary(ctx, M.Lease.LeaseGrant, { TTL: ttlSeconds, ID: 0 }, done);
+    this.client.unary(ctx, M.Lease.LeaseGrant, { TTL: ttlSeconds, ID: 0 } satisfies LeaseGrantRequest, done);
   }
 
   revoke(ctx: Context, id: number, done: Done<LeaseRevokeResponse>): void {
-    this.client.unary(ctx, M.Lease.LeaseRevoke, { ID: id }, done);
+    this.client.unary(ctx, M.Lease.LeaseRevoke, { ID: id } satisfies LeaseRevokeRequest, done);
   }
 
   timeToLive(ctx: Context, id: number, keys: boolean, done: Done<LeaseTimeToLiveResponse>): void {
-    this.client.unary(ctx, M.Lease.LeaseTimeToLive, { ID: id, keys }, done);
+    this.client.unary(ctx, M.Lease.LeaseTimeToLive, { ID: id, keys } satisfies LeaseTimeToLiveRequest, done);
   }
 
   leases(ctx: Context, done: Done<LeaseLeasesResponse>): void {
-    this.client.unary(ctx, M.Lease.LeaseLeases, {}, done);
+    this.client.unary(ctx, M.Lease.LeaseLeases, {} satisfies LeaseLeasesRequest, done);
   }
 
   /**
@@ -138,7 +143,7 @@ export class Lease {
       (r) => {
         if (!r.ok) return retryOrFail(r.error);
         stream = r.value;
-        stream.send({ ID: id });
+        stream.send({ ID: id } satisfies LeaseKeepAliveRequest);
       },
     );
   }
@@ -208,7 +213,7 @@ export class Lease {
     for (const [id, ka] of this.keepAlives) {
       if (ka.nextKeepAlive > now) continue;
       this.client.kernel.trace.emit(this.client.name, 'client.lease.keepalive', { id, action: 'send' }, undefined, 'debug');
-      stream.send({ ID: id });
+      stream.send({ ID: id } satisfies LeaseKeepAliveRequest);
     }
   }
 

@@ -5,7 +5,17 @@
 import type { Context } from '../grpc/context';
 import type { HashKVResponse } from '../mvcc/rpc';
 import * as M from './methods';
-import type { AlarmResponse, AlarmType, HeaderOnlyResponse, SnapshotResponse, StatusResponse } from './rpc-types';
+import type {
+  AlarmRequest,
+  AlarmResponse,
+  AlarmType,
+  HeaderOnlyResponse,
+  MoveLeaderRequest,
+  SnapshotRequest,
+  SnapshotResponse,
+  StatusRequest,
+  StatusResponse,
+} from './rpc-types';
 import { contextError } from './rpctypes';
 import type { Client } from './client';
 import type { Done } from './kv';
@@ -14,13 +24,13 @@ export class Maintenance {
   constructor(private readonly client: Client) {}
 
   alarmList(ctx: Context, done: Done<AlarmResponse>): void {
-    this.client.unary(ctx, M.Maintenance.Alarm, { action: 'GET', memberID: 0, alarm: 'NONE' }, done);
+    this.client.unary(ctx, M.Maintenance.Alarm, { action: 'GET', memberID: 0, alarm: 'NONE' } satisfies AlarmRequest, done);
   }
   alarmDisarm(ctx: Context, memberID: number, alarm: AlarmType, done: Done<AlarmResponse>): void {
-    this.client.unary(ctx, M.Maintenance.Alarm, { action: 'DEACTIVATE', memberID, alarm }, done);
+    this.client.unary(ctx, M.Maintenance.Alarm, { action: 'DEACTIVATE', memberID, alarm } satisfies AlarmRequest, done);
   }
   moveLeader(ctx: Context, targetID: number, done: Done<HeaderOnlyResponse>): void {
-    this.client.unary(ctx, M.Maintenance.MoveLeader, { targetID }, done);
+    this.client.unary(ctx, M.Maintenance.MoveLeader, { targetID } satisfies MoveLeaderRequest, done);
   }
   /**
    * Snapshot: streams the backend in chunks. Until the first chunk arrives, a failing
@@ -31,7 +41,7 @@ export class Maintenance {
     this.client.retryingServerStream(
       ctx,
       M.Maintenance.Snapshot,
-      {},
+      {} satisfies SnapshotRequest,
       { onMessage: (m) => listener.onChunk(m as SnapshotResponse), onEnd: (err) => listener.onEnd(err === undefined ? undefined : contextError(ctx, err, v)) },
       (r) => {
         if (!r.ok) listener.onEnd(contextError(ctx, r.error, v));
@@ -40,7 +50,7 @@ export class Maintenance {
   }
 
   status(ctx: Context, endpoint: string, done: Done<StatusResponse>): void {
-    this.onEndpoint(ctx, endpoint, M.Maintenance.Status, {}, done);
+    this.onEndpoint(ctx, endpoint, M.Maintenance.Status, {} satisfies StatusRequest, done);
   }
   hashKV(ctx: Context, endpoint: string, revision: number, done: Done<HashKVResponse>): void {
     this.onEndpoint(ctx, endpoint, M.Maintenance.HashKV, { revision }, done);

@@ -108,6 +108,7 @@ export interface StatusResponse {
   header: ResponseHeader;
   version: string;
   dbSize: number;
+  dbSizeInUse: number;
   leader: number;
   raftIndex: number;
   raftTerm: number;

@@ -73,14 +73,6 @@ export type EtcdErrorName = keyof typeof E;
 /** Errors whose code is Unavailable in 3.5 and FailedPrecondition in 3.6 (§9.1). */
 const UNAVAILABLE_IN_35: readonly EtcdErrorName[] = ['ErrNotCapable', 'ErrGRPCNotSupportedForLearner', 'ErrClusterVersionUnavailable'];
 
-/** Wire errors that exist but are not in the client's map (§9.1 "Mapped: no"). */
-export const UNMAPPED = {
-  ErrGRPCWatchCanceled: [Code.Canceled, 'etcdserver: watch canceled'],
-  ErrGRPCTimeoutWaitAppliedIndex: [Code.Unavailable, 'etcdserver: request timed out, waiting for the applied index took too long'],
-  ErrGRPCPermissionNotGiven: [Code.InvalidArgument, 'etcdserver: permission not given'],
-  ErrGRPCInvalidClientAPIVersion: [Code.InvalidArgument, 'etcdserver: invalid client api version'],
-} as const;
-
 function codeFor(name: EtcdErrorName, version: ClientVersion): Code {
   return version === '3.5' && UNAVAILABLE_IN_35.includes(name) ? Code.Unavailable : E[name][0];
 }

@@ -72,6 +72,8 @@ export class Workload {
   private started = 0;
   private seq = 0;
   private readonly timers = new Set<Timer>();
+  /** Sum of the zipf weights 1/(i+1) over the keys. */
+  private readonly zipfTotal: number;
   /** The last value this workload saw per key, for CAS expectations. */
   private readonly lastSeen = new Map<string, string>();
 
@@ -82,6 +84,9 @@ export class Workload {
   ) {
     this.cfg = parseWorkload(config);
     this.rng = client.kernel.random(`${client.name}/workload`);
+    let total = 0;
+    for (let k = 1; k <= this.cfg.keys; k++) total += 1 / k;
+    this.zipfTotal = total;
   }
 
   start(): void {
@@ -130,9 +135,7 @@ export class Workload {
     let i: number;
     if (this.cfg.distribution === 'uniform') i = this.rng.int(0, n - 1);
     else {
-      let total = 0;
-      for (let k = 1; k <= n; k++) total += 1 / k;
-      let x = this.rng.float() * total;
+      let x = this.rng.float() * this.zipfTotal;
       i = 0;
       while (i < n - 1 && (x -= 1 / (i + 1)) >= 0) i++;
     }

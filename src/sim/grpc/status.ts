@@ -20,10 +20,6 @@ export interface Status {
   message: string;
 }
 
-export function statusError(code: Code, message: string): StatusError {
-  return new StatusError(code, message);
-}
-
 export function fromStatus(s: Status): StatusError {
   return new StatusError(s.code, s.message);
 }

@@ -217,6 +217,7 @@ export class FakeCluster {
       header: this.header(m),
       version: this.version === '3.6' ? '3.6.0' : '3.5.21',
       dbSize: 0,
+      dbSizeInUse: 0,
       leader: this.leader === undefined ? 0 : this.opts.members.indexOf(this.leader) + 1,
       raftIndex: this.revision,
       raftTerm: 2,
