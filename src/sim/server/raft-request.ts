@@ -73,11 +73,18 @@ export function marshalRequest(r: InternalRaftRequest): Uint8Array {
   return encoder.encode(JSON.stringify(r));
 }
 
+// Members of one world share an entry's bytes (messages are not copied), so each entry is
+// decoded once for all of them. Decoded requests are never mutated by the apply path.
+const decoded = new WeakMap<Uint8Array, InternalRaftRequest>();
+
 /** Throws on bytes that are not a request (a corrupt entry is fatal, as in etcd). */
 export function unmarshalRequest(data: Uint8Array): InternalRaftRequest {
+  const cached = decoded.get(data);
+  if (cached !== undefined) return cached;
   const r = JSON.parse(decoder.decode(data)) as InternalRaftRequest;
   if (typeof r !== 'object' || r === null || typeof r.header?.id !== 'number') {
     throw new Error('etcdserver: entry data is not an InternalRaftRequest');
   }
+  decoded.set(data, r);
   return r;
 }
