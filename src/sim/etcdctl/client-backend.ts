@@ -7,7 +7,7 @@ import type { ClientEnv } from '../client/client';
 import { withRequireLeader } from '../client/ctx';
 import { Context } from '../grpc/context';
 import type { Result } from '../grpc/result';
-import type { AlarmResponse, AuthResponse, StatusResponse } from '../client/rpc-types';
+import type { AlarmResponse, AuthResponse } from '../client/rpc-types';
 import type { AlarmMember, ClientConfig, EtcdctlBackend, EtcdctlEnv, KeepAliveListener, WatchListener } from './backend';
 
 type Call<T> = (ctx: Context, done: (r: Result<T>) => void) => void;
@@ -78,10 +78,7 @@ class ClientBackend implements EtcdctlBackend {
   memberUpdate: EtcdctlBackend['memberUpdate'] = (id, urls) => this.call((ctx, done) => this.c.cluster.memberUpdate(ctx, id, urls, done));
   memberPromote: EtcdctlBackend['memberPromote'] = (id) => this.call((ctx, done) => this.c.cluster.memberPromote(ctx, id, done));
 
-  status: EtcdctlBackend['status'] = async (ep) => {
-    const r = await this.call<StatusResponse>((ctx, done) => this.c.maintenance.status(ctx, ep, done));
-    return { dbSizeInUse: 0, ...r };
-  };
+  status: EtcdctlBackend['status'] = (ep) => this.call((ctx, done) => this.c.maintenance.status(ctx, ep, done));
   hashKV: EtcdctlBackend['hashKV'] = (ep, rev) => this.call((ctx, done) => this.c.maintenance.hashKV(ctx, ep, rev, done));
   defragment: EtcdctlBackend['defragment'] = (ep) => this.call((ctx, done) => this.c.maintenance.defragment(ctx, ep, done));
   alarmList: EtcdctlBackend['alarmList'] = () => this.call((ctx, done) => this.c.maintenance.alarmList(ctx, done));

@@ -118,6 +118,8 @@ class Normalizer {
       .join('EP')
       .replace(/lease ([0-9a-f]{16}) (granted|revoked|keepalived|already|expired)/g, (_, id: string, w: string) => `lease ${this.lease(id)} ${w}`)
       .replace(/^[0-9a-f]{16}$/, (id) => this.lease(id))
+      .replace(/^"(ClusterID|MemberID)" : \d+$/, '"$1" : ID')
+      .replace(/^"ID" : (\d+)$/, (_, d: string) => `"ID" : ${this.lease(BigInt(d).toString(16).padStart(16, '0'))}`)
       // etcd lists a lease's keys in Go map order, which is random.
       .replace(/attached keys\(\[(.*)\]\)/, (_, ks: string) => `attached keys([${ks.split(' ').sort().join(' ')}])`)
       .replace(/took = \S+/, 'took = T')
@@ -215,9 +217,13 @@ describe.skipIf(!hasBinaries)('etcdctl against a real etcd 3.4', () => {
         'put c 3 --ignore-value',
         'put a --ignore-value',
         'get a -w table',
+        'get a -w fields',
+        'put a 4 --prev-kv -w fields',
+        'get --prefix "" --keys-only -w fields',
         'del a --prev-kv',
         'del a',
         'del b -w json',
+        'del a --prev-kv -w fields',
         'del "" --prefix',
         'get --from-key ""',
       ),
@@ -231,6 +237,7 @@ describe.skipIf(!hasBinaries)('etcdctl against a real etcd 3.4', () => {
       { cmd: 'txn -w json', stdin: ['mod("k1") > "100"', 'version("k1") = "1"', '', 'get k1', '', 'get k2 --prefix', 'put k4 "a b"', ''] },
       { cmd: 'txn -i', stdin: ['create("k1") != "0"', '', 'del k2', '', ''] },
       { cmd: 'txn', stdin: ['', '', ''] },
+      { cmd: 'txn -w fields', stdin: ['', 'get k1', 'put k9 v9', '', ''] },
       { cmd: 'txn', stdin: ['bad compare'] },
       { cmd: 'txn', stdin: ['mod("k1") > 0'] },
       { cmd: 'txn', stdin: ['ver("k1") = "x"'] },
@@ -269,6 +276,8 @@ describe.skipIf(!hasBinaries)('etcdctl against a real etcd 3.4', () => {
         'lease grant 60',
         'lease grant 100 -w json',
         'lease list',
+        'lease list -w fields',
+        'lease grant 30 -w fields',
         'put k v --lease=$L1',
         'put k2 v --lease=$L1',
         'lease timetolive $L1',
@@ -301,6 +310,7 @@ describe.skipIf(!hasBinaries)('etcdctl against a real etcd 3.4', () => {
         'watch --rev=1 a',
         'watch --rev=1 --prefix "" --prev-kv',
         'watch --rev=2 a b -w json',
+        'watch --rev=3 --prefix "" -w fields',
         'watch a b --prefix',
         'watch',
         'compaction 4',
@@ -330,6 +340,9 @@ describe.skipIf(!hasBinaries)('etcdctl against a real etcd 3.4', () => {
         'role grant-permission r1 read',
         'role get r1',
         'role get r1 -w json',
+        'role get r1 -w fields',
+        'role list -w fields',
+        'user list -w fields',
         'role list',
         'user grant-role bob r1',
         'user grant-role bob nope',

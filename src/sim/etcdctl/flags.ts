@@ -55,9 +55,19 @@ export function parseGoBool(s: string): boolean {
   throw new FlagError(`strconv.ParseBool: parsing ${goQuote(s)}: invalid syntax`);
 }
 
-/** Go's %q for the printable ASCII and common escapes etcdctl's messages meet. */
+const GO_ESCAPES: Record<string, string> = { '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v' };
+
+/** Go's %q (strconv.Quote): backslash escapes for quotes, backslashes and control bytes. */
 export function goQuote(s: string): string {
-  return `"${s.replace(/[\\"]/g, (c) => `\\${c}`).replace(/\n/g, '\\n').replace(/\t/g, '\\t')}"`;
+  let out = '"';
+  for (const ch of s) {
+    const c = ch.codePointAt(0) ?? 0;
+    if (ch === '"' || ch === '\\') out += `\\${ch}`;
+    else if (ch in GO_ESCAPES) out += GO_ESCAPES[ch];
+    else if (c < 0x20 || c === 0x7f) out += `\\x${c.toString(16).padStart(2, '0')}`;
+    else out += ch;
+  }
+  return `${out}"`;
 }
 
 /** The default as pflag's usage shows it. */

@@ -5,6 +5,7 @@ import type { ClientConfig, EtcdctlBackend } from '../../backend';
 import type { Invocation } from '../../cobra';
 import type { FlagDef } from '../../flags';
 import { Exit, ExitBadConnection, ExitBadFeature, ExitError } from '../../io';
+import { FieldsPrinter } from './printer-fields';
 import { JsonPrinter } from './printer-json';
 import { SimplePrinter } from './printer-simple';
 import { TablePrinter } from './printer-table';
@@ -100,8 +101,9 @@ export function display(inv: Invocation, valueOnly = false): Printer {
     case 'table':
       return new TablePrinter(inv.io);
     case 'fields':
-      return new UnsupportedPrinter(inv.io, 'fields');
+      return new FieldsPrinter(inv.io);
     case 'protobuf':
+      // etcdctl writes marshaled protobuf bytes; the simulator does not encode them.
       return new UnsupportedPrinter(inv.io, 'protobuf');
     default:
       throw new Exit(ExitBadFeature, 'unsupported output format');

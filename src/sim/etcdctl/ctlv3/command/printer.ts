@@ -98,46 +98,46 @@ export class UnsupportedPrinter implements Printer {
     throw new Exit(ExitBadFeature, `${this.format} not supported as output format`);
   }
 
-  del(): void {
+  del(_r: DeleteRangeResponse): void {
     this.unsupported();
   }
-  get(): void {
+  get(_r: RangeResponse): void {
     this.unsupported();
   }
-  put(): void {
+  put(_r: PutResponse): void {
     this.unsupported();
   }
-  txn(): void {
+  txn(_r: TxnResponse): void {
     this.unsupported();
   }
-  watch(): void {
+  watch(_r: WatchResponse): void {
     this.unsupported();
   }
-  grant(): void {
+  grant(_r: LeaseGrantResponse): void {
     this.unsupported();
   }
-  revoke(): void {
+  revoke(_id: number, _r: HeaderResponse): void {
     this.unsupported();
   }
-  keepAlive(): void {
+  keepAlive(_r: LeaseKeepAliveResponse): void {
     this.unsupported();
   }
-  timeToLive(): void {
+  timeToLive(_r: LeaseTimeToLiveResponse, _keys: boolean): void {
     this.unsupported();
   }
-  leases(): void {
+  leases(_r: LeaseLeasesResponse): void {
     this.unsupported();
   }
-  memberAdd(): void {
+  memberAdd(_r: MemberAddResponse): void {
     this.unsupported();
   }
-  memberRemove(): void {
+  memberRemove(_id: number, _r: MemberListResponse): void {
     this.unsupported();
   }
-  memberUpdate(): void {
+  memberUpdate(_id: number, _r: MemberListResponse): void {
     this.unsupported();
   }
-  memberPromote(): void {
+  memberPromote(_id: number, _r: MemberListResponse): void {
     this.unsupported();
   }
   memberList(_r: MemberListResponse): void {
@@ -152,52 +152,52 @@ export class UnsupportedPrinter implements Printer {
   endpointHashKV(_hs: EpHashKV[]): void {
     this.unsupported();
   }
-  moveLeader(): void {
+  moveLeader(_leader: number, _target: number, _r: HeaderResponse): void {
     this.unsupported();
   }
-  alarm(): void {
+  alarm(_r: AlarmResponse): void {
     this.unsupported();
   }
-  authStatus(): void {
+  authStatus(_r: AuthStatusResponse): void {
     this.unsupported();
   }
-  roleAdd(): void {
+  roleAdd(_role: string, _r: HeaderResponse): void {
     this.unsupported();
   }
-  roleGet(): void {
+  roleGet(_role: string, _r: RoleGetResponse): void {
     this.unsupported();
   }
-  roleDelete(): void {
+  roleDelete(_role: string, _r: HeaderResponse): void {
     this.unsupported();
   }
-  roleList(): void {
+  roleList(_r: RoleListResponse): void {
     this.unsupported();
   }
-  roleGrantPermission(): void {
+  roleGrantPermission(_role: string, _r: HeaderResponse): void {
     this.unsupported();
   }
-  roleRevokePermission(): void {
+  roleRevokePermission(_role: string, _key: string, _end: string, _r: HeaderResponse): void {
     this.unsupported();
   }
-  userAdd(): void {
+  userAdd(_name: string, _r: HeaderResponse): void {
     this.unsupported();
   }
-  userGet(): void {
+  userGet(_name: string, _r: UserGetResponse): void {
     this.unsupported();
   }
-  userList(): void {
+  userList(_r: UserListResponse): void {
     this.unsupported();
   }
-  userChangePassword(): void {
+  userChangePassword(_r: HeaderResponse): void {
     this.unsupported();
   }
-  userGrantRole(): void {
+  userGrantRole(_user: string, _role: string, _r: HeaderResponse): void {
     this.unsupported();
   }
-  userRevokeRole(): void {
+  userRevokeRole(_user: string, _role: string, _r: HeaderResponse): void {
     this.unsupported();
   }
-  userDelete(): void {
+  userDelete(_name: string, _r: HeaderResponse): void {
     this.unsupported();
   }
 }
