@@ -262,3 +262,28 @@ describe('channel idleness', () => {
     expect(cc.subchannels.map((s) => s.state)).toEqual(['READY', 'READY']);
   });
 });
+
+describe('graceful stop', () => {
+  it('GOAWAY: the subchannel goes IDLE at once, an open call still completes, new calls go elsewhere', () => {
+    const { kernel, servers, cc } = setup(['m1', 'm2'], ['m1', 'm2']);
+    const m1 = servers.get('m1') as GrpcServer;
+    for (const [name, s] of servers) {
+      s.unary<object, { from: string }>('/test.Echo/Slow', (c) => kernel.schedule(1000, () => c.respond({ from: name })));
+    }
+    kernel.runUntil(100);
+    const slow: Result<unknown>[] = [];
+    // Two calls: round robin puts one on each member.
+    cc.invoke(Context.background(kernel), '/test.Echo/Slow', {}, CALL, (r) => slow.push(r));
+    cc.invoke(Context.background(kernel), '/test.Echo/Slow', {}, CALL, (r) => slow.push(r));
+    kernel.runUntil(200);
+    m1.gracefulStop(5000);
+    kernel.runUntil(210);
+    const sc = cc.subchannels.find((s) => s.addr === 'm1:2379');
+    expect(sc?.state).not.toBe('READY');
+    const after = call(cc, Context.background(kernel), 5);
+    kernel.runUntil(2000);
+    expect(slow.map((r) => r.ok)).toEqual([true, true]);
+    expect(after).toEqual([{ ok: true, value: { from: 'm2', x: 5 } }]);
+    expect(kernel.trace.all().some((e) => e.kind === 'grpc.transport.goaway')).toBe(true);
+  });
+});

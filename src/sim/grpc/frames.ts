@@ -24,6 +24,8 @@ export type ServerFrame =
   /** Ends a stream with a status, optionally carrying the last (unary) response. */
   | { t: 'trailers'; stream: number; status: Status; message?: unknown }
   | { t: 'pingAck'; id: number }
+  /** Graceful shutdown: no new streams on this connection; open ones may finish. */
+  | { t: 'goaway' }
   /** The server closed the connection (process stopped or connection reset): the client reads EOF. */
   | { t: 'close' };
 

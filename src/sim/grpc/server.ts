@@ -19,7 +19,7 @@ import { frameSize, packetKind, type ClientFrame, type ServerFrame } from './fra
 declare module '../trace/trace' {
   interface TraceKinds {
     'grpc.server.start': { addr: string };
-    'grpc.server.stop': { addr: string; connections: number };
+    'grpc.server.stop': { addr: string; connections: number; graceful?: boolean };
     'grpc.server.conn': { addr: string; peer: string };
   }
 }
@@ -72,6 +72,8 @@ interface ServerCall {
 interface Conn {
   peer: Address;
   calls: Map<number, ServerCall>;
+  /** GOAWAY sent: close once the last call ends. */
+  draining: boolean;
 }
 
 export class GrpcServer {
@@ -126,6 +128,26 @@ export class GrpcServer {
     for (const conn of [...this.conns.values()]) this.closeConn(conn, true);
   }
 
+  /**
+   * grpc.Server.GracefulStop bounded by a timeout, as etcd stops its gRPC server: stop
+   * listening, send GOAWAY, let open calls finish, and close what is left (watch streams)
+   * hard when the timeout passes.
+   */
+  gracefulStop(timeoutMs: number): void {
+    if (!this.serving) return;
+    this.serving = false;
+    this.net.unlisten(this.addr);
+    this.kernel.trace.emit(this.name, 'grpc.server.stop', { addr: this.addr, connections: this.conns.size, graceful: true });
+    for (const conn of [...this.conns.values()]) {
+      conn.draining = true;
+      this.write(conn.peer, { t: 'goaway' });
+      if (conn.calls.size === 0) this.closeConn(conn, true);
+    }
+    this.kernel.schedule(timeoutMs, () => {
+      for (const conn of [...this.conns.values()]) if (conn.draining) this.closeConn(conn, true);
+    }, 'grpc.server.graceful-stop');
+  }
+
   /** Closes one client's connection, as a reset from the server would. */
   closeConnection(peer: Address): void {
     const conn = this.conns.get(peer);
@@ -151,7 +173,7 @@ export class GrpcServer {
     const conn = this.conns.get(p.from);
     if (f.t === 'preface') {
       if (conn === undefined) {
-        this.conns.set(p.from, { peer: p.from, calls: new Map() });
+        this.conns.set(p.from, { peer: p.from, calls: new Map(), draining: false });
         this.kernel.trace.emit(this.name, 'grpc.server.conn', { addr: this.addr, peer: p.from });
       }
       this.write(p.from, { t: 'settings' });
@@ -198,11 +220,11 @@ export class GrpcServer {
     const end = (err: StatusError | undefined, message?: unknown): void => {
       if (call.done) return;
       call.done = true;
-      this.release(conn, call);
       const status = err === undefined ? { code: Code.OK, message: '' } : toStatus(err);
       const frame: ServerFrame = { t: 'trailers', stream: f.stream, status };
       if (message !== undefined) frame.message = message;
       this.write(conn.peer, frame, message === undefined ? undefined : f.method);
+      this.release(conn, call);
     };
     if (deadline !== undefined) {
       // The handler's context expires with the caller's deadline (grpc-timeout).
@@ -269,5 +291,6 @@ export class GrpcServer {
   private release(conn: Conn, call: ServerCall): void {
     conn.calls.delete(call.stream);
     if (call.timer !== undefined) this.kernel.cancel(call.timer);
+    if (conn.draining && conn.calls.size === 0 && this.conns.get(conn.peer) === conn) this.closeConn(conn, true);
   }
 }

@@ -181,6 +181,10 @@ export class Subchannel {
         this.clearTimer();
         this.send({ type: 'CONNECTED' });
       },
+      // On GOAWAY the subchannel goes IDLE at once; the old transport drains (§3.5).
+      onGoAway: () => {
+        if (this.transport === t && this.state === 'READY') this.send({ type: 'CONNECTION_LOST', error: 'received GOAWAY' });
+      },
       onClose: (reason) => {
         if (this.transport !== t) return;
         this.clearTimer();

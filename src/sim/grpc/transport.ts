@@ -13,6 +13,7 @@ import { frameSize, packetKind, type ClientFrame, type ServerFrame } from './fra
 declare module '../trace/trace' {
   interface TraceKinds {
     'grpc.transport.close': { local: string; remote: string; reason: string };
+    'grpc.transport.goaway': { local: string; remote: string };
     'grpc.keepalive.ping': { local: string; remote: string };
     'grpc.keepalive.timeout': { local: string; remote: string; timeoutMs: number };
   }
@@ -36,6 +37,8 @@ export interface StreamEvents {
 
 export interface TransportEvents {
   onReady(): void;
+  /** The server sent GOAWAY: the transport drains and takes no new streams. */
+  onGoAway(): void;
   /** The transport is gone; `reason` is the grpc error text its streams saw. */
   onClose(reason: string): void;
 }
@@ -199,6 +202,11 @@ export class ClientTransport {
         return;
       }
       case 'pingAck':
+        return;
+      case 'goaway':
+        this.kernel.trace.emit(this.owner, 'grpc.transport.goaway', { local: this.local, remote: this.remote });
+        this.drain();
+        this.events.onGoAway();
         return;
       case 'close':
         this.close('error reading from server: EOF', false);
