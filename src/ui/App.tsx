@@ -21,14 +21,15 @@ function Panel({ title, id, children }: { title: string; id: string; children: R
 }
 
 /** Keys that would type into or operate a focused control are left to it. */
-function ownsKeys(target: EventTarget | null): boolean {
-  return target instanceof HTMLInputElement || target instanceof HTMLSelectElement || target instanceof HTMLTextAreaElement || target instanceof HTMLButtonElement;
+function ownsKey(target: EventTarget | null, key: string): boolean {
+  if (target instanceof HTMLButtonElement) return key === ' ' || key === 'Enter';
+  return target instanceof HTMLInputElement || target instanceof HTMLSelectElement || target instanceof HTMLTextAreaElement;
 }
 
 function useShortcuts(loop: SimLoop): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (ownsKeys(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (ownsKey(e.target, e.key) || e.ctrlKey || e.metaKey || e.altKey) return;
       const store = useUIStore.getState();
       const actions: Record<string, () => void> = {
         ' ': () => loop.player.send({ type: 'TOGGLE' }),
