@@ -12,7 +12,18 @@ import type { TraceKinds } from '../trace/trace';
 import './events';
 
 export function openMemberDisk(kernel: Kernel, name: string, backend: Backend, config: DiskConfig = DefaultDiskConfig): Promise<Disk> {
-  const rng = kernel.random(`${name}/disk`);
+  const { host, rng, sink } = diskParts(kernel, name);
+  return Disk.open(backend, host, rng, config, sink);
+}
+
+/** A new member's disk over an empty backend, synchronously. */
+export function freshMemberDisk(kernel: Kernel, name: string, backend: Backend, config: DiskConfig = DefaultDiskConfig): Disk {
+  const { host, rng, sink } = diskParts(kernel, name);
+  return Disk.fresh(backend, host, rng, config, sink);
+}
+
+function diskParts(kernel: Kernel, name: string) {
+  const stream = kernel.random(`${name}/disk`);
   const host = {
     now: () => kernel.now,
     schedule: (delayMs: number, fn: () => void) => void kernel.schedule(delayMs, fn, `${name} disk`),
@@ -27,5 +38,5 @@ export function openMemberDisk(kernel: Kernel, name: string, backend: Backend, c
         }
       }
     : undefined;
-  return Disk.open(backend, host, { float: () => rng.float() }, config, sink);
+  return { host, rng: { float: () => stream.float() }, sink };
 }

@@ -115,6 +115,11 @@ export class Disk {
     validateConfig(config);
   }
 
+  /** A disk over a backend that holds nothing yet (a new member): no reads, so no waiting. */
+  static fresh(backend: Backend, host: DiskHost, rng: DiskRandom, config: DiskConfig = DefaultDiskConfig, sink?: StorageEventSink): Disk {
+    return new Disk(backend, host, rng, config, sink);
+  }
+
   /** Opens a member's disk with the durable files its backend holds (restart or page reload). */
   static async open(
     backend: Backend,
