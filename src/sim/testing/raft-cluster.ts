@@ -55,14 +55,19 @@ class RaftMember {
   private tickTimer: ReturnType<Kernel['schedule']> | undefined;
   private last = { term: -1, vote: -1, role: 'follower' as Role, commit: 0 };
 
+  readonly addr: string;
+
   constructor(
     readonly id: number,
     private readonly cluster: RaftCluster,
-  ) {}
-
-  get addr(): string {
-    return `m${this.id}:2380`;
+  ) {
+    this.addr = `m${id}:2380`;
   }
+
+  /** A send refused by the peer (it is down): tell Raft, as etcd's transport does. */
+  readonly onRefused = (p: Packet): void => {
+    if (this.up) this.node.reportUnreachable((p.payload as Message).to);
+  };
 
   boot(peers: number[]): void {
     this.node = this.newNode(0);
@@ -247,9 +252,7 @@ export class RaftCluster {
 
   send(from: RaftMember, m: Message): void {
     const to = this.member(m.to);
-    this.net.send(from.addr, to.addr, msgTypeName(m.type), m, 32 + entsSize(m.entries), () => {
-      if (from.up) from.node.reportUnreachable(m.to);
-    });
+    this.net.send(from.addr, to.addr, msgTypeName(m.type), m, 32 + entsSize(m.entries), from.onRefused);
   }
 
   observe(obs: RaftObservation): void {
