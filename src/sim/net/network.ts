@@ -47,6 +47,9 @@ export interface Packet<P = unknown> {
 interface Flight<P = unknown> extends Packet<P> {
   readonly conn: Connection;
   readonly onRefused: RefusedHandler | undefined;
+  /** Neighbours in the list of packets in flight, in send order. */
+  prev: Flight | undefined;
+  next: Flight | undefined;
 }
 
 export type Handler = (packet: Packet) => void;
@@ -96,13 +99,18 @@ export class Network {
   };
   private readonly rng: RandomStream;
   private readonly handlers = new Map<Address, Handler>();
-  private readonly flying = new Map<number, Packet>();
+  /** Packets in flight as a doubly linked list: no per-message map entry to add and remove. */
+  private first: Flight | undefined;
+  private last: Flight | undefined;
+  private flyingCount = 0;
   private readonly arriveFn = (f: Flight) => this.arrive(f);
   private readonly conns = new Map<Address, Map<Address, Connection>>();
   private readonly overrides = new Map<string, LinkSettings>();
   private linkVersion = 0;
   private nextId = 1;
   private readonly traceSend;
+  /** The values of the net.send row being recorded, reused so a send allocates no array. */
+  private readonly sendRow: [number, string, string, string, number, number, Fate] = [0, '', '', '', 0, 0, 'in-flight'];
 
   constructor(
     private readonly kernel: Kernel,
@@ -125,12 +133,12 @@ export class Network {
   }
 
   /** Messages sent and not yet delivered or dropped, in send order. */
-  inFlight(): IterableIterator<Packet> {
-    return this.flying.values();
+  *inFlight(): IterableIterator<Packet> {
+    for (let f = this.first; f !== undefined; f = f.next) yield f;
   }
 
   get inFlightCount(): number {
-    return this.flying.size;
+    return this.flyingCount;
   }
 
   getSettings(): Readonly<NetworkSettings> {
@@ -190,26 +198,60 @@ export class Network {
     else if (link.drop > 0 && this.rng.chance(link.drop)) fate = 'dropped';
 
     const dueAt = this.dueTime(conn, link, now);
-    const packet: Flight<P> = { id: this.nextId++, from, to, kind, size, sentAt: now, dueAt, fate, payload, conn, onRefused };
+    const packet = this.flight(from, to, kind, size, now, dueAt, fate, payload, conn, onRefused, undefined);
     this.stats.sent++;
-    this.traceSend('net', [packet.id, from, to, kind, size, dueAt, fate]);
+    const row = this.sendRow;
+    row[0] = packet.id;
+    row[1] = from;
+    row[2] = to;
+    row[3] = kind;
+    row[4] = size;
+    row[5] = dueAt;
+    row[6] = fate;
+    this.traceSend('net', row);
     if (fate !== 'in-flight') {
       this.stats[fate]++;
       return packet;
     }
-    this.flying.set(packet.id, packet);
-    this.kernel.atWith(dueAt, this.arriveFn, packet, kind);
+    this.takeOff(packet);
 
     if (link.duplicate > 0 && this.rng.chance(link.duplicate)) {
-      const copy: Flight<P> = { ...packet, id: this.nextId++, dueAt: this.dueTime(conn, link, now), duplicateOf: packet.id };
+      const copy = this.flight(from, to, kind, size, now, this.dueTime(conn, link, now), fate, payload, conn, onRefused, packet.id);
       this.stats.duplicated++;
       this.kernel.trace.emit('net', 'net.send', {
         id: copy.id, from, to, type: kind, size, due: copy.dueAt, fate: 'in-flight', dup: packet.id,
       });
-      this.flying.set(copy.id, copy);
-      this.kernel.atWith(copy.dueAt, this.arriveFn, copy, kind);
+      this.takeOff(copy);
     }
     return packet;
+  }
+
+  /** A new packet; every one has the same fields, so handlers see one object shape. */
+  private flight<P>(
+    from: Address, to: Address, kind: string, size: number, sentAt: number, dueAt: number, fate: Fate,
+    payload: P, conn: Connection, onRefused: RefusedHandler | undefined, duplicateOf: number | undefined,
+  ): Flight<P> {
+    const id = this.nextId++;
+    return { id, from, to, kind, size, sentAt, dueAt, duplicateOf, fate, payload, conn, onRefused, prev: undefined, next: undefined };
+  }
+
+  /** Puts a packet in flight: appends it to the list and schedules its arrival. */
+  private takeOff(f: Flight): void {
+    f.prev = this.last;
+    if (this.last === undefined) this.first = f;
+    else this.last.next = f;
+    this.last = f;
+    this.flyingCount++;
+    this.kernel.atWith(f.dueAt, this.arriveFn, f, f.kind);
+  }
+
+  private land(f: Flight): void {
+    if (f.prev === undefined) this.first = f.next;
+    else f.prev.next = f.next;
+    if (f.next === undefined) this.last = f.prev;
+    else f.next.prev = f.prev;
+    f.prev = f.next = undefined;
+    this.flyingCount--;
   }
 
   private dueTime(conn: Connection, link: LinkState, now: number): number {
@@ -226,7 +268,7 @@ export class Network {
 
   private arrive(packet: Flight): void {
     const { conn, onRefused } = packet;
-    this.flying.delete(packet.id);
+    this.land(packet);
     const link = this.currentLink(conn);
     let fate: Fate = 'delivered';
     const handler = this.handlers.get(packet.to);
