@@ -67,6 +67,16 @@ export interface FakeRequest {
 
 /** Election timeouts without a leader before hasleader streams are cancelled (maxNoLeaderCnt). */
 const NO_LEADER_STREAM_CANCEL_MS = 3 * 1000;
+/** etcd's request timeout: 5 s + 2 × election timeout (1 s). */
+const REQUEST_TIMEOUT_MS = 7000;
+
+/** An answer the member gives only after a while (a request waiting for a leader). */
+class Later {
+  constructor(
+    readonly delayMs: number,
+    readonly result: StatusError,
+  ) {}
+}
 
 export class FakeCluster {
   readonly servers = new Map<string, GrpcServer>();
@@ -180,17 +190,19 @@ export class FakeCluster {
 
   private register(m: string, s: GrpcServer): void {
     s.intercept((info) => this.intercept(m, info));
-    const unary = <Req, Res>(method: string, fn: (req: Req, info: CallInfo) => Res | StatusError, delay = 0): void =>
+    const unary = <Req, Res>(method: string, fn: (req: Req, info: CallInfo) => Res | StatusError | Later, delay = 0): void =>
       s.unary<Req, Res | StatusError>(method, (call) => {
         const res = fn(call.request, call);
-        if (delay === 0) call.respond(res);
-        else this.kernel.schedule(delay, () => call.respond(res), 'fake.apply');
+        const [ms, answer] = res instanceof Later ? [res.delayMs, res.result] : [delay, res];
+        if (ms === 0) call.respond(answer);
+        else this.kernel.schedule(ms, () => call.respond(answer), 'fake.apply');
       });
     unary<RangeRequest, unknown>(M.KV.Range, (r) => this.range(m, r));
     unary<PutRequest, unknown>(M.KV.Put, (r) => this.write(m, (rev) => (this.applyPut(r, rev), {})));
     unary<DeleteRangeRequest, unknown>(M.KV.DeleteRange, (r) => this.write(m, (rev) => ({ deleted: this.applyDelete(r, rev), prevKvs: [] })));
     unary<TxnRequest, unknown>(M.KV.Txn, (r) => this.txn(m, r));
     unary<{ revision: number }, unknown>(M.KV.Compact, (r) => {
+      if (this.leader === undefined) return this.proposalTimeout();
       if (r.revision <= this.compactRevision) return this.err('ErrCompacted');
       if (r.revision > this.revision) return this.err('ErrFutureRev');
       this.compactRevision = r.revision;
@@ -198,6 +210,7 @@ export class FakeCluster {
     });
     unary<{ TTL: number }, unknown>(M.Lease.LeaseGrant, (r) => this.grant(m, r.TTL));
     unary<{ ID: number }, unknown>(M.Lease.LeaseRevoke, (r) => {
+      if (this.leader === undefined) return this.proposalTimeout();
       if (!this.leases.has(r.ID)) return this.err('ErrLeaseNotFound');
       this.revoke(r.ID);
       return { header: this.header(m) };
@@ -262,7 +275,7 @@ export class FakeCluster {
   private authenticate(m: string, r: { name: string; password: string }): unknown {
     if (!this.authEnabled) return this.err('ErrAuthNotEnabled');
     if (this.users.get(r.name) !== r.password) return this.err('ErrAuthFailed');
-    if (this.leader === undefined) return this.err('ErrNoLeader');
+    if (this.leader === undefined) return this.proposalTimeout();
     const rng = this.kernel.random(`fake/${this.clusterId}/token`);
     const letters = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
     let token = '';
@@ -295,15 +308,21 @@ export class FakeCluster {
     const rev = r.revision !== undefined && r.revision > 0 ? r.revision : this.revision;
     if (rev < this.compactRevision) return this.err('ErrCompacted');
     if (rev > this.revision) return this.err('ErrFutureRev');
-    if (!r.serializable && this.leader === undefined) return this.err('ErrTimeout');
+    // Without a leader a linearizable read waits for a ReadIndex until the request timeout.
+    if (!r.serializable && this.leader === undefined) return new Later(REQUEST_TIMEOUT_MS, this.err('ErrTimeout'));
     const kvs = this.keysIn(r.key, r.rangeEnd).flatMap((k) => this.at(k, rev) ?? []);
     const limited = r.limit !== undefined && r.limit > 0 ? kvs.slice(0, r.limit) : kvs;
     return { header: this.header(m), kvs: r.countOnly ? [] : limited, more: limited.length < kvs.length, count: kvs.length };
   }
 
+  /** Without a leader a proposal blocks until the request timeout and fails with the raw context error. */
+  private proposalTimeout(): Later {
+    return new Later(REQUEST_TIMEOUT_MS, new StatusError(Code.DeadlineExceeded, 'context deadline exceeded'));
+  }
+
   /** A write needs a leader; it takes the next revision if it changed anything. */
   private write(m: string, apply: (rev: number) => object): unknown {
-    if (this.leader === undefined) return new StatusError(Code.DeadlineExceeded, 'context deadline exceeded');
+    if (this.leader === undefined) return this.proposalTimeout();
     const res = apply(this.revision + 1);
     this.commit();
     return { header: this.header(m), ...res };
@@ -380,7 +399,7 @@ export class FakeCluster {
     const ops = [...(r.success ?? []), ...(r.failure ?? [])];
     const writes = ops.some((o) => o.requestPut !== undefined || o.requestDeleteRange !== undefined);
     if (ops.some((o) => o.requestTxn !== undefined)) return new StatusError(Code.Unimplemented, 'fake cluster: nested txn');
-    if (writes && this.leader === undefined) return new StatusError(Code.DeadlineExceeded, 'context deadline exceeded');
+    if (writes && this.leader === undefined) return this.proposalTimeout();
     const succeeded = (r.compare ?? []).every((c) => this.compare(c));
     const rev = this.revision + 1;
     const responses: ResponseOp[] = (succeeded ? (r.success ?? []) : (r.failure ?? [])).map((o: RequestOp) => {
@@ -401,7 +420,7 @@ export class FakeCluster {
   // --- leases ---
 
   private grant(m: string, ttl: number): unknown {
-    if (this.leader === undefined) return this.err('ErrNoLeader');
+    if (this.leader === undefined) return this.proposalTimeout();
     const id = this.nextLease++;
     const l: LeaseState = { ttl, expiry: 0, timer: undefined, keys: new Set() };
     this.leases.set(id, l);
