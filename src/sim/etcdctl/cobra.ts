@@ -9,9 +9,12 @@ import { Exit, ExitError, Panic } from './io';
 import type { Io } from './io';
 import { tabwrite } from './tabwriter';
 
-/** Lines a command reads from standard input (txn); undefined at end of input. */
+/**
+ * Lines a command reads from standard input (txn, put without a value); undefined at end of
+ * input. Asynchronous, so a console can wait for the person to type (txn -i).
+ */
 export interface Stdin {
-  readLine(): string | undefined;
+  readLine(): Promise<string | undefined>;
 }
 
 /** Ctrl-C for long-running commands (watch, lease keep-alive). */

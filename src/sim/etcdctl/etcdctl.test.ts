@@ -46,6 +46,13 @@ describe('kv', () => {
     expect(lines[2]).toMatch(/^\{"header":\{"cluster_id":\d+,"member_id":\d+,"revision":3,"raft_term":2\}\}$/);
   });
 
+  it('reads a missing value from standard input: the rest of the script', async () => {
+    const r = await run('put k\nline 1\nline 2');
+    expect(r.stdout).toBe('OK\n');
+    const g = await run('put k --ignore-value\nput k\n');
+    expect(g.stderr).toBe('Error: etcdserver: key not found\nError: put command needs 1 argument and input from stdin or 2 arguments\n');
+  });
+
   it('prints --hex bytes as \\xNN', async () => {
     const r = await run('put ab c\nget ab --hex');
     expect(r.stdout).toBe('OK\n\\x61\\x62\n\\x63\n');

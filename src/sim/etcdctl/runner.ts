@@ -72,7 +72,7 @@ export async function runScript(lines: readonly string[], opts: RunnerOptions): 
   const { clock, sink } = opts;
   const interruptAfter = opts.interruptAfterMs ?? 10_000;
   let cursor = 0;
-  const stdin: Stdin = { readLine: () => (cursor < lines.length ? lines[cursor++] : undefined) };
+  const stdin: Stdin = { readLine: async () => (cursor < lines.length ? lines[cursor++] : undefined) };
   const background: Job[] = [];
   const codes: number[] = [];
 

@@ -77,7 +77,7 @@ export interface EtcdctlOptions {
   interrupt?: Interrupt;
 }
 
-const noInput: Stdin = { readLine: () => undefined };
+const noInput: Stdin = { readLine: async () => undefined };
 
 /** Runs etcdctl with the given arguments (without the program name); resolves to its exit code. */
 export function etcdctl(argv: string[], opts: EtcdctlOptions): Promise<number> {

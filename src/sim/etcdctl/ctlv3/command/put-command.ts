@@ -9,8 +9,8 @@ import { call, display, mustClientFromCmd } from './global';
 
 const NEEDS_ARGS = 'put command needs 1 argument and input from stdin or 2 arguments';
 
-/** getPutOp: the request for `put` and for a txn's put lines. */
-export function getPutOp(args: string[], flags: Flags, readStdin: () => string): PutRequest {
+/** getPutOp: the request for `put` and for a txn's put lines; `stdin` is the input read for a missing value. */
+export function getPutOp(args: string[], flags: Flags, stdin: string): PutRequest {
   if (args.length === 0) throw new Exit(ExitBadArgs, NEEDS_ARGS);
   const key = args[0];
   const ignoreValue = flags.bool('ignore-value');
@@ -18,7 +18,7 @@ export function getPutOp(args: string[], flags: Flags, readStdin: () => string):
   let value = '';
   if (!ignoreValue) {
     // argOrStdin: the second argument, else all of standard input (empty = error).
-    value = args.length > 1 ? args[1] : readStdin();
+    value = args.length > 1 ? args[1] : stdin;
     if (args.length < 2 && value === '') throw new Exit(ExitBadArgs, NEEDS_ARGS);
   }
   let lease: number;
@@ -36,9 +36,9 @@ export function getPutOp(args: string[], flags: Flags, readStdin: () => string):
 }
 
 /** All remaining standard input, as ioutil.ReadAll(os.Stdin). */
-export function readAllStdin(inv: Pick<Invocation, 'stdin'>): string {
+export async function readAllStdin(inv: Pick<Invocation, 'stdin'>): Promise<string> {
   let text = '';
-  for (let line = inv.stdin.readLine(); line !== undefined; line = inv.stdin.readLine()) text += `${line}\n`;
+  for (let line = await inv.stdin.readLine(); line !== undefined; line = await inv.stdin.readLine()) text += `${line}\n`;
   return text;
 }
 
@@ -71,7 +71,8 @@ will store the content of the file to <key>.
     { name: 'ignore-lease', type: 'bool', def: false, usage: 'updates the key using its current lease' },
   ],
   run: async (inv) => {
-    const req = getPutOp(inv.args, inv.flags, () => readAllStdin(inv));
+    const needsStdin = inv.args.length === 1 && !inv.flags.bool('ignore-value');
+    const req = getPutOp(inv.args, inv.flags, needsStdin ? await readAllStdin(inv) : '');
     const c = await mustClientFromCmd(inv);
     const resp = await call(c.put(req));
     display(inv).put(resp);

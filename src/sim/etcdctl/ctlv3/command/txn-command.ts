@@ -9,7 +9,7 @@ import type { Compare, RequestOp } from '../../../mvcc/rpc';
 import { delCommand, getDelOp } from './del-command';
 import { getCommand, getGetOp } from './get-command';
 import { call, display, mustClientFromCmd } from './global';
-import { getPutOp, putCommand, readAllStdin } from './put-command';
+import { getPutOp, putCommand } from './put-command';
 
 const RESULTS: Record<string, CompareResult> = {
   '=': CompareResult.EQUAL,
@@ -126,8 +126,11 @@ export function parseCompare(line: string): Compare {
 
 const opCommands = [putCommand, getCommand, delCommand];
 
-/** parseRequestUnion: a put, get or del line, parsed with that command's own flags. */
-export function parseRequestUnion(line: string, readStdin: () => string): RequestOp {
+/**
+ * parseRequestUnion: a put, get or del line, parsed with that command's own flags. (A put
+ * without a value would read the rest of the txn's input in etcdctl; here it has none.)
+ */
+export function parseRequestUnion(line: string): RequestOp {
   const args = argify(line);
   if (args.length < 2) throw new Exit(ExitInvalidInput, `invalid txn compare request: ${line}`);
   const invalid = () => new Exit(ExitInvalidInput, `invalid txn request: ${line}`);
@@ -143,16 +146,16 @@ export function parseRequestUnion(line: string, readStdin: () => string): Reques
     if (err instanceof FlagError) throw invalid();
     throw err;
   }
-  if (cmd === putCommand) return { requestPut: getPutOp(rest, flags, readStdin) };
+  if (cmd === putCommand) return { requestPut: getPutOp(rest, flags, '') };
   if (cmd === getCommand) return { requestRange: getGetOp(rest, flags) };
   return { requestDeleteRange: getDelOp(rest, flags) };
 }
 
 /** One list: lines up to an empty one; end of input is an error (bufio's EOF). */
-function readList<T>(inv: Invocation, parse: (line: string) => T): T[] {
+async function readList<T>(inv: Invocation, parse: (line: string) => T): Promise<T[]> {
   const items: T[] = [];
   for (;;) {
-    const raw = inv.stdin.readLine();
+    const raw = await inv.stdin.readLine();
     if (raw === undefined) throw new Exit(ExitInvalidInput, 'EOF');
     const line = raw.trim();
     if (line === '') return items;
@@ -170,13 +173,12 @@ export const txnCommand: Command = {
     const prompt = (s: string) => {
       if (inv.flags.bool('interactive')) inv.io.println(s);
     };
-    const readStdin = () => readAllStdin(inv);
     prompt('compares:');
-    const compare = readList(inv, parseCompare);
+    const compare = await readList(inv, parseCompare);
     prompt('success requests (get, put, del):');
-    const success = readList(inv, (l) => parseRequestUnion(l, readStdin));
+    const success = await readList(inv, parseRequestUnion);
     prompt('failure requests (get, put, del):');
-    const failure = readList(inv, (l) => parseRequestUnion(l, readStdin));
+    const failure = await readList(inv, parseRequestUnion);
     const resp = await call(c.txn({ compare, success, failure }));
     display(inv).txn(resp);
   },

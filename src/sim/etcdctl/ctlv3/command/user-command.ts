@@ -9,11 +9,11 @@ import { call, display, mustClientFromCmd } from './global';
  * The password etcdctl would prompt for. With --interactive=false it reads one word from
  * standard input (fmt.Scanf("%s")); the simulator has no terminal to prompt on.
  */
-function readPassword(inv: Invocation): string {
+async function readPassword(inv: Invocation): Promise<string> {
   if (inv.flags.bool('interactive')) {
     throw new Exit(ExitError, 'password prompt is not available: use --interactive=false with the password on standard input');
   }
-  return (inv.stdin.readLine() ?? '').trim().split(/\s+/)[0] ?? '';
+  return ((await inv.stdin.readLine()) ?? '').trim().split(/\s+/)[0] ?? '';
 }
 
 const add: Command = {
@@ -35,7 +35,7 @@ const add: Command = {
       const colon = user.indexOf(':');
       if (colon < 0) {
         if (inv.flags.bool('no-password')) noPassword = true;
-        else password = readPassword(inv);
+        else password = await readPassword(inv);
       } else {
         password = user.slice(colon + 1);
         user = user.slice(0, colon);
@@ -95,7 +95,7 @@ const passwd: Command = {
   flags: [{ name: 'interactive', type: 'bool', def: true, usage: 'If true, read password from stdin instead of interactive terminal' }],
   run: async (inv) => {
     if (inv.args.length !== 1) throw new Exit(ExitBadArgs, 'user passwd command requires user name as its argument');
-    const password = readPassword(inv);
+    const password = await readPassword(inv);
     const c = await mustClientFromCmd(inv);
     display(inv).userChangePassword(await call(c.userChangePassword(inv.args[0], password)));
   },
