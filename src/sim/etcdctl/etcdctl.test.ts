@@ -49,7 +49,7 @@ describe('kv', () => {
   it('reads a missing value from standard input: the rest of the script', async () => {
     const r = await run('put k\nline 1\nline 2');
     expect(r.stdout).toBe('OK\n');
-    const g = await run('put k --ignore-value\nput k\n');
+    const g = await run('put k --ignore-value\nput k');
     expect(g.stderr).toBe('Error: etcdserver: key not found\nError: put command needs 1 argument and input from stdin or 2 arguments\n');
   });
 
