@@ -79,6 +79,17 @@ describe('endpoints', () => {
     const client = h.client({ endpoints: ['m1:2379'], autoSyncIntervalMs: 1000 });
     h.run(1500);
     expect(client.endpoints()).toEqual(['http://m1:2379', 'http://m2:2379']);
+    expect(client.state()).toEqual({
+      endpoints: ['http://m1:2379', 'http://m2:2379'],
+      channel: 'READY',
+      subchannels: [
+        { addr: 'm1:2379', state: 'READY', backoffIdx: 0 },
+        { addr: 'm2:2379', state: 'READY', backoffIdx: 0 },
+      ],
+      token: '',
+      watchers: 0,
+      keptAliveLeases: [],
+    });
     expect(client.conn.subchannels.map((s) => s.addr)).toEqual(['m1:2379', 'm2:2379']);
   });
 

@@ -7,6 +7,7 @@ import type { Network } from '../net/network';
 import { hashString32 } from '../kernel/hash';
 import { Context, type Metadata } from '../grpc/context';
 import { ClientConn, type CallOptions } from '../grpc/clientconn';
+import type { ConnectivityState } from '../grpc/connectivity';
 import { fail, ok, type Result } from '../grpc/result';
 import { KEEPALIVE_DEFAULT_TIMEOUT_MS, KEEPALIVE_MIN_TIME_MS, type KeepaliveParams } from '../grpc/transport';
 import { messageOf } from '../grpc/status';
@@ -48,6 +49,16 @@ export interface ClientEnv {
   kernel: Kernel;
   net: Network;
   name: string;
+}
+
+/** What a view shows of a client: plain data, no references into it. */
+export interface ClientState {
+  endpoints: string[];
+  channel: ConnectivityState;
+  subchannels: { addr: string; state: ConnectivityState; backoffIdx: number; lastError?: string }[];
+  token: string;
+  watchers: number;
+  keptAliveLeases: number[];
 }
 
 /** The timeout of each auto-sync round's Sync (§2.5). */
@@ -170,6 +181,22 @@ export class Client {
 
   get isClosed(): boolean {
     return this.closed;
+  }
+
+  state(): ClientState {
+    return {
+      endpoints: this.endpoints(),
+      channel: this.conn.state,
+      subchannels: this.conn.subchannels.map((s) => ({
+        addr: s.addr,
+        state: s.state,
+        backoffIdx: s.backoffIdx,
+        ...(s.lastError === undefined ? {} : { lastError: s.lastError }),
+      })),
+      token: this.token,
+      watchers: this.watcher.count,
+      keptAliveLeases: this.lease.keptAlive(),
+    };
   }
 
   hasCredentials(): boolean {

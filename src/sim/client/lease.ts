@@ -148,6 +148,11 @@ export class Lease {
     );
   }
 
+  /** Leases being kept alive, by ID. */
+  keptAlive(): number[] {
+    return [...this.keepAlives.keys()];
+  }
+
   /** Close: stop the loops and close every channel. */
   close(): void {
     if (this.stopped) return;

@@ -98,6 +98,10 @@ class WatchGrpcStream {
     if (this.resuming.length === 1 && this.stream !== undefined) this.sendCreate(sub);
   }
 
+  get size(): number {
+    return this.substreams.size + this.resuming.length;
+  }
+
   requestProgress(): void {
     this.stream?.send({ progressRequest: {} } satisfies WatchRequest);
   }
@@ -327,6 +331,13 @@ export class Watcher {
     };
     const sub: Substream = { req, createdNotify: opts.createdNotify ?? false, nextRev: opts.rev ?? 0, created: false, id: -1, ctx, listener, off: () => {}, closed: false };
     this.streamFor(ctx).add(sub);
+  }
+
+  /** Open watchers over all streams. */
+  get count(): number {
+    let n = 0;
+    for (const s of this.streams.values()) n += s.size;
+    return n;
   }
 
   /** RequestProgress: a progress request on the stream of `ctx`'s metadata. */
