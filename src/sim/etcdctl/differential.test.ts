@@ -48,22 +48,24 @@ class RealEtcd {
   private proc?: ChildProcess;
   private dir = '';
   endpoint = '';
+  peer = '';
 
   async start(): Promise<void> {
     const [client, peer] = [await freePort(), await freePort()];
     this.dir = mkdtempSync(join(tmpdir(), 'etcdctl-diff-'));
     this.endpoint = `127.0.0.1:${client}`;
-    const peerURL = `http://127.0.0.1:${peer}`;
+    this.peer = `127.0.0.1:${peer}`;
+    const peerURL = `http://${this.peer}`;
     this.proc = spawn(
       'etcd',
       [
-        '--name=s1',
+        '--name=m1',
         `--data-dir=${join(this.dir, 'data')}`,
         `--listen-client-urls=http://${this.endpoint}`,
         `--advertise-client-urls=http://${this.endpoint}`,
         `--listen-peer-urls=${peerURL}`,
         `--initial-advertise-peer-urls=${peerURL}`,
-        `--initial-cluster=s1=${peerURL}`,
+        `--initial-cluster=m1=${peerURL}`,
       ],
       { stdio: 'ignore' },
     );
@@ -100,7 +102,10 @@ class RealEtcd {
 class Normalizer {
   private leases = new Map<string, string>();
 
-  constructor(private readonly endpoint: string) {}
+  constructor(
+    private readonly endpoint: string,
+    private readonly peer: string,
+  ) {}
 
   /** The lease IDs a script refers to as $L1, $L2, ... in order of grant. */
   leaseIDs(): string[] {
@@ -113,9 +118,13 @@ class Normalizer {
   }
 
   text(line: string): string {
-    return line
-      .split(this.endpoint)
-      .join('EP')
+    // Tables: column widths follow the endpoint and ID lengths, so compare cells only.
+    const cells = (l: string) => (/^[|+]/.test(l) ? l.replace(/-+/g, '-').replace(/ +/g, ' ') : l);
+    return cells(line.split(this.endpoint).join('EP').split(this.peer).join('PEER'))
+      .replace(/^[0-9a-f]{12,16}, (started|unstarted), /, 'MID, $1, ')
+      .replace(/(\| )[0-9a-f]{12,16}( \| )/, '$1MID$2')
+      .replace(/(EP, )[0-9a-f]{12,16}(, [\d.]+, )\d+ kB/, '$1MID$2SIZE')
+      .replace(/(\| EP \| )MID?[0-9a-f]*( \| [\d.]+ \| )\d+ kB/, '$1MID$2SIZE')
       .replace(/lease ([0-9a-f]{16}) (granted|revoked|keepalived|already|expired)/g, (_, id: string, w: string) => `lease ${this.lease(id)} ${w}`)
       .replace(/^[0-9a-f]{16}$/, (id) => this.lease(id))
       .replace(/^"(ClusterID|MemberID)" : \d+$/, '"$1" : ID')
@@ -123,6 +132,7 @@ class Normalizer {
       // etcd lists a lease's keys in Go map order, which is random.
       .replace(/attached keys\(\[(.*)\]\)/, (_, ks: string) => `attached keys([${ks.split(' ').sort().join(' ')}])`)
       .replace(/took = \S+/, 'took = T')
+      .replace(/^(\| \S+ \| (?:true|false) \| )\S+( \|)/, '$1T$2')
       .replace(/remaining\(\d+s\)/, 'remaining(Rs)');
   }
 
@@ -132,9 +142,9 @@ class Normalizer {
     if (v === null || typeof v !== 'object') return v;
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v)) {
-      if (['cluster_id', 'member_id'].includes(k)) out[k] = 'ID';
+      if (['cluster_id', 'member_id', 'leader'].includes(k)) out[k] = 'ID';
       else if (['ID', 'id'].includes(k) && typeof x === 'string') out[k] = this.lease(x);
-      else if (['ttl', 'took'].includes(k)) out[k] = 'T';
+      else if (['ttl', 'took', 'dbSize', 'dbSizeInUse'].includes(k)) out[k] = 'T';
       else if (k === 'keys' && Array.isArray(x)) out[k] = [...x].sort();
       else out[k] = this.json(x);
     }
@@ -156,9 +166,9 @@ class Normalizer {
   }
 }
 
-/** Substitutes $L1, $L2, ... with the lease IDs the normalizer has seen. */
-function withLeases(cmd: string, n: Normalizer): string {
-  return cmd.replace(/\$L(\d+)/g, (m, i: string) => n.leaseIDs()[Number(i) - 1] ?? m);
+/** Substitutes $L1, $L2, ... with the lease IDs the normalizer has seen, $PEER with the member's peer URL. */
+function substitute(cmd: string, n: Normalizer, peer: string): string {
+  return cmd.replace(/\$L(\d+)/g, (m, i: string) => n.leaseIDs()[Number(i) - 1] ?? m).replace('$PEER', `http://${peer}`);
 }
 
 /** Runs a script in both worlds and compares each step. */
@@ -167,15 +177,15 @@ async function compareScript(steps: Step[]): Promise<void> {
   await real.start();
   try {
     const cluster = new FakeCluster();
-    const realNorm = new Normalizer(real.endpoint);
-    const simNorm = new Normalizer(cluster.defaultEndpoints[0]);
+    const realNorm = new Normalizer(real.endpoint, real.peer);
+    const simNorm = new Normalizer(cluster.defaultEndpoints[0], 'm1:2380');
     for (const step of steps) {
       const stdin = step.stdin ?? [];
-      const realOut = real.etcdctl(splitCommandLine(withLeases(step.cmd, realNorm)), stdin.map((l) => `${l}\n`).join(''), INTERRUPT_AFTER_MS);
+      const realOut = real.etcdctl(splitCommandLine(substitute(step.cmd, realNorm, real.peer)), stdin.map((l) => `${l}\n`).join(''), INTERRUPT_AFTER_MS);
       const sim: Outcome = { stdout: [], stderr: [], code: 0 };
       let out = '';
       let err = '';
-      const { codes } = await runScript([withLeases(step.cmd, simNorm), ...stdin], {
+      const { codes } = await runScript([substitute(step.cmd, simNorm, 'm1:2380'), ...stdin], {
         env: cluster,
         clock: cluster.kernel,
         sink: (c) => (c.stream === 'stdout' ? (out += c.text) : (err += c.text)),
@@ -404,6 +414,38 @@ describe.skipIf(!hasBinaries)('etcdctl against a real etcd 3.4', () => {
         'lease foo',
         'version',
         'put --help',
+      ),
+    );
+  });
+
+  it('cluster and maintenance: members, endpoints, defrag, alarms', { timeout: 60_000 }, async () => {
+    await compareScript(
+      steps(
+        'member list',
+        'member list -w json',
+        'member list -w table',
+        'endpoint status',
+        'endpoint status -w json',
+        'endpoint status -w table',
+        'endpoint status --cluster',
+        'endpoint health',
+        'endpoint health -w json',
+        'endpoint health --cluster -w table',
+        'endpoint hashkv --cluster',
+        'defrag',
+        'defrag --cluster',
+        'alarm list',
+        'alarm disarm',
+        'member remove 1',
+        'member remove',
+        'member promote 1',
+        'member promote',
+        'member update 1 --peer-urls=http://127.0.0.1:1',
+        'member update 1',
+        'member update',
+        'member add m2 --peer-urls=$PEER',
+        'move-leader 1',
+        'move-leader',
       ),
     );
   });

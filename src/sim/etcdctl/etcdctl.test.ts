@@ -239,7 +239,7 @@ describe('cluster and maintenance', () => {
           [
             'm1:2379, 8e9e05c52164, 3.4.23, 20 kB, true, false, 2, 6, 6, \n',
             'm2:2379, 8e9e05c53164, 3.4.23, 20 kB, false, false, 2, 6, 6, \n',
-            '[{"endpoint":"m1:2379","health":true,"took":"1ms"},{"endpoint":"m2:2379","health":true,"took":"1ms"}]',
+            '[{"endpoint":"m1:2379","health":true,"took":"1ms"},{"endpoint":"m2:2379","health":true,"took":"1ms"}]\n',
             'Finished defragmenting etcd member[m1:2379]\nFinished defragmenting etcd member[m2:2379]\n',
             'Leadership transferred from 8e9e05c52164 to 8e9e05c53164\n',
             '+----------+------------+\n|',

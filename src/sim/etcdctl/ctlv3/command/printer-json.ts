@@ -161,9 +161,8 @@ export class JsonPrinter implements Printer {
     this.print(omitEmpty({ header: header(r.header), members: r.members.map(member) }));
   }
 
-  // etcdctl 3.4 writes the health list without a trailing newline.
   endpointHealth(hs: EpHealth[]): void {
-    this.io.out(marshal(hs.map((h) => ({ endpoint: h.ep, health: h.health, took: h.took, error: h.error === '' ? undefined : h.error }))));
+    this.print(hs.map((h) => ({ endpoint: h.ep, health: h.health, took: h.took, error: h.error === '' ? undefined : h.error })));
   }
   endpointStatus(ss: EpStatus[]): void {
     this.print(
