@@ -7,6 +7,7 @@ import * as M from './methods';
 import { grpcError } from './rpctypes';
 import { collect, Harness } from './testing/harness';
 import { compare, opGet, opPut } from './kv';
+import { withRequireLeader } from './ctx';
 
 const EPS = ['m1:2379', 'm2:2379', 'm3:2379'];
 
@@ -113,4 +114,28 @@ describe('KV through the retry interceptor', () => {
     const attempts = h.events('client.attempt', (e) => e.method === M.KV.Put);
     expect(attempts.at(-1)?.addr).toBe('m3:2379');
   });
+
+  it('refuses a request over MaxCallSendMsgSize before sending it', () => {
+    const { h, client } = setup();
+    const put = collect<PutResponse>();
+    client.kv.put(h.ctx(1000), 'big', 'x'.repeat(3 * 1024 * 1024), {}, put.done);
+    h.run(10);
+    const p = put.results[0];
+    expect(!p.ok && p.error.message).toMatch(/^rpc error: code = ResourceExhausted desc = trying to send message larger than max \(\d+ vs\. 2097152\)$/);
+    expect(h.events('grpc.pick', (e) => e.method === M.KV.Put)).toHaveLength(0);
+  });
+
+  it('with WithRequireLeader, a Range meets ErrNoLeader on every member and is retried until its deadline', () => {
+    const { h, cluster, client } = setup();
+    cluster.setLeader(undefined);
+    const get = collect<RangeResponse>();
+    client.kv.get(withRequireLeader(h.ctx(300)), 'k', {}, get.done);
+    h.run(400);
+    const g = get.results[0];
+    expect(!g.ok && g.error).toBe(ContextError.DeadlineExceeded);
+    const attempts = h.events('client.attempt', (e) => e.method === M.KV.Range);
+    expect(attempts.length).toBeGreaterThan(10);
+    expect(attempts[0].message).toBe('etcdserver: no leader');
+  });
 });
+
