@@ -24,6 +24,8 @@ export type ApplyResult = { resp: unknown; err?: undefined } | { resp?: undefine
 export interface ApplyHooks {
   /** ClusterMemberAttrSet. */
   setMemberAttributes(memberId: number, name: string, clientURLs: string[]): void;
+  /** The consistent index during this apply: a simple token's numeric suffix (§9.5). */
+  consistentIndex(): number;
 }
 
 export function applyRequest(sm: StateMachine, hooks: ApplyHooks, r: InternalRaftRequest): ApplyResult {
@@ -73,7 +75,13 @@ function dispatch(sm: StateMachine, hooks: ApplyHooks, r: InternalRaftRequest): 
     hooks.setMemberAttributes(a.memberId, a.name, a.clientURLs);
     return {};
   }
-  if (r.auth !== undefined) return applyAuth(auth, ai, r.auth.op, r.auth.args);
+  if (r.auth !== undefined) {
+    if (r.auth.op === 'Authenticate') {
+      const a = r.auth.args as { name: string; simpleToken: string };
+      return auth.authenticate(a.name, a.simpleToken, hooks.consistentIndex());
+    }
+    return applyAuth(auth, ai, r.auth.op, r.auth.args);
+  }
   throw new Error('etcdserver: unknown method');
 }
 

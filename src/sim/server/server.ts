@@ -49,13 +49,14 @@ import type { BootstrapMode } from './events';
 import './events';
 import { RaftCluster } from './membership/cluster';
 import type { ClusterSnapshot } from './membership/cluster';
-import { formatMemberId } from './membership/member';
+import { formatMemberId, urlAddress } from './membership/member';
 import type { Member } from './membership/member';
 import { ApplyJob, RaftNode } from './raft-node';
 import type { RaftNodeHost } from './raft-node';
 import type { InternalRaftRequest } from './raft-request';
 import { unmarshalRequest, requestKind } from './raft-request';
 import * as clusterApi from './cluster-api';
+import * as leaseApi from './lease-api';
 import * as v3 from './v3-server';
 import type { Callback, RequestContext } from './v3-server';
 import type {
@@ -67,6 +68,7 @@ import type {
   PutResponse,
   RangeRequest,
   RangeResponse,
+  ResponseHeader,
   TxnRequest,
   TxnResponse,
 } from '../mvcc/rpc';
@@ -269,7 +271,7 @@ export class EtcdServer {
   private fetchClusterAndJoin(): void {
     this.status = 'joining';
     const epoch = this.epoch;
-    const selfAddr = peerAddr(this.config.peerURL);
+    const selfAddr = urlAddress(this.config.peerURL);
     const peers = this.config.initialCluster.filter((m) => m.peerURL !== this.config.peerURL);
     let attempt = 0;
     this.options.net.listen(selfAddr, (p) => {
@@ -289,7 +291,7 @@ export class EtcdServer {
       if (epoch !== this.epoch || this.status !== 'joining') return;
       const peer = peers[attempt++ % Math.max(1, peers.length)];
       if (peer !== undefined) {
-        this.options.net.send<PeerPacket>(selfAddr, peerAddr(peer.peerURL), 'GET /members', { kind: 'members-req' }, 64);
+        this.options.net.send<PeerPacket>(selfAddr, urlAddress(peer.peerURL), 'GET /members', { kind: 'members-req' }, 64);
       }
       this.timers.push(this.kernel.schedule(1000, ask, `${this.name} join retry`));
     };
@@ -343,7 +345,7 @@ export class EtcdServer {
       const err = rawNode.bootstrap(b.bootstrapPeers);
       if (err !== undefined) throw err;
     }
-    const selfAddr = peerAddr(cfg.peerURL);
+    const selfAddr = urlAddress(cfg.peerURL);
     const transport = new Transport(kernel, this.options.net, b.id, selfAddr, this.name, {
       process: (m) => this.node.step(m),
       processSnapshot: (m, db, done) => this.receiveSnapshot(m, db, done),
@@ -357,6 +359,7 @@ export class EtcdServer {
       isRemoved: (id) => this.cluster.isRemoved(id),
       membership: () => this.cluster.snapshot(),
       onRemoved: () => this.stopRemoved(),
+      onPeerRequest: (op, body, reply) => leaseApi.servePeerLeaseRequest(this, op, body, reply),
     });
     for (const m of b.peers) transport.addPeer(m.id, m.peerURLs);
     this.node = new RaftNode(kernel, this.name, rawNode, b.memStorage, b.storage, transport, cfg.tickMs, this.nodeHost());
@@ -459,6 +462,11 @@ export class EtcdServer {
     this.kv.restore(kv);
     this.auth.restore(auth);
   }
+
+  private readonly applyHooks = {
+    setMemberAttributes: (m: number, n: string, c: string[]) => this.cluster.setAttributes(m, n, c),
+    consistentIndex: () => this.consistentIndex,
+  };
 
   get stateMachine(): StateMachine {
     return { kv: this.kv, lessor: this.lessor, auth: this.auth };
@@ -646,6 +654,30 @@ export class EtcdServer {
     v3.leaseRevoke(this, req, ctx, done);
   }
 
+  /** MoveLeader (§10.1): on the leader, to a voting member; waits on the client's context. */
+  moveLeader(target: number, ctx: RequestContext, done: Callback<void>): void {
+    v3.moveLeader(this, target, ctx, done);
+  }
+
+  /** LeaseKeepAlive's renew: the TTL in seconds (forwarded to the leader from other members). */
+  leaseRenew(id: number, ctx: RequestContext, done: Callback<number>): void {
+    leaseApi.leaseRenew(this, id, ctx, done);
+  }
+
+  leaseTimeToLive(id: number, keys: boolean, ctx: RequestContext, done: Callback<leaseApi.TimeToLive>): void {
+    leaseApi.leaseTimeToLive(this, id, keys, ctx, done);
+  }
+
+  /** LeaseLeases: the local lessor's leases. */
+  leaseLeases(): number[] {
+    return this.isRunning ? this.lessor.leases().map((l) => l.id) : [];
+  }
+
+  /** Authenticate (§9.5): a linearizable read, the password check, then the token through raft. */
+  authenticate(name: string, password: string, ctx: RequestContext, done: Callback<{ header: ResponseHeader; token: string }>): void {
+    v3.authenticate(this, name, password, ctx, done);
+  }
+
   /** Auth RPCs by etcd's name without "Auth" prefix of the service: "UserAdd", "AuthEnable", ... */
   authRequest(op: string, args: Record<string, unknown>, ctx: RequestContext, done: Callback<unknown>): void {
     v3.authRequest(this, op, args, ctx, done);
@@ -810,7 +842,15 @@ export class EtcdServer {
   }
 
   private applyEntryNormal(e: Entry, shouldApplyV3: boolean): void {
-    if (shouldApplyV3) this.consistentIndex = e.index;
+    // The consistent index moves to the entry once it is applied (§3.4 step 1).
+    try {
+      this.applyEntryData(e, shouldApplyV3);
+    } finally {
+      if (shouldApplyV3 && this.consistentIndex < e.index) this.consistentIndex = e.index;
+    }
+  }
+
+  private applyEntryData(e: Entry, shouldApplyV3: boolean): void {
     if (e.data === undefined || e.data.length === 0) {
       // The new leader's empty entry: its term's first commit (§3.4, §8.5).
       this.readIndexLoop.onFirstCommitInTerm();
@@ -822,7 +862,7 @@ export class EtcdServer {
     const needResult = this.wait.isRegistered(id);
     // Membership-internal requests apply even below the consistent index (§3.4 step 5).
     if (!shouldApplyV3 && r.clusterMemberAttrSet === undefined) return;
-    const result = applyRequest(this.stateMachine, { setMemberAttributes: (m, n, c) => this.cluster.setAttributes(m, n, c) }, r);
+    const result = applyRequest(this.stateMachine, this.applyHooks, r);
     if (r.put !== undefined) this.dbSize += 256 + r.put.key.length + (r.put.value?.length ?? 0);
     if (needResult) this.wait.trigger(id, result);
     else if (result.err !== undefined && this.kernel.trace.enabled('debug')) {
@@ -1092,11 +1132,6 @@ export class EtcdServer {
   }
 }
 
-export function peerAddr(url: string): string {
-  const i = url.indexOf('://');
-  return i < 0 ? url : url.slice(i + 3);
-}
-
 function describeEntryData(e: Entry): string {
   if (e.type === EntryType.EntryConfChange) {
     const cc = unmarshalConfChange(e.data);
@@ -1124,3 +1159,6 @@ function bootReason(b: Bootstrapped): string {
       return 'WAL found with --force-new-cluster: uncommitted entries dropped, other members removed';
   }
 }
+
+/** The network address of a peer (or client) URL: "http://m1:2380" -> "m1:2380". */
+export const peerAddr = urlAddress;

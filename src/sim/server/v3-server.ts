@@ -331,3 +331,51 @@ export function authRequest(s: EtcdServer, op: string, args: Record<string, unkn
   }
   processInternalRaftRequest(s, { header: { id: 0 }, auth: { op, args: a } }, ctx, done);
 }
+
+/**
+ * Authenticate (§9.5): linearizable read, password check, then the internal Authenticate
+ * request (name and a fresh token prefix, no password) through raft; repeated if the
+ * auth revision changed in between.
+ */
+export function authenticate(
+  s: EtcdServer,
+  name: string,
+  password: string,
+  ctx: RequestContext,
+  done: Callback<{ header: ResponseHeader; token: string }>,
+): void {
+  const out = respond(s, done);
+  if (!s.isRunning) return out(serverError('ErrStopped'));
+  linearizableReadNotify(s, ctx, (err) => {
+    if (err !== undefined) return out(err);
+    let revision: number;
+    try {
+      revision = s.auth.checkPassword(name, password);
+    } catch (e) {
+      return out(e as Error);
+    }
+    const simpleToken = s.auth.genTokenPrefix();
+    processInternalRaftRequest(s, { header: { id: 0 }, auth: { op: 'Authenticate', args: { name, simpleToken } } }, ctx, (perr, resp) => {
+      if (perr !== undefined) return out(perr);
+      if (s.auth.revision() !== revision) return authenticate(s, name, password, ctx, done);
+      out(undefined, { header: { clusterId: 0, memberId: 0, revision: 0, raftTerm: 0 }, token: (resp as { token: string }).token });
+    });
+  });
+}
+
+/** MoveLeader (§10.1): transfer, then poll every tick until the target leads. */
+export function moveLeader(s: EtcdServer, target: number, ctx: RequestContext, done: Callback<void>): void {
+  if (!s.isRunning) return done(serverError('ErrStopped'));
+  if (!s.isLeader) return done(serverError('ErrNotLeader'));
+  const m = s.cluster.member(target);
+  if (m === undefined || m.isLearner) return done(serverError('ErrBadLeaderTransferee'));
+  s.node.rawNode.transferLeader(target);
+  s.node.kick();
+  const poll = () => {
+    if (!s.isRunning) return done(serverError('ErrStopped'));
+    if (s.lead === target) return done(undefined);
+    if (ctx.deadline !== undefined && s.kernel.now >= ctx.deadline) return done(serverError('ErrTimeoutLeaderTransfer'));
+    s.kernel.schedule(s.config.tickMs, poll, `${s.name} move leader`);
+  };
+  poll();
+}

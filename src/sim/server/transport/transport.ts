@@ -28,7 +28,10 @@ export type PeerPacket =
   | { kind: 'members-req' }
   | { kind: 'members-resp'; cluster: ClusterSnapshot }
   /** HTTP 403 "cannot process message from removed member". */
-  | { kind: 'removed' };
+  | { kind: 'removed' }
+  /** A request to a peer's HTTP handlers (etcd leasehttp: /leases, /leases/internal). */
+  | { kind: 'peer-req'; reqId: number; op: string; body: unknown }
+  | { kind: 'peer-resp'; reqId: number; body: unknown };
 
 export interface TransportHandler {
   /** A raft message from a peer (not a removed one). */
@@ -41,6 +44,8 @@ export interface TransportHandler {
   membership(): ClusterSnapshot;
   /** A peer answered that this member was removed from the cluster. */
   onRemoved(): void;
+  /** A peer's HTTP request; `reply` answers it. */
+  onPeerRequest(op: string, body: unknown, reply: (body: unknown) => void): void;
 }
 
 interface PeerStatus {
@@ -58,6 +63,8 @@ export class Transport {
   private readonly peers = new Map<number, PeerStatus>();
   private readonly byAddr = new Map<string, number>();
   private readonly pendingSnaps = new Map<number, { index: number; timer: Timer }>();
+  private readonly pendingRequests = new Map<number, (body: unknown) => void>();
+  private nextReqId = 1;
   private ticker: Timer | undefined;
   private running = false;
 
@@ -73,7 +80,14 @@ export class Transport {
   start(): void {
     this.running = true;
     this.net.listen(this.selfAddr, (p) => this.receive(p as Packet<PeerPacket>));
+    for (const id of this.peers.keys()) this.dial(id);
     this.scheduleTicker();
+  }
+
+  /** rafthttp dials a peer's streams as soon as it knows the peer: say hello at once. */
+  private dial(id: number): void {
+    const p = this.peers.get(id);
+    if (p !== undefined) this.sendPacket(id, p, 'linkHeartbeat', { kind: 'link-heartbeat' }, 8);
   }
 
   stop(): void {
@@ -83,6 +97,31 @@ export class Transport {
     this.ticker = undefined;
     for (const s of this.pendingSnaps.values()) this.kernel.cancel(s.timer);
     this.pendingSnaps.clear();
+    this.pendingRequests.clear();
+  }
+
+  /**
+   * An HTTP request to a peer: `onReply` gets its answer, or undefined if none came
+   * within `timeoutMs` (unknown peer, partition, refused).
+   */
+  request(to: number, op: string, body: unknown, timeoutMs: number, onReply: (body: unknown) => void): void {
+    const p = this.peers.get(to);
+    if (p === undefined) {
+      onReply(undefined);
+      return;
+    }
+    const reqId = this.nextReqId++;
+    let done = false;
+    const finish = (b: unknown) => {
+      if (done) return;
+      done = true;
+      this.pendingRequests.delete(reqId);
+      this.kernel.cancel(timer);
+      onReply(b);
+    };
+    const timer = this.kernel.schedule(timeoutMs, () => finish(undefined), `${this.source} peer request timeout`);
+    this.pendingRequests.set(reqId, finish);
+    this.net.send<PeerPacket>(this.selfAddr, p.addr, `POST ${op}`, { kind: 'peer-req', reqId, op, body }, 64, () => finish(undefined));
   }
 
   addPeer(id: number, peerURLs: readonly string[]): void {
@@ -90,6 +129,7 @@ export class Transport {
     const addr = urlAddress(peerURLs[0]);
     this.peers.set(id, { addr, activeSince: undefined, lastHeard: 0, lastSent: -Infinity });
     this.byAddr.set(hostOf(addr), id);
+    if (this.running) this.dial(id);
   }
 
   removePeer(id: number): void {
@@ -185,6 +225,16 @@ export class Transport {
         return;
       case 'removed':
         this.handler.onRemoved();
+        return;
+      case 'peer-req': {
+        const from = packet.from;
+        this.handler.onPeerRequest(payload.op, payload.body, (body) => {
+          if (this.running) this.net.send<PeerPacket>(this.selfAddr, from, 'HTTP response', { kind: 'peer-resp', reqId: payload.reqId, body }, 64);
+        });
+        return;
+      }
+      case 'peer-resp':
+        this.pendingRequests.get(payload.reqId)?.(payload.body);
         return;
       case 'snap': {
         if (this.handler.isRemoved(payload.m.from)) return;

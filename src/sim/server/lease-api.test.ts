@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import type { AuthError } from '../auth/errors';
+import type { EtcdServer } from './server';
+import { TestCluster } from './testing/cluster';
+
+describe('leases and auth through the server', () => {
+  it('keeps a lease alive from a follower (forwarded to the leader) and reports its TTL', async () => {
+    const c = await TestCluster.create({ size: 3 });
+    const l = c.waitForLeader();
+    const f = c.members.find((m) => m !== l) as EtcdServer;
+    const g = c.call<{ id: number }>((d) => f.leaseGrant({ ttl: 3 }, {}, d));
+    const id = g.resp?.id ?? 0;
+    c.put(f, 'held', 'x');
+    expect(c.call((d) => f.put({ key: 'held', value: 'y', lease: id }, {}, d)).err).toBeUndefined();
+    // Renew every second for 10 s: the lease outlives its 3 s TTL.
+    for (let i = 0; i < 10; i++) {
+      const r = c.call<number>((d) => f.leaseRenew(id, {}, d));
+      expect(r.err).toBeUndefined();
+      expect(r.resp).toBe(3);
+      c.run(1_000);
+    }
+    const ttl = c.call<{ ttl: number; grantedTtl: number; keys: string[] }>((d) => f.leaseTimeToLive(id, true, {}, d));
+    expect(ttl.resp?.grantedTtl).toBe(3);
+    expect(ttl.resp?.keys).toEqual(['held']);
+    expect(c.get(f, 'held')).toBe('y');
+    // Stop renewing: the leader revokes it and the key goes.
+    c.run(6_000);
+    expect(c.waitConverged()).toBe(true);
+    expect(c.get(f, 'held')).toBeUndefined();
+    const gone = c.call<{ ttl: number }>((d) => f.leaseTimeToLive(id, false, {}, d));
+    expect(gone.resp?.ttl).toBe(-1);
+    const renewGone = c.call<number>((d) => f.leaseRenew(id, {}, d));
+    expect(renewGone.err?.name).toBe('ErrLeaseNotFound');
+  });
+
+  it('enables auth, authenticates, and checks permissions at apply time', async () => {
+    const c = await TestCluster.create({ size: 3 });
+    const l = c.waitForLeader();
+    const auth = (op: string, args: Record<string, unknown>, token?: string) => c.call((d) => l.authRequest(op, args, { token }, d));
+    expect(auth('AuthEnable', {}).err?.name).toBe('ErrRootUserNotExist');
+    expect(auth('UserAdd', { name: 'root', password: 'rootpw' }).err).toBeUndefined();
+    expect(auth('UserGrantRole', { user: 'root', role: 'root' }).err).toBeUndefined();
+    expect(auth('UserAdd', { name: 'alice', password: 'pw' }).err).toBeUndefined();
+    expect(auth('RoleAdd', { name: 'app' }).err).toBeUndefined();
+    expect(auth('RoleGrantPermission', { name: 'app', perm: { permType: 2, key: 'app/', rangeEnd: 'app0' } }).err).toBeUndefined();
+    expect(auth('UserGrantRole', { user: 'alice', role: 'app' }).err).toBeUndefined();
+    expect(auth('AuthEnable', {}).err).toBeUndefined();
+    const bad = c.call((d) => l.authenticate('alice', 'wrong', {}, d));
+    expect((bad.err as AuthError).name).toBe('ErrAuthFailed');
+    const tok = c.call<{ token: string }>((d) => l.authenticate('alice', 'pw', {}, d));
+    expect(tok.err).toBeUndefined();
+    const token = tok.resp?.token ?? '';
+    expect(token).toMatch(/^[a-zA-Z]{16}\.\d+$/);
+    expect(c.call((d) => l.put({ key: 'app/x', value: '1' }, { token }, d)).err).toBeUndefined();
+    expect((c.call((d) => l.put({ key: 'other', value: '1' }, { token }, d)).err as AuthError).name).toBe('ErrPermissionDenied');
+    expect((c.call((d) => l.put({ key: 'app/y', value: '1' }, {}, d)).err as AuthError).name).toBe('ErrUserEmpty');
+    expect((c.call((d) => l.range({ key: 'other' }, { token }, d)).err as AuthError).name).toBe('ErrPermissionDenied');
+    expect(c.call((d) => l.range({ key: 'app/x' }, { token }, d)).err).toBeUndefined();
+    expect((c.call((d) => l.put({ key: 'app/z' }, { token: 'bogus.1' }, d)).err as AuthError).name).toBe('ErrInvalidAuthToken');
+    expect(c.waitConverged()).toBe(true);
+    expect(new Set(c.members.map((m) => m.auth.revision())).size).toBe(1);
+  });
+});

@@ -1,0 +1,101 @@
+// LeaseRenew and LeaseTimeToLive (etcd v3_server.go and lease/leasehttp, spec server.md
+// §8.3): served by the primary lessor on the leader; any other member forwards them to
+// the leader's peer endpoint ("/leases", "/leases/internal"), retrying every 50 ms while
+// no leader is known, within ReqTimeout (or the client's deadline if earlier).
+
+import { isLeaseError } from '../lease/errors';
+import { LeaseError } from '../lease/errors';
+import type { LeaseErrorName } from '../lease/errors';
+import { None } from '../raft/raftpb';
+import { serverError } from './errors';
+import type { EtcdServer } from './server';
+import type { Callback, RequestContext } from './v3-server';
+
+export interface TimeToLive {
+  id: number;
+  /** Remaining seconds (truncated); -1 when the lease does not exist. */
+  ttl: number;
+  grantedTtl: number;
+  keys: string[];
+}
+
+type PeerAnswer<T> = { ok: T } | { error: LeaseErrorName };
+
+const forwardRetryMs = 50;
+
+/** Renews a lease; resolves to its TTL in seconds (etcd LeaseRenew). */
+export function leaseRenew(s: EtcdServer, id: number, ctx: RequestContext, done: Callback<number>): void {
+  if (!s.isRunning) return done(serverError('ErrStopped'));
+  if (s.isLeader && s.lessor.isPrimary()) {
+    renewLocal(s, id, (a) => ('ok' in a ? done(undefined, a.ok) : done(new LeaseError(a.error))));
+    return;
+  }
+  forward<number>(s, '/leases', { id }, ctx, done);
+}
+
+/** LeaseTimeToLive: an unknown lease answers TTL -1 (not an error). */
+export function leaseTimeToLive(s: EtcdServer, id: number, keys: boolean, ctx: RequestContext, done: Callback<TimeToLive>): void {
+  if (!s.isRunning) return done(serverError('ErrStopped'));
+  if (s.isLeader) {
+    done(undefined, timeToLiveLocal(s, id, keys));
+    return;
+  }
+  forward<TimeToLive>(s, '/leases/internal', { id, keys }, ctx, done);
+}
+
+/** The peer handler of a member: answers forwarded lease requests when it is the leader. */
+export function servePeerLeaseRequest(s: EtcdServer, op: string, body: unknown, reply: (body: unknown) => void): void {
+  const req = body as { id: number; keys?: boolean };
+  if (op === '/leases') {
+    if (!s.isLeader || !s.lessor.isPrimary()) return reply({ error: 'ErrNotPrimary' } satisfies PeerAnswer<number>);
+    renewLocal(s, req.id, reply);
+    return;
+  }
+  if (op === '/leases/internal') {
+    if (!s.isLeader) return reply({ error: 'ErrNotPrimary' } satisfies PeerAnswer<TimeToLive>);
+    reply({ ok: timeToLiveLocal(s, req.id, req.keys ?? false) } satisfies PeerAnswer<TimeToLive>);
+  }
+}
+
+function renewLocal(s: EtcdServer, id: number, answer: (a: PeerAnswer<number>) => void): void {
+  try {
+    const r = s.lessor.renew(id);
+    if (r.kind === 'renewed') return answer({ ok: r.ttl });
+    // Expired: wait for the revoke (not found) or a demotion (not primary).
+    s.lessor.whenRevokedOrDemoted(id, (err) => answer({ error: err.name }));
+  } catch (err) {
+    if (isLeaseError(err)) return answer({ error: err.name });
+    throw err;
+  }
+}
+
+function timeToLiveLocal(s: EtcdServer, id: number, keys: boolean): TimeToLive {
+  const l = s.lessor.lookup(id);
+  if (l === undefined) return { id, ttl: -1, grantedTtl: 0, keys: [] };
+  const ttl = Number.isFinite(l.remainingMs) ? Math.trunc(l.remainingMs / 1000) : l.ttl;
+  return { id, ttl, grantedTtl: l.ttl, keys: keys ? l.keys : [] };
+}
+
+function forward<T>(s: EtcdServer, op: string, body: unknown, ctx: RequestContext, done: Callback<T>): void {
+  const deadline = Math.min(s.kernel.now + s.reqTimeoutMs, ctx.deadline ?? Infinity);
+  const attempt = () => {
+    if (!s.isRunning) return done(serverError('ErrStopped'));
+    const remaining = deadline - s.kernel.now;
+    if (remaining <= 0) return done(serverError(s.lead === None ? 'ErrNoLeader' : 'ErrTimeout'));
+    const lead = s.lead;
+    if (lead === None || lead === s.id) {
+      s.kernel.schedule(Math.min(forwardRetryMs, remaining), attempt, `${s.name} lease forward retry`);
+      return;
+    }
+    s.node.transport.request(lead, op, body, remaining, (answer) => {
+      const a = answer as PeerAnswer<T> | undefined;
+      if (a === undefined || ('error' in a && a.error === 'ErrNotPrimary')) {
+        s.kernel.schedule(Math.min(forwardRetryMs, Math.max(0, deadline - s.kernel.now)), attempt, `${s.name} lease forward retry`);
+        return;
+      }
+      if ('ok' in a) done(undefined, a.ok);
+      else done(new LeaseError(a.error));
+    });
+  };
+  attempt();
+}
