@@ -99,6 +99,9 @@ function subCommandLines(c: Command, prefix = ''): string[] {
 }
 
 export const ETCDCTL_VERSION = '3.4.23';
+
+/** Prefixes an unexpected exception (a simulator bug) in the error line. */
+export const INTERNAL_ERROR = 'internal simulator error';
 export const API_VERSION = '3.4';
 
 /** The usage text etcdctl prints for `path` (help.go's commandUsageTemplate through tabwriter). */
@@ -215,8 +218,8 @@ export async function execute(root: Command, argv: string[], opts: ExecuteOption
       if (err.errorMessage !== undefined) io.err(`Error: ${err.errorMessage}\n`);
       return err.code;
     }
-    // A bug in the simulator, not an etcdctl behaviour: report it without crashing.
-    io.err(`Error: ${(err as Error).message}\n`);
+    // A bug in the simulator, not an etcdctl behaviour: report it, named as such, without crashing.
+    io.err(`Error: ${INTERNAL_ERROR}: ${(err as Error).message}\n`);
     return ExitError;
   } finally {
     for (const fn of atExit) fn();
