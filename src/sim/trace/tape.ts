@@ -10,6 +10,8 @@ const BOOL = 2;
 const OBJ = 3;
 
 const CHUNK = 1 << 20;
+/** Row starts are kept in chunks too: one growing array of millions would be copied as it grows. */
+const STARTS_CHUNK = 1 << 16;
 
 export type Scalar = number | string | boolean;
 
@@ -18,6 +20,9 @@ export interface Shape {
   readonly kind: string;
   readonly names: readonly string[];
   readonly types: readonly number[];
+  /** Per field, the last string written and its id: most rows repeat their neighbour's strings. */
+  readonly lastStrings: (string | undefined)[];
+  readonly lastIds: number[];
 }
 
 /** Fields every row carries besides the event's own. */
@@ -32,17 +37,21 @@ export class Tape {
   private chunks: Float64Array[] = [new Float64Array(CHUNK)];
   private chunk = this.chunks[0];
   private used = 0;
-  /** Row start positions: chunk index * CHUNK + offset. */
-  private readonly starts: number[] = [];
+  /** Row start positions (chunk index * CHUNK + offset), STARTS_CHUNK rows per array. */
+  private readonly starts: Float64Array[] = [];
+  private rows = 0;
   private readonly shapes: Shape[] = [];
   private readonly shapeByKey = new Map<string, Shape>();
   private readonly lastShape = new Map<string, Shape>();
   private readonly strings: string[] = [];
   private readonly stringIds = new Map<string, number>();
   private readonly objects: unknown[] = [];
+  /** The last source and its id: consecutive rows mostly share their source. */
+  private lastSource: string | undefined;
+  private lastSourceId = 0;
 
   get length(): number {
-    return this.starts.length;
+    return this.rows;
   }
 
   /** Appends an event given as an object; its shape is found or learned. */
@@ -59,10 +68,29 @@ export class Tape {
    * nothing, when a value's type does not fit the shape.
    */
   appendValues(shape: Shape, t: number, source: string, values: readonly Scalar[]): boolean {
-    const types = shape.types;
-    for (let i = 0; i < types.length; i++) if (typeCode(values[i]) !== types[i]) return false;
-    let at = this.beginRow(shape, t, source);
-    for (let i = 0; i < types.length; i++) at = this.put(at, types[i], values[i]);
+    const { types, lastStrings, lastIds } = shape;
+    const at = this.beginRow(shape, t, source);
+    const d = this.chunk;
+    // Types are checked while writing: a mismatch takes the row back.
+    for (let i = 0; i < types.length; i++) {
+      const v = values[i];
+      const type = types[i];
+      if (typeof v === 'number' && type === NUM) {
+        d[at + i] = v;
+      } else if (typeof v === 'string' && type === STR) {
+        if (v !== lastStrings[i]) {
+          lastStrings[i] = v;
+          lastIds[i] = this.intern(v);
+        }
+        d[at + i] = lastIds[i];
+      } else if (typeof v === 'boolean' && type === BOOL) {
+        d[at + i] = v ? 1 : 0;
+      } else {
+        this.used = at - 3;
+        this.rows--;
+        return false;
+      }
+    }
     return true;
   }
 
@@ -73,8 +101,8 @@ export class Tape {
 
   /** Rebuilds row `i` as a plain object {t, seq, source, kind, ...fields}. */
   get(i: number): (RowMeta & Record<string, unknown>) | undefined {
-    if (!(i >= 0 && i < this.starts.length)) return undefined;
-    const pos = this.starts[i];
+    if (!(i >= 0 && i < this.rows)) return undefined;
+    const pos = this.starts[Math.floor(i / STARTS_CHUNK)][i % STARTS_CHUNK];
     const d = this.chunks[Math.floor(pos / CHUNK)];
     let at = pos % CHUNK;
     const shape = this.shapes[d[at++]];
@@ -107,11 +135,17 @@ export class Tape {
     }
     const at = this.used;
     this.used += 3 + shape.names.length;
-    this.starts.push((this.chunks.length - 1) * CHUNK + at);
+    const row = this.rows++;
+    if (row === this.starts.length * STARTS_CHUNK) this.starts.push(new Float64Array(STARTS_CHUNK));
+    this.starts[this.starts.length - 1][row % STARTS_CHUNK] = (this.chunks.length - 1) * CHUNK + at;
+    if (source !== this.lastSource) {
+      this.lastSource = source;
+      this.lastSourceId = this.intern(source);
+    }
     const d = this.chunk;
     d[at] = shape.id;
     d[at + 1] = t;
-    d[at + 2] = this.intern(source);
+    d[at + 2] = this.lastSourceId;
     return at + 3;
   }
 
@@ -153,7 +187,7 @@ export class Tape {
     const key = `${kind}|${names.join(',')}|${types.join('')}`;
     let shape = this.shapeByKey.get(key);
     if (shape === undefined) {
-      shape = { id: this.shapes.length, kind, names, types };
+      shape = { id: this.shapes.length, kind, names, types, lastStrings: names.map(() => undefined), lastIds: names.map(() => 0) };
       this.shapes.push(shape);
       this.shapeByKey.set(key, shape);
     }

@@ -46,6 +46,19 @@ describe('Trace', () => {
     ]);
   });
 
+  it('records a recorder row whose values do not fit its shape as emit would', () => {
+    const trace = new Trace(() => 1);
+    const rec = trace.recorder('test.a', ['n', 's', 'b']);
+    rec('m1', [1, 'a', true]);
+    rec('m2', [2, 7 as unknown as string, false]);
+    rec('m1', [3, 'c', true]);
+    expect(trace.all()).toEqual([
+      { t: 1, seq: 0, source: 'm1', kind: 'test.a', n: 1, s: 'a', b: true },
+      { t: 1, seq: 1, source: 'm2', kind: 'test.a', n: 2, s: 7, b: false },
+      { t: 1, seq: 2, source: 'm1', kind: 'test.a', n: 3, s: 'c', b: true },
+    ]);
+  });
+
   it('gives subscribers the same events as the record', () => {
     const trace = new Trace(() => 1);
     const seen: unknown[] = [];

@@ -135,13 +135,13 @@ export class Trace {
     level: 'info' | 'debug' = 'info',
   ): (source: string, values: { [I in keyof N]: TraceKinds[K][N[I]] & Scalar }) => number {
     let shape: Shape | undefined;
+    const rank = LEVEL_RANK[level];
     return (source, values) => {
-      if (this.rank < LEVEL_RANK[level]) return -1;
+      if (this.rank < rank) return -1;
       if (this.subscribers.length > 0) return this.emit(source, kind, toFields(names, values) as TraceKinds[K], undefined, level);
       shape ??= this.tape.defineShape(kind, names, values);
-      if (!this.tape.appendValues(shape, this.now(), source, values)) {
-        this.tape.append(this.now(), source, kind, toFields(names, values));
-      }
+      const t = this.now();
+      if (!this.tape.appendValues(shape, t, source, values)) this.tape.append(t, source, kind, toFields(names, values));
       return this.nextSeq++;
     };
   }
