@@ -4,7 +4,7 @@
 // non-nil empty end); otherwise [key, end). An end <= key selects nothing. The tree is
 // keyed by byteOrderKey(key) so that native string comparison gives byte order.
 
-import BTree from 'sorted-btree';
+import { BTree } from './btree';
 import { byteOrderKey, compareNative } from './bytes';
 import { KeyIndex } from './key-index';
 import type { KeyIndexGet } from './key-index';

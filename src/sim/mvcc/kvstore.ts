@@ -4,7 +4,7 @@
 // to its revisions. The server persists it through snapshot()/restore(). Records are keyed
 // by revisionKey(), a number ordered like (main, sub).
 
-import BTree from 'sorted-btree';
+import { BTree } from './btree';
 import { HashStorage, KVHasher } from './hash';
 import type { KeyValueHash } from './hash';
 import { TreeIndex } from './index';

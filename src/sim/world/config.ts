@@ -1,5 +1,6 @@
 // A world's configuration, validated with zod so bad input gets a specific error
-// (which field, what range, how to fix it) instead of a crash.
+// (which field, what range, how to fix it) instead of a crash. Member settings carry
+// etcd's flag names in their comments.
 
 import { z } from 'zod';
 import { NetworkSettingsSchema } from '../net/faults';
@@ -7,26 +8,45 @@ import { NetworkSettingsSchema } from '../net/faults';
 /** Hard bounds: a Raft cluster beyond 15 voting members is not something etcd supports. */
 export const MAX_MEMBERS = 15;
 
+const FsyncLatencySchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('constant'), ms: z.number().min(0).max(60_000) }),
+  z.object({ kind: z.literal('uniform'), minMs: z.number().min(0), maxMs: z.number().max(60_000) }),
+  z.object({ kind: z.literal('lognormal'), medianMs: z.number().min(0), sigma: z.number().min(0).max(5), maxMs: z.number().max(60_000) }),
+]);
+
+export const DiskSettingsSchema = z
+  .object({
+    fsyncLatency: FsyncLatencySchema.default({ kind: 'lognormal', medianMs: 1, sigma: 0.5, maxMs: 100 }),
+    /** Chance that a crash tears the last unsynced record. */
+    tornWriteProbability: z.number().min(0).max(1).default(0.5),
+  })
+  .strict();
+
 export const WorldConfigSchema = z
   .object({
     seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(1),
     members: z.number().int().min(1).max(MAX_MEMBERS).default(5),
     /** etcd --heartbeat-interval: one Raft tick (ms). */
     tickMs: z.number().int().min(1).max(10_000).default(100),
-    /** etcd --election-timeout expressed in ticks (etcd default 1000 ms / 100 ms = 10). */
-    electionTicks: z.number().int().min(1).max(1000).default(10),
-    heartbeatTicks: z.number().int().min(1).max(1000).default(1),
+    /** etcd --election-timeout in ticks (1000 ms / 100 ms = 10); Raft's HeartbeatTick is always 1. */
+    electionTicks: z.number().int().min(5).max(1000).default(10),
+    /** etcd --snapshot-count (low values make snapshots visible when teaching). */
+    snapshotCount: z.number().int().min(1).max(1_000_000_000).default(10_000),
+    /** etcd --snapshot-catchup-entries. */
+    snapshotCatchUpEntries: z.number().int().min(1).max(1_000_000_000).default(5_000),
+    /** etcd --pre-vote. */
+    preVote: z.boolean().default(true),
     network: NetworkSettingsSchema.default({ latency: { kind: 'uniform', min: 2, max: 6 }, drop: 0, duplicate: 0, reorder: 0 }),
+    disk: DiskSettingsSchema.default({ fsyncLatency: { kind: 'lognormal', medianMs: 1, sigma: 0.5, maxMs: 100 }, tornWriteProbability: 0.5 }),
+    /** Run the Raft invariant checker on every member while the world runs. */
+    check: z.boolean().default(true),
     traceLevel: z.enum(['off', 'info', 'debug']).default('info'),
   })
-  .strict()
-  .refine((c) => c.electionTicks > c.heartbeatTicks, {
-    message: 'electionTicks must be greater than heartbeatTicks (etcd: election timeout must exceed the heartbeat interval)',
-    path: ['electionTicks'],
-  });
+  .strict();
 
 export type WorldConfig = z.infer<typeof WorldConfigSchema>;
 export type WorldConfigInput = z.input<typeof WorldConfigSchema>;
+export type DiskSettings = z.infer<typeof DiskSettingsSchema>;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -42,7 +62,8 @@ export function parseWorldConfig(input: unknown): WorldConfig {
   throw new ConfigError(result.error.issues.map(describeIssue));
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+/** One zod issue as "field: what is wrong (got value)". */
+export function describeIssue(issue: z.core.$ZodIssue): string {
   const field = issue.path.length > 0 ? issue.path.join('.') : '(config)';
   switch (issue.code) {
     case 'too_small':

@@ -1,16 +1,25 @@
-// A world: one kernel, one network, the members of a cluster, and the log of inputs.
-// It is the public API the UI and scenarios use to observe and change a simulation.
+// A world: one kernel, one network, the etcd members of a cluster (and, later, its
+// clients), the Raft invariant checker, and the log of inputs. It is the public API the
+// UI and scenarios use to observe and change a simulation.
 
 import { Kernel } from '../kernel/kernel';
 import { Network } from '../net/network';
 import type { TraceEvent } from '../trace/trace';
+import { RaftInvariantChecker } from '../check/raft/checker';
+import type { Violation } from '../check/raft/violation';
+import { EtcdServer, type ServerView } from '../server/server';
+import { defaultServerConfig, type InitialMember } from '../server/config';
+import { freshMemberDisk, openMemberDisk } from '../server/disk-host';
+import { MemoryBackend } from '../storage/backend/memory';
+import type { Backend } from '../storage/backend/backend';
+import type { Disk } from '../storage/disk';
 import { parseWorldConfig, type WorldConfig } from './config';
 import { InputSchema, type Input, type InputRequest, type RecordedInput } from './inputs';
-import { Member } from './member';
 
 declare module '../trace/trace' {
   interface TraceKinds {
     'world.input': { input: Input };
+    'check.violation': { invariant: string; member: number; message: string };
   }
 }
 
@@ -21,25 +30,45 @@ export class InputError extends Error {
   }
 }
 
+/** Where each member keeps its files: memory by default, IndexedDB in a persistent page. */
+export type BackendFactory = (member: string) => Promise<Backend>;
+
+/** Passed by open() so the constructor leaves booting to it. */
+const DEFER_BOOT: unique symbol = Symbol('defer boot');
+
+export const PEER_PORT = 2380;
+export const CLIENT_PORT = 2379;
+
 export class World {
   readonly config: WorldConfig;
   readonly kernel: Kernel;
   readonly net: Network;
-  readonly members: readonly Member[];
+  readonly members: EtcdServer[] = [];
+  readonly checker: RaftInvariantChecker | undefined;
   private readonly recorded: RecordedInput[] = [];
 
-  /** Builds a world from a raw config; throws ConfigError naming each bad field. */
-  constructor(config: unknown = {}) {
+  /**
+   * Builds and starts a cluster from a raw config, with every member on a fresh memory
+   * disk. Throws ConfigError naming each bad field.
+   */
+  constructor(config: unknown = {}, boot?: typeof DEFER_BOOT) {
     this.config = parseWorldConfig(config);
-    const c = this.config;
-    this.kernel = new Kernel(c.seed, c.traceLevel);
-    this.net = new Network(this.kernel, c.network);
-    const names = Array.from({ length: c.members }, (_, i) => `m${i + 1}`);
-    this.members = names.map(
-      (name, i) =>
-        new Member(i + 1, name, names.filter((n) => n !== name), this.kernel, this.net, c.tickMs, c.heartbeatTicks),
-    );
-    for (const m of this.members) m.start();
+    this.kernel = new Kernel(this.config.seed, this.config.traceLevel);
+    this.net = new Network(this.kernel, this.config.network);
+    this.checker = this.config.check ? new RaftInvariantChecker() : undefined;
+    if (boot !== DEFER_BOOT) this.boot(this.initialMembers().map((m) => freshMemberDisk(this.kernel, m.name, new MemoryBackend(), this.config.disk)));
+  }
+
+  /**
+   * Builds a world whose members keep their files in the given backends (e.g. IndexedDB);
+   * members with files restart from them as etcd does, the others bootstrap.
+   */
+  static async open(config: unknown, backends: BackendFactory): Promise<World> {
+    const world = new World(config, DEFER_BOOT);
+    const disks: Disk[] = [];
+    for (const m of world.initialMembers()) disks.push(await openMemberDisk(world.kernel, m.name, await backends(m.name), world.config.disk));
+    world.boot(disks);
+    return world;
   }
 
   /** Replays a recorded run: the same config and inputs give the same trace. */
@@ -51,6 +80,39 @@ export class World {
     }
     world.runUntil(until);
     return world;
+  }
+
+  private initialMembers(): InitialMember[] {
+    return Array.from({ length: this.config.members }, (_, i) => ({ name: `m${i + 1}`, peerURL: `http://m${i + 1}:${PEER_PORT}` }));
+  }
+
+  private boot(disks: Disk[]): void {
+    const c = this.config;
+    const initial = this.initialMembers();
+    initial.forEach((m, i) => {
+      const server = new EtcdServer({
+        kernel: this.kernel,
+        net: this.net,
+        disk: disks[i],
+        config: {
+          ...defaultServerConfig(m.name, initial),
+          tickMs: c.tickMs,
+          electionMs: c.electionTicks * c.tickMs,
+          snapshotCount: c.snapshotCount,
+          snapshotCatchUpEntries: c.snapshotCatchUpEntries,
+          preVote: c.preVote,
+        },
+        observe: this.checker === undefined ? undefined : (o) => this.check(o),
+      });
+      this.members.push(server);
+    });
+    for (const s of this.members) s.start();
+  }
+
+  private check(o: Parameters<RaftInvariantChecker['observe']>[0]): void {
+    for (const v of (this.checker as RaftInvariantChecker).observe(o)) {
+      this.kernel.trace.emit(`m${v.member}`, 'check.violation', { invariant: v.invariant, member: v.member, message: v.message });
+    }
   }
 
   get now(): number {
@@ -65,12 +127,27 @@ export class World {
     return this.recorded;
   }
 
-  member(name: string): Member {
+  /** Raft safety violations found so far (none in a correct run). */
+  get violations(): readonly Violation[] {
+    return this.checker?.violations ?? [];
+  }
+
+  member(name: string): EtcdServer {
     const m = this.members.find((x) => x.name === name);
     if (m === undefined) {
       throw new InputError(`no member named "${name}": members are ${this.members.map((x) => x.name).join(', ')}`);
     }
     return m;
+  }
+
+  /** The member every running member agrees leads, if any. */
+  leader(): EtcdServer | undefined {
+    return this.members.find((m) => m.isLeader);
+  }
+
+  /** What the page shows of each member. */
+  view(): ServerView[] {
+    return this.members.map((m) => m.view());
   }
 
   /** Applies and records an input now. Throws InputError for an invalid one. */
@@ -103,6 +180,20 @@ export class World {
     return this.kernel.runUntilEvent(predicate, deadline);
   }
 
+  /** Runs until `pred` holds or `ms` of virtual time pass; returns whether it held. */
+  runUntilTrue(pred: () => boolean, ms: number): boolean {
+    const deadline = this.kernel.now + ms;
+    while (!pred()) {
+      const next = this.kernel.nextTime();
+      if (next === undefined || next > deadline) {
+        this.kernel.runUntil(deadline);
+        return pred();
+      }
+      this.kernel.step();
+    }
+    return true;
+  }
+
   hash(): string {
     return this.kernel.trace.hash();
   }
@@ -118,7 +209,6 @@ export class World {
   }
 
   private validateHosts(input: Input): void {
-    const known = new Set(this.members.map((m) => m.name));
     const hosts: string[] = [];
     switch (input.type) {
       case 'partition':
@@ -133,10 +223,10 @@ export class World {
         break;
       case 'crash':
       case 'restart':
-        this.member(input.member);
+        hosts.push(input.member);
         break;
     }
-    for (const h of hosts) if (!known.has(h)) this.member(h);
+    for (const h of hosts) this.member(h);
   }
 
   private apply(input: Input): void {

@@ -362,3 +362,11 @@ describe('RaftInvariantChecker', () => {
     });
   });
 });
+
+describe('joining a run under way', () => {
+  it('accepts a restart as a member’s first observation, but not a second restart without a crash', () => {
+    const c = new RaftInvariantChecker();
+    expect(c.observe({ kind: 'restart', member: 1, applied: 0 })).toEqual([]);
+    expect(() => c.observe({ kind: 'restart', member: 1, applied: 0 })).toThrow(/restarted without crashing first/);
+  });
+});

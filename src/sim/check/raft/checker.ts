@@ -117,7 +117,11 @@ export class RaftInvariantChecker {
   observe(obs: RaftObservation): readonly Violation[] {
     this.current = obs;
     const before = this.found.length;
+    // A restart as a member's first observation: the checker joins a run already under
+    // way (a page reloaded over persisted members), so the member counts as crashed.
+    const first = !this.members.has(obs.member);
     const m = this.member(obs.member);
+    if (first && obs.kind === 'restart') m.up = false;
     if (!m.up && obs.kind !== 'restart') {
       this.invalid(`member ${m.id} is crashed: only a restart can follow, not '${obs.kind}'`);
     }
