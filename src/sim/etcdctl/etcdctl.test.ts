@@ -7,8 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { runScript } from './runner';
 import { FakeCluster } from './testing/fake-cluster';
 
-async function run(script: string, members = 1) {
+async function run(script: string, members = 1, setup: (c: FakeCluster) => void = () => {}) {
   const cluster = new FakeCluster({ members });
+  setup(cluster);
   let stdout = '';
   let stderr = '';
   const { codes } = await runScript(script.split('\n'), {
@@ -251,10 +252,16 @@ describe('cluster and maintenance', () => {
     expect(r.stderr).toBe('m1:2379 is healthy: successfully committed proposal: took = 1ms\nm2:2379 is healthy: successfully committed proposal: took = 1ms\nError: etcdserver: bad leader transferee\n');
   });
 
-  it('lists and disarms alarms', async () => {
-    const r = await run('alarm list\nalarm disarm\nalarm list x');
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toBe('Error: alarm list command accepts no arguments\n');
+  it('lists and disarms alarms; an alarm makes the endpoint unhealthy', async () => {
+    const r = await run('alarm list\nendpoint health\nendpoint status\nalarm disarm\nalarm list\nalarm list x', 1, (c) =>
+      c.raiseAlarm({ memberID: c.members[0].ID, alarm: 'NOSPACE' }),
+    );
+    const alarm = `memberID:${0x8e9e05c52164} alarm:NOSPACE `;
+    expect(r.stdout).toBe(`${alarm}\nm1:2379, 8e9e05c52164, 3.4.23, 20 kB, true, false, 2, 4, 4, ${alarm}\n${alarm}\n`);
+    expect(r.stderr).toBe(
+      'm1:2379 is unhealthy: failed to commit proposal: Active Alarm(s): NOSPACE \nError: unhealthy cluster\nError: alarm list command accepts no arguments\n',
+    );
+    expect(r.codes).toEqual([0, 1, 0, 0, 0, 128]);
   });
 });
 

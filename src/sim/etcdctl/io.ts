@@ -27,7 +27,6 @@ export class Io {
   }
 }
 
-export const ExitSuccess = 0;
 export const ExitError = 1;
 export const ExitBadConnection = 2;
 export const ExitInvalidInput = 3;
@@ -45,11 +44,6 @@ export class Exit extends Error {
     super(errorMessage ?? `exit ${code}`);
     this.name = 'Exit';
   }
-}
-
-/** cobrautl.ExitWithError. */
-export function exitWithError(code: number, err: Error | string): Exit {
-  return new Exit(code, typeof err === 'string' ? err : err.message);
 }
 
 /** A Go panic: "panic: <message>" (and a stack trace) on stderr, exit status 2. */

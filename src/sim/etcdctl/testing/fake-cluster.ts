@@ -29,7 +29,7 @@ import type {
 const LATENCY_MS = 1;
 // IDs are safe integers in the simulator (etcd's are 64-bit).
 const CLUSTER_ID = 0x1c4b0e2a3f5d6e;
-export const FAKE_VERSION = '3.4.23';
+const FAKE_VERSION = '3.4.23';
 
 /** etcd's (internal) error messages as clientv3 reports them. */
 const MVCC_TO_CLIENT: Record<string, string> = {

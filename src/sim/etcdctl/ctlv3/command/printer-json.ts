@@ -63,15 +63,15 @@ function member(m: Member): Json {
   return omitEmpty({ ID: m.ID, name: m.name, peerURLs: m.peerURLs, clientURLs: m.clientURLs, isLearner: m.isLearner });
 }
 
-export function rangeJSON(r: RangeResponse): Json {
+function rangeJSON(r: RangeResponse): Json {
   return omitEmpty({ header: header(r.header), kvs: r.kvs.map(kv), more: r.more, count: r.count });
 }
 
-export function putJSON(r: PutResponse): Json {
+function putJSON(r: PutResponse): Json {
   return omitEmpty({ header: header(r.header), prev_kv: r.prevKv === undefined ? undefined : kv(r.prevKv) });
 }
 
-export function deleteJSON(r: DeleteRangeResponse): Json {
+function deleteJSON(r: DeleteRangeResponse): Json {
   return omitEmpty({ header: header(r.header), deleted: r.deleted, prev_kvs: r.prevKvs.map(kv) });
 }
 
@@ -84,7 +84,7 @@ function responseOp(op: ResponseOp): Json {
   return {};
 }
 
-export function txnJSON(r: TxnResponse): Json {
+function txnJSON(r: TxnResponse): Json {
   return omitEmpty({ header: header(r.header), succeeded: r.succeeded, responses: r.responses.map(responseOp) });
 }
 

@@ -27,7 +27,7 @@ import type { EpHashKV, EpHealth, EpStatus, Printer } from './printer';
 import { makeEndpointHashKVTable, makeEndpointStatusTable, makeMemberListTable } from './printer';
 
 /** --hex: each byte as \xNN (addHexPrefix(hex.EncodeToString(b))). */
-export function hexBytes(s: string): string {
+function hexBytes(s: string): string {
   return [...utf8Bytes(s)].map((b) => `\\x${b.toString(16).padStart(2, '0')}`).join('');
 }
 

@@ -19,7 +19,7 @@ const RESULTS: Record<string, CompareResult> = {
 };
 
 /** strconv.Unquote for a double-quoted Go string literal, or undefined when malformed. */
-export function unquote(s: string): string | undefined {
+function unquote(s: string): string | undefined {
   if (s.length < 2 || s[0] !== '"' || s[s.length - 1] !== '"') return undefined;
   const escapes: Record<string, string> = { n: '\n', t: '\t', r: '\r', '"': '"', '\\': '\\', "'": "'", a: '\x07', b: '\b', f: '\f', v: '\v' };
   let out = '';
@@ -45,7 +45,7 @@ export function unquote(s: string): string | undefined {
 }
 
 /** argify: words of a txn request line; "double" and 'single' quotes group. */
-export function argify(line: string): string[] {
+function argify(line: string): string[] {
   const words = line.match(/"(?:[^"\\]|\\.)*"|'[^']*'|[^'"\s]\S*[^'"\s]?/g) ?? [];
   return words.map((w) => {
     if (w[0] === "'") return w.slice(1, -1);
@@ -79,7 +79,7 @@ function scanCompare(s: string): string[] {
 }
 
 /** ParseCompare: `<target>("<key>") <op> "<value>"`. */
-export function parseCompare(line: string): Compare {
+function parseCompare(line: string): Compare {
   const paren = line.indexOf('(');
   if (paren < 0) throw new Exit(ExitInvalidInput, `malformed comparison: ${line}`);
   const target = line.slice(0, paren);
@@ -130,7 +130,7 @@ const opCommands = [putCommand, getCommand, delCommand];
  * parseRequestUnion: a put, get or del line, parsed with that command's own flags. (A put
  * without a value would read the rest of the txn's input in etcdctl; here it has none.)
  */
-export function parseRequestUnion(line: string): RequestOp {
+function parseRequestUnion(line: string): RequestOp {
   const args = argify(line);
   if (args.length < 2) throw new Exit(ExitInvalidInput, `invalid txn compare request: ${line}`);
   const invalid = () => new Exit(ExitInvalidInput, `invalid txn request: ${line}`);
