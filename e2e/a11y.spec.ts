@@ -14,8 +14,16 @@ test('no serious or critical accessibility violations', async ({ page }) => {
 });
 
 test('roles are told by letter and label, not colour alone; focus is visible', async ({ page }) => {
-  await page.goto('/');
-  await expect(page.getByRole('img', { name: 'm1: running' })).toBeVisible();
+  await page.goto('/?speed=10');
+  await expect(page.getByRole('img', { name: /^m1: / })).toBeVisible();
+  // Once Raft runs in the world, the leader carries an "L" badge and says so in words.
+  const raft = await page.evaluate(() => typeof (window as unknown as { etcdSim: { loop: { world: { leader?: unknown } } } }).etcdSim.loop.world.leader === 'function');
+  if (raft) {
+    const leader = page.locator('[data-role="leader"]');
+    await expect(leader).toHaveCount(1, { timeout: 15_000 });
+    await expect(leader.locator('.node-badge')).toContainText('L');
+    await expect(leader).toHaveAttribute('aria-label', /leader, term \d+/);
+  }
   await page.keyboard.press('Tab');
   const outline = await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle);
   expect(outline).not.toBe('none');

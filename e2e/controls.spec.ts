@@ -60,7 +60,7 @@ test('keyboard: arrows step, brackets change speed', async ({ page }) => {
 
 test('narration shows trace events, every event on request', async ({ page }) => {
   await page.getByTestId('crash-m4').click();
-  await expect(page.getByTestId('narration').locator('li[data-kind="member.crash"]')).toHaveCount(1);
+  await expect(page.getByTestId('narration').locator('li[data-kind="world.input"]', { hasText: 'crash' })).toHaveCount(1);
   await expect(page.getByTestId('narration').locator('li[data-kind="net.send"]')).toHaveCount(0);
   await page.getByLabel('every event (messages too)').check();
   await expect(page.getByTestId('narration').locator('li[data-kind="net.send"]').first()).toBeVisible();

@@ -229,7 +229,7 @@ export class SimLoop {
     if (index !== this.shown.index || all !== this.shown.all) {
       store.set({
         frame: this.timeline.frameAt(index),
-        narration: narrationAt(this.timeline.source, index, NARRATION_LINES, all),
+        narration: narrationAt(this.timeline.source, index, NARRATION_LINES, all ? undefined : this.timeline.notable),
       });
     }
     if (index !== this.shown.index || t !== this.shown.t) {

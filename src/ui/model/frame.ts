@@ -15,10 +15,13 @@ export interface LogEntryView {
 
 export interface MemberFrame {
   name: string;
+  /** Member ID in hex as etcd prints it, once the server has started. */
+  id: string;
   status: 'running' | 'crashed';
   /** Raft role as the server reports it ("StateLeader", ...), empty before a server exists. */
   role: string;
   term: number;
+  /** Name of the member this one follows, when known. */
   lead: string;
   commit: number;
   applied: number;
@@ -63,15 +66,22 @@ export interface ClientFrame {
 }
 
 export function initialFrame(memberNames: readonly string[]): FrameState {
-  return {
+  const f: FrameState = {
     index: 0,
-    members: memberNames.map((name) => ({
-      name, status: 'crashed', role: '', term: 0, lead: '', commit: 0, applied: 0, lastIndex: 0, log: [],
-    })),
+    members: [],
     faults: { groups: [], blocked: [], down: {} },
     clients: {},
     console: [],
   };
+  for (const name of memberNames) addMember(f, name);
+  return f;
+}
+
+function addMember(f: FrameState, name: string): MemberFrame {
+  // A member that joins after the start (member add) appears when it first starts.
+  const m: MemberFrame = { name, id: '', status: 'crashed', role: '', term: 0, lead: '', commit: 0, applied: 0, lastIndex: 0, log: [] };
+  f.members = [...f.members, m];
+  return m;
 }
 
 function memberOf(f: FrameState, name: string): MemberFrame | undefined {
@@ -88,9 +98,10 @@ export function foldEvent(f: FrameState, e: TraceEvent): void {
   switch (e.kind as string) {
     case 'member.start':
     case 'server.start': {
-      const m = memberOf(f, e.source);
+      const m = memberOf(f, e.source) ?? addMember(f, e.source);
       if (m !== undefined) {
         m.status = 'running';
+        if (typeof ev.id === 'string') m.id = ev.id;
         if (typeof ev.term === 'number') m.term = ev.term;
         if (typeof ev.commit === 'number') m.commit = ev.commit;
         if (typeof ev.applied === 'number') m.applied = ev.applied;
@@ -112,7 +123,8 @@ export function foldEvent(f: FrameState, e: TraceEvent): void {
       if (m !== undefined) {
         m.role = String(ev.role);
         m.term = Number(ev.term);
-        m.lead = String(ev.lead);
+        // The server names its leader by member ID; the page names members.
+        m.lead = f.members.find((x) => x.id !== '' && x.id === ev.lead)?.name ?? '';
       }
       break;
     }
@@ -196,11 +208,6 @@ function foldInput(f: FrameState, input: { type: string } & Record<string, unkno
       break;
     }
   }
-}
-
-/** True when a member's role is leader, whatever spelling the server uses. */
-export function isLeader(m: MemberFrame): boolean {
-  return /leader/i.test(m.role) && !/pre/i.test(m.role);
 }
 
 /** A short badge letter for a role: L leader, C candidate, P pre-candidate, F follower, E learner. */

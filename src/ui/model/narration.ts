@@ -2,7 +2,7 @@
 // generically (its fields and reason), so kinds the simulation adds appear unchanged.
 
 import type { TraceEvent } from '../../sim/trace/trace';
-import { hostOf, type TraceSource } from './timeline';
+import { hostOf, type TraceSource } from './trace-source';
 
 export interface NarrationLine {
   seq: number;
@@ -14,7 +14,15 @@ export interface NarrationLine {
 }
 
 /** Kinds too frequent to narrate by default: they are drawn instead. */
-export const CHATTY_KINDS: ReadonlySet<string> = new Set(['net.send', 'net.deliver', 'member.ping', 'server.ready', 'server.persisted']);
+export const CHATTY_KINDS: ReadonlySet<string> = new Set([
+  'net.send',
+  'net.deliver',
+  'member.ping',
+  'server.ready',
+  'server.persisted',
+  'server.messages',
+  'server.backend.commit',
+]);
 
 const META = new Set(['t', 'seq', 'source', 'kind', 'cause', 'reason']);
 
@@ -55,14 +63,23 @@ function line(e: TraceEvent): NarrationLine {
 }
 
 /**
- * The newest `limit` events among the first `index`, oldest first, skipping chatty kinds
- * unless `all`. Scans at most `scanLimit` events back so a quiet stretch stays cheap.
+ * The newest `limit` events among the first `index`, oldest first: of all events, or only
+ * of those at `positions` (ascending trace positions, such as the notable ones).
  */
-export function narrationAt(source: TraceSource, index: number, limit: number, all = false, scanLimit = 20_000): NarrationLine[] {
-  const out: NarrationLine[] = [];
-  for (let i = Math.min(index, source.length) - 1; i >= 0 && i >= index - scanLimit && out.length < limit; i--) {
-    const e = source.at(i) as TraceEvent;
-    if (all || !CHATTY_KINDS.has(e.kind)) out.push(line(e));
+export function narrationAt(source: TraceSource, index: number, limit: number, positions?: readonly number[]): NarrationLine[] {
+  const end = Math.min(index, source.length);
+  let picked: number[];
+  if (positions === undefined) {
+    picked = Array.from({ length: Math.min(limit, end) }, (_, k) => end - Math.min(limit, end) + k);
+  } else {
+    let lo = 0;
+    let hi = positions.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (positions[mid] < end) lo = mid + 1;
+      else hi = mid;
+    }
+    picked = positions.slice(Math.max(0, lo - limit), lo);
   }
-  return out.reverse();
+  return picked.map((i) => line(source.at(i) as TraceEvent));
 }

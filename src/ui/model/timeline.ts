@@ -3,12 +3,8 @@
 
 import type { TraceEvent } from '../../sim/trace/trace';
 import { foldEvent, type FrameState } from './frame';
-
-/** What the timeline reads: the world's trace satisfies it. */
-export interface TraceSource {
-  readonly length: number;
-  at(i: number): TraceEvent | undefined;
-}
+import { CHATTY_KINDS } from './narration';
+import { hostOf, type TraceSource } from './trace-source';
 
 /** A message on its way at the cursor: where it is drawn is a function of the cursor. */
 export interface Flight {
@@ -28,16 +24,13 @@ export interface MessageSpan extends Flight {
 /** Frames are checkpointed every this many events: a jump folds at most this many. */
 export const CHECKPOINT_EVERY = 2000;
 
-export function hostOf(addr: string): string {
-  const i = addr.indexOf(':');
-  return i < 0 ? addr : addr.slice(0, i);
-}
-
 export class Timeline {
   private readonly checkpoints: FrameState[] = [];
   private readonly live: FrameState;
   /** Longest send-to-due span seen, which bounds how far back a flight can start. */
   private maxFlight = 0;
+  /** Positions of the events worth narrating (not chatty), in order. */
+  readonly notable: number[] = [];
 
   constructor(
     readonly source: TraceSource,
@@ -58,6 +51,7 @@ export class Timeline {
     for (let i = this.live.index; i < this.source.length; i++) {
       const e = this.source.at(i) as TraceEvent;
       if (e.kind === 'net.send') this.maxFlight = Math.max(this.maxFlight, e.due - e.t);
+      if (!CHATTY_KINDS.has(e.kind)) this.notable.push(i);
       foldEvent(this.live, e);
       if (this.live.index % this.every === 0) this.checkpoints.push(structuredClone(this.live));
     }

@@ -26,7 +26,7 @@ export function EtcdctlConsole({ loop }: { loop: SimLoop }) {
   };
   return (
     <div className="console">
-      <pre className="console-output" data-testid="console-output" aria-live="polite" aria-label="etcdctl output">
+      <pre className="console-output" data-testid="console-output" tabIndex={0} aria-live="polite" aria-label="etcdctl output">
         {lines.map((l, i) => (
           <div key={`${l.seq}-${i}`} className={l.kind.includes('err') ? 'stderr' : undefined}>
             {l.text}

@@ -14,7 +14,7 @@ export function NarrationList() {
       <label>
         <input type="checkbox" checked={all} onChange={(e) => set({ narrateAll: e.target.checked })} /> every event (messages too)
       </label>
-      <ol className="narration-list" data-testid="narration" aria-label="Events up to the cursor, newest last">
+      <ol className="narration-list" data-testid="narration" tabIndex={0} aria-label="Events up to the cursor, newest last">
         {lines.map((l) => (
           <li key={l.seq} data-kind={l.kind}>
             <span className="when">{ms(l.t)}</span> <strong className="who">{l.source}</strong> <span className="kind">{l.kind}</span>{' '}

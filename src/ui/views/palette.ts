@@ -33,7 +33,8 @@ export function memberFill(m: MemberFrame): string {
 export function memberLabel(m: MemberFrame): string {
   if (m.status === 'crashed') return `${m.name}: crashed`;
   if (m.role === '') return `${m.name}: running`;
-  return `${m.name}: ${m.role}, term ${m.term}`;
+  const lead = m.lead !== '' && m.lead !== m.name ? `, leader ${m.lead}` : '';
+  return `${m.name}: ${m.role}, term ${m.term}${lead}`;
 }
 
 /** Message types keep their colour across the views. */

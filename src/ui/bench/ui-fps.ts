@@ -1,0 +1,68 @@
+// bench:ui — frames per second of the page under load: 7 members (and 2 clients once the
+// world has them), latency long enough that ~300 messages are in flight, every view open.
+// Builds the page, serves it with `vite preview`, drives headless Chromium, and prints one
+// JSON line: {"name":"ui.frames_per_second","value":N,"unit":"fps"}.
+//
+//   npx tsx src/ui/bench/ui-fps.ts
+import { chromium } from '@playwright/test';
+import { execSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const PORT = 4318;
+const MEASURE_MS = 5000;
+const executablePath = process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
+
+// 7 members ping 6 peers every 100 ms, each answered: ~840 messages/s, ~350 ms each.
+const heavy = { seed: 1, members: 7, network: { latency: { kind: 'uniform', min: 300, max: 400 } } };
+
+// Passed as source text: tsx would otherwise wrap named helpers in a `__name` the page lacks.
+const MEASURE = `new Promise((done) => {
+  let frames = 0;
+  let peak = 0;
+  const end = performance.now() + ${MEASURE_MS};
+  const tick = () => {
+    frames++;
+    peak = Math.max(peak, Number(document.querySelector('[data-testid="in-flight"]')?.textContent ?? 0));
+    if (performance.now() < end) requestAnimationFrame(tick);
+    else done({ frames, inFlight: peak });
+  };
+  requestAnimationFrame(tick);
+})`;
+
+async function waitForServer(url: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`vite preview did not answer at ${url}`);
+}
+
+async function main(): Promise<void> {
+  execSync('npx vite build --logLevel error', { stdio: 'inherit' });
+  const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], { stdio: 'ignore', detached: true });
+  const browser = await chromium.launch({ executablePath, args: ['--disable-quic', '--disable-gpu'] });
+  try {
+    const base = `http://127.0.0.1:${PORT}/`;
+    await waitForServer(base);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
+    // Clients join the load when the world accepts them; else the page reports a config error.
+    await page.goto(`${base}?speed=1&config=${encodeURIComponent(JSON.stringify({ ...heavy, clients: 2 }))}`);
+    if ((await page.getByRole('alert').count()) > 0) {
+      process.stderr.write('ui-fps: this world has no clients yet; measuring with members only\n');
+      await page.goto(`${base}?speed=1&config=${encodeURIComponent(JSON.stringify(heavy))}`);
+    }
+    await page.waitForTimeout(2000);
+    const { frames, inFlight } = (await page.evaluate(MEASURE)) as { frames: number; inFlight: number };
+    process.stderr.write(`ui-fps: ${frames} frames in ${MEASURE_MS} ms, up to ${inFlight} messages in flight\n`);
+    console.log(JSON.stringify({ name: 'ui.frames_per_second', value: Math.round((frames / MEASURE_MS) * 10_000) / 10, unit: 'fps' }));
+  } finally {
+    await browser.close();
+    if (server.pid !== undefined) process.kill(-server.pid);
+  }
+}
+
+await main();
