@@ -10,6 +10,9 @@ import type { KVStore } from '../mvcc/kvstore';
 import { compaction, deleteRange, put, txn } from '../mvcc/txn';
 import type { RequestOp, TxnRequest } from '../mvcc/rpc';
 import { revisionHeader } from '../mvcc/rpc';
+import type { AlarmStore } from './alarm';
+import { serverError } from './errors';
+import { requestCost } from './quota';
 import type { InternalRaftRequest } from './raft-request';
 
 /** The state machine the applier drives: the narrow interface to MVCC, lessor and auth. */
@@ -17,6 +20,7 @@ export interface StateMachine {
   kv: KVStore;
   lessor: Lessor;
   auth: AuthStore;
+  alarms: AlarmStore;
 }
 
 export type ApplyResult = { resp: unknown; err?: undefined } | { resp?: undefined; err: Error };
@@ -38,6 +42,8 @@ export function applyRequest(sm: StateMachine, hooks: ApplyHooks, r: InternalRaf
 }
 
 function dispatch(sm: StateMachine, hooks: ApplyHooks, r: InternalRaftRequest): unknown {
+  // The capped applier while NOSPACE is raised: anything that grows the db is refused.
+  if (sm.alarms.has('NOSPACE') && requestCost(r) > 0) throw serverError('ErrNoSpace');
   const ai: AuthInfo = { username: r.header.username ?? '', revision: r.header.authRevision ?? 0 };
   const auth = sm.auth;
   const leaseExists = (id: number) => sm.lessor.lookup(id) !== undefined;
@@ -74,6 +80,13 @@ function dispatch(sm: StateMachine, hooks: ApplyHooks, r: InternalRaftRequest): 
     const a = r.clusterMemberAttrSet;
     hooks.setMemberAttributes(a.memberId, a.name, a.clientURLs);
     return {};
+  }
+  if (r.alarm !== undefined) {
+    const a = r.alarm;
+    const header = revisionHeader(sm.kv.currentRevision);
+    if (a.action === 'GET') return { header, alarms: sm.alarms.get(a.alarm) };
+    const changed = a.action === 'ACTIVATE' ? sm.alarms.activate(a.memberID, a.alarm) : sm.alarms.deactivate(a.memberID, a.alarm);
+    return { header, alarms: changed === undefined ? [] : [changed] };
   }
   if (r.auth !== undefined) {
     if (r.auth.op === 'Authenticate') {

@@ -10,6 +10,7 @@
 import type { AuthSnapshot } from '../auth/store';
 import type { LessorSnapshot } from '../lease/lessor';
 import type { StoreSnapshot } from '../mvcc/kvstore';
+import type { AlarmMember } from './alarm';
 import type { ClusterSnapshot } from './membership/cluster';
 
 export interface BackendState {
@@ -17,6 +18,7 @@ export interface BackendState {
   lease: LessorSnapshot;
   auth: AuthSnapshot;
   cluster: ClusterSnapshot;
+  alarms?: AlarmMember[];
 }
 
 const encoder = new TextEncoder();

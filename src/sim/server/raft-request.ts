@@ -3,6 +3,7 @@
 // proposer's auth info. Entries hold it as bytes: UTF-8 JSON here, where etcd uses
 // protobuf; MaxRequestBytes is checked against this encoding (spec server.md §2.5 step 4).
 
+import type { AlarmRequest } from './alarm';
 import type {
   CompactionRequest,
   DeleteRangeRequest,
@@ -57,6 +58,7 @@ export interface InternalRaftRequest {
   leaseRevoke?: LeaseRevokeRequest;
   leaseCheckpoint?: LeaseCheckpointRequest;
   clusterMemberAttrSet?: ClusterMemberAttrSetRequest;
+  alarm?: AlarmRequest;
   auth?: AuthRequestBody;
 }
 

@@ -12,3 +12,22 @@ describe('EtcdServer basics', () => {
     expect(c.violations).toEqual([]);
   });
 });
+
+describe('determinism', () => {
+  async function run(seed: number): Promise<string> {
+    const c = await TestCluster.create({ size: 3, seed, traceLevel: 'info' });
+    const l = c.waitForLeader();
+    for (let i = 0; i < 20; i++) l.put({ key: `k${i}`, value: `v${i}` }, {}, () => {});
+    c.run(500);
+    c.crash(l.name);
+    c.waitForLeader();
+    c.restart(l.name);
+    c.run(3_000);
+    return c.kernel.trace.hash();
+  }
+
+  it('the same seed gives the same trace', async () => {
+    expect(await run(7)).toBe(await run(7));
+    expect(await run(7)).not.toBe(await run(8));
+  });
+});

@@ -14,7 +14,6 @@ import type { Kernel, Timer } from '../kernel/kernel';
 import { IDGenerator } from '../lease/idutil';
 import { LESSOR_LOOP_INTERVAL_MS, Lessor, minLeaseTTL } from '../lease/lessor';
 import type { MvccEvent } from '../mvcc/kv';
-import type { StoreSnapshot } from '../mvcc/kvstore';
 import type { TraceKinds } from '../trace/trace';
 import { WatchableStore } from '../mvcc/watchable-store';
 import type { Network } from '../net/network';
@@ -32,6 +31,10 @@ import type { WALOptions } from '../storage/wal/wal';
 import type { ApplyResult, StateMachine } from './apply';
 import { applyRequest } from './apply';
 import { decodeBackendState, encodeBackendState } from './backend';
+import type { BackendState } from './backend';
+import { AlarmStore } from './alarm';
+import type { AlarmMember, AlarmRequest } from './alarm';
+import { quotaAvailable, requestCost } from './quota';
 import type { Bootstrapped } from './bootstrap';
 import { bootstrapFromWAL, bootstrapJoin, bootstrapNew, decodeConfigChangeContext, hasWAL } from './bootstrap';
 import type { ServerConfig } from './config';
@@ -50,6 +53,7 @@ import './events';
 import { RaftCluster } from './membership/cluster';
 import type { ClusterSnapshot } from './membership/cluster';
 import { formatMemberId, urlAddress } from './membership/member';
+import { isServerError, serverError } from './errors';
 import type { Member } from './membership/member';
 import { ApplyJob, RaftNode } from './raft-node';
 import type { RaftNodeHost } from './raft-node';
@@ -133,6 +137,7 @@ export class EtcdServer {
   kv!: WatchableStore;
   lessor!: Lessor;
   auth!: AuthStore;
+  alarms!: AlarmStore;
   cluster!: RaftCluster;
   readonly wait = new Wait<ApplyResult>();
   readonly applyWait = new WaitTime();
@@ -312,7 +317,7 @@ export class EtcdServer {
     this.dbSize = 0;
     if (b.backend !== undefined) {
       const state = decodeBackendState(b.backend.state);
-      this.restoreStateMachine(state.kv, state.lease, state.auth);
+      this.restoreStateMachine(state);
       this.consistentIndex = b.backend.consistentIndex;
       this.committedConsistentIndex = this.consistentIndex;
       this.dbSize = b.backend.state.length;
@@ -445,6 +450,7 @@ export class EtcdServer {
           }
         : undefined,
     });
+    this.alarms = new AlarmStore();
     const rng = kernel.random(`${name}/auth`);
     this.auth = new AuthStore({
       now: () => kernel.now,
@@ -457,10 +463,11 @@ export class EtcdServer {
   }
 
   /** Lessor first, then MVCC, so keys re-attach to their leases (§3.4 applySnapshot). */
-  private restoreStateMachine(kv: StoreSnapshot, lease: unknown, auth: unknown): void {
-    this.lessor.restore(lease);
-    this.kv.restore(kv);
-    this.auth.restore(auth);
+  private restoreStateMachine(state: BackendState): void {
+    this.lessor.restore(state.lease);
+    this.kv.restore(state.kv);
+    this.auth.restore(state.auth);
+    this.alarms.restore(state.alarms);
   }
 
   private readonly applyHooks = {
@@ -469,7 +476,7 @@ export class EtcdServer {
   };
 
   get stateMachine(): StateMachine {
-    return { kv: this.kv, lessor: this.lessor, auth: this.auth };
+    return { kv: this.kv, lessor: this.lessor, auth: this.auth, alarms: this.alarms };
   }
 
   /** adjustTicks (§3.8): a single member advances to just before its election timeout. */
@@ -654,6 +661,17 @@ export class EtcdServer {
     v3.leaseRevoke(this, req, ctx, done);
   }
 
+  /** Alarm (§10.1) through raft. */
+  alarm(req: AlarmRequest, ctx: RequestContext, done: Callback<{ header: ResponseHeader; alarms: AlarmMember[] }>): void {
+    v3.alarm(this, req, ctx, done);
+  }
+
+  /** Proposes Alarm{ACTIVATE, NOSPACE, self} (result ignored), as the quota check does. */
+  raiseNoSpaceAlarm(): void {
+    if (this.alarms.has('NOSPACE')) return;
+    this.propose({ header: { id: 0 }, alarm: { action: 'ACTIVATE', memberID: this.id, alarm: 'NOSPACE' } }, () => {});
+  }
+
   /** MoveLeader (§10.1): on the leader, to a voting member; waits on the client's context. */
   moveLeader(target: number, ctx: RequestContext, done: Callback<void>): void {
     v3.moveLeader(this, target, ctx, done);
@@ -789,7 +807,7 @@ export class EtcdServer {
     this.disk.rename(dbPath, backendPath, `applying snapshot at index ${index}: its db becomes the backend`);
     const image = decodeBackend(db);
     const state = decodeBackendState(image.state);
-    this.restoreStateMachine(state.kv, state.lease, state.auth);
+    this.restoreStateMachine(state);
     this.cluster.restore(JSON.parse(new TextDecoder().decode(snap.data ?? emptyBytes)) as ClusterSnapshot);
     this.node.transport.resetPeers(this.cluster.list());
     this.consistentIndex = image.consistentIndex;
@@ -862,8 +880,13 @@ export class EtcdServer {
     const needResult = this.wait.isRegistered(id);
     // Membership-internal requests apply even below the consistent index (§3.4 step 5).
     if (!shouldApplyV3 && r.clusterMemberAttrSet === undefined) return;
-    const result = applyRequest(this.stateMachine, this.applyHooks, r);
-    if (r.put !== undefined) this.dbSize += 256 + r.put.key.length + (r.put.value?.length ?? 0);
+    // The quota applier (§3.4): judged before, applied anyway, reported as ErrNoSpace.
+    const cost = requestCost(r);
+    const fits = quotaAvailable(this.config, this.dbSize, cost);
+    let result = applyRequest(this.stateMachine, this.applyHooks, r);
+    if (result.err === undefined && r.put !== undefined) this.dbSize += cost;
+    if (result.err === undefined && !fits) result = { err: serverError('ErrNoSpace') };
+    if (result.err !== undefined && isServerError(result.err, 'ErrNoSpace') && !this.alarms.has('NOSPACE')) this.raiseNoSpaceAlarm();
     if (needResult) this.wait.trigger(id, result);
     else if (result.err !== undefined && this.kernel.trace.enabled('debug')) {
       this.kernel.trace.emit(this.name, 'server.request.done', { reqId: id.toString(16), op: requestKind(r), error: result.err.message }, undefined, 'debug');
@@ -993,6 +1016,7 @@ export class EtcdServer {
       lease: this.lessor.snapshot(),
       auth: this.auth.snapshot(),
       cluster: this.cluster.snapshot(),
+      alarms: this.alarms.snapshot(),
     });
   }
 

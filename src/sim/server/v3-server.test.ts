@@ -153,3 +153,19 @@ describe('request path', () => {
     expect(c.violations).toEqual([]);
   });
 });
+
+describe('quota', () => {
+  it('refuses writes past the backend quota with ErrNoSpace and raises the NOSPACE alarm', async () => {
+    const c = await TestCluster.create({ size: 3, config: { quotaBackendBytes: 4_000 } });
+    const l = c.waitForLeader();
+    let err: Error | undefined;
+    for (let i = 0; i < 20 && err === undefined; i++) err = c.call((d) => l.put({ key: `k${i}`, value: 'x'.repeat(300) }, {}, d)).err;
+    expect(grpc(err)).toBe('8 etcdserver: mvcc: database space exceeded');
+    c.runUntil(() => c.members.every((m) => m.alarms.has('NOSPACE')));
+    const alarms = c.call<{ alarms: { alarm: string }[] }>((d) => l.alarm({ action: 'GET', memberID: 0, alarm: 'NONE' }, {}, d));
+    expect(alarms.resp?.alarms.some((a) => a.alarm === 'NOSPACE')).toBe(true);
+    // Deletes still work under the capped applier.
+    expect(c.call((d) => l.deleteRange({ key: 'k0' }, {}, d)).err).toBeUndefined();
+    expect(c.violations).toEqual([]);
+  });
+});

@@ -23,12 +23,14 @@ import type {
   TxnRequest,
   TxnResponse,
 } from '../mvcc/rpc';
-import { maxGapBetweenApplyAndCommitIndex, quotaBytes } from './config';
+import { maxGapBetweenApplyAndCommitIndex } from './config';
 import { serverError } from './errors';
+import type { AlarmMember, AlarmRequest } from './alarm';
 import type { InternalRaftRequest } from './raft-request';
 import { marshalRequest, requestKind } from './raft-request';
 import type { EtcdServer } from './server';
-import { checkDeleteRequest, checkPutRequest, checkRangeRequest, checkTxn, putCost, txnCost } from './v3rpc/key';
+import { checkDeleteRequest, checkPutRequest, checkRangeRequest, checkTxn } from './v3rpc/key';
+import { putCost, quotaAvailable, txnCost } from './quota';
 
 export interface RequestContext {
   /** Absolute virtual ms at which the client gives up (its gRPC deadline). */
@@ -202,10 +204,13 @@ function authInfo(s: EtcdServer, ctx: RequestContext): AuthInfo | Error | undefi
   }
 }
 
-/** The quota wrapper (§2.3): a request that would grow the db past the quota gets ErrNoSpace. */
+/**
+ * The quota wrapper (§2.3): a request that would grow the db past the quota gets
+ * ErrNoSpace, and the member raises the NOSPACE alarm through raft.
+ */
 function checkQuota(s: EtcdServer, cost: number): Error | undefined {
-  const quota = quotaBytes(s.config);
-  if (quota < 0 || cost === 0 || s.dbSize + cost < quota) return undefined;
+  if (quotaAvailable(s.config, s.dbSize, cost)) return undefined;
+  s.raiseNoSpaceAlarm();
   return serverError('ErrNoSpace');
 }
 
@@ -378,4 +383,9 @@ export function moveLeader(s: EtcdServer, target: number, ctx: RequestContext, d
     s.kernel.schedule(s.config.tickMs, poll, `${s.name} move leader`);
   };
   poll();
+}
+
+/** Alarm (§10.1): every action, GET included, goes through raft. */
+export function alarm(s: EtcdServer, req: AlarmRequest, ctx: RequestContext, done: Callback<{ header: ResponseHeader; alarms: AlarmMember[] }>): void {
+  processInternalRaftRequest(s, { header: { id: 0 }, alarm: req }, ctx, respond(s, done) as Callback<unknown>);
 }

@@ -108,20 +108,3 @@ function checkIntervals(ops: readonly RequestOp[]): { puts: Set<string>; dels: I
   }
   return { puts, dels };
 }
-
-/** Quota cost (spec server.md §2.3): what a request would add to the backend. */
-export function putCost(r: PutRequest): number {
-  return 256 + r.key.length + (r.value ?? '').length;
-}
-
-export function txnCost(r: TxnRequest): number {
-  const listCost = (ops: readonly RequestOp[] | undefined) => {
-    let c = 0;
-    for (const op of ops ?? []) {
-      if (op.requestPut !== undefined) c += putCost(op.requestPut);
-      else if (op.requestTxn !== undefined) c += txnCost(op.requestTxn);
-    }
-    return c;
-  };
-  return Math.max(listCost(r.success), listCost(r.failure));
-}
