@@ -25,6 +25,7 @@ function verdicts(set: string): [string, boolean][] {
 
 interface Case {
   file: string;
+  /** Absent: detected from the file. */
   model?: ModelName;
   linearizable: boolean;
 }
@@ -48,7 +49,7 @@ describe('labelled vectors', () => {
     expect(labelled).toHaveLength(209);
   });
 
-  it.each(cases)('$file ($model) → linearizable: $linearizable', ({ file, model, linearizable }) => {
+  it.each(cases.map((c) => ({ ...c, as: c.model ?? 'detected' })))('$file (model: $as) → linearizable: $linearizable', ({ file, model, linearizable }) => {
     const text = readFileSync(path.join(VECTORS, file), 'utf8');
     const start = cpuMs();
     const result = loadHistory(text, model).check();
