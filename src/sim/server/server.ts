@@ -393,7 +393,7 @@ export class EtcdServer {
     );
     if (b.mode === 'restart' || b.mode === 'force-new-cluster') this.observeRecovered(b);
     this.node.start();
-    this.adjustTicks();
+    this.adjustTicks(b.peers.length);
     this.startLoops();
     this.publish();
   }
@@ -415,8 +415,10 @@ export class EtcdServer {
       const entries = ms.entries(first, last + 1, Infinity).map((e) => ({ index: e.index, term: e.term, digest: entryDigest(e) }));
       observe({ kind: 'entries', member: b.id, t, entries });
     }
-    const hs = ms.initialState().hardState;
+    const { hardState: hs, confState: cs } = ms.initialState();
     observe({ kind: 'hard-state', member: b.id, t, term: hs.term, vote: hs.vote, commit: hs.commit });
+    // Raft restarts with the snapshot's configuration; later conf changes are re-applied.
+    if (cs.voters.length > 0) observe({ kind: 'config', member: b.id, t, voters: cs.voters, outgoing: cs.votersOutgoing });
   }
 
   private createStateMachine(): void {
@@ -480,10 +482,9 @@ export class EtcdServer {
   }
 
   /** adjustTicks (§3.8): a single member advances to just before its election timeout. */
-  private adjustTicks(): void {
+  private adjustTicks(members: number): void {
     const et = electionTicks(this.config);
-    const voters = this.node.rawNode.raft.trk.config.voters.ids().length;
-    if (voters <= 1 && this.node.rawNode.raft.trk.progress.size <= 1) {
+    if (members <= 1) {
       this.node.advanceTicks(et - 1);
       return;
     }
