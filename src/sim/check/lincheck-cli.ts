@@ -1,13 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { MODEL_NAMES, loadHistory } from './linearizability/load';
-import type { ModelName } from './linearizability/load';
+import type { CheckResult } from './linearizability/checker';
+import type { LoadedHistory, ModelName } from './linearizability/load';
 import { ParseError } from './linearizability/parse/parse-error';
 
-const HELP = `Usage: npm run lincheck -- [--model MODEL] FILE...
+const HELP = `Usage: npm run lincheck -- [--model MODEL] [--explain] FILE...
 
 Checks client histories for linearizability and prints one JSON line per file:
   {"file": "...", "linearizable": true|false, "ms": 12.3}
-or, when a file cannot be read or parsed:
+With --explain, a non-linearizable file's line also carries "window": where the
+search got stuck (the operation no order could explain, the state it met, and the
+operations around it, each as "client call..return description").
+When a file cannot be read or parsed:
   {"file": "...", "error": "FILE:LINE: what is wrong"}
 
 Formats, detected from the content: Jepsen etcd logs (Porcupine's jepsen/*.log),
@@ -26,8 +30,15 @@ Exit status: 0 when every file could be checked, whatever the verdicts (a
 non-linearizable history is a result, not an error); 1 when a file could not be
 read or parsed; 2 on bad arguments.`;
 
-function parseArgs(args: string[]): { model?: ModelName; files: string[] } | string {
+interface Args {
+  model?: ModelName;
+  explain: boolean;
+  files: string[];
+}
+
+function parseArgs(args: string[]): Args | string {
   let model: ModelName | undefined;
+  let explain = false;
   const files: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
@@ -35,22 +46,36 @@ function parseArgs(args: string[]): { model?: ModelName; files: string[] } | str
       const name = args[++i];
       if (!MODEL_NAMES.includes(name as ModelName)) return `--model must be one of ${MODEL_NAMES.join(', ')}; got ${JSON.stringify(name)}`;
       model = name as ModelName;
+    } else if (arg === '--explain') {
+      explain = true;
     } else if (arg.startsWith('-')) {
       return `unknown option ${arg}`;
     } else {
       files.push(arg);
     }
   }
-  return files.length > 0 ? { model, files } : 'no history files given';
+  return files.length > 0 ? { model, explain, files } : 'no history files given';
 }
 
-function checkFile(file: string, model: ModelName | undefined): Record<string, unknown> {
+function explain(history: LoadedHistory, result: CheckResult): Record<string, unknown> | undefined {
+  const window = history.violationWindow(result);
+  if (window === undefined) return undefined;
+  const show = (i: number) => {
+    const op = history.operations[i];
+    return `client ${op.clientId} ${op.call}..${op.return} ${history.describe(i)}`;
+  };
+  return { start: window.start, end: window.end, stuck: show(window.stuck), stateBefore: window.stateBefore, operations: window.operations.map(show) };
+}
+
+function checkFile(file: string, { model, explain: withWindow }: Args): Record<string, unknown> {
   try {
     const text = readFileSync(file, 'utf8');
     const start = performance.now();
-    const { verdict } = loadHistory(text, model).check();
+    const history = loadHistory(text, model);
+    const result = history.check();
     const ms = Math.round((performance.now() - start) * 10) / 10;
-    return { file, linearizable: verdict === 'linearizable', ms };
+    const window = withWindow ? explain(history, result) : undefined;
+    return { file, linearizable: result.verdict === 'linearizable', ms, ...(window ? { window } : {}) };
   } catch (e) {
     const error = e instanceof ParseError ? `${file}:${e.line}: ${e.reason}` : `${file}: ${(e as Error).message}`;
     return { file, error };
@@ -69,7 +94,7 @@ function main(args: string[]): number {
   }
   let failed = false;
   for (const file of parsed.files) {
-    const line = checkFile(file, parsed.model);
+    const line = checkFile(file, parsed);
     failed ||= 'error' in line;
     console.log(JSON.stringify(line));
   }

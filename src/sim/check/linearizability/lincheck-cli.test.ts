@@ -37,6 +37,19 @@ describe('lincheck CLI', () => {
     expect(lines[1]).toEqual({ file: broken, error: `${broken}:2: process 0 completes nope but invoked read on line 1` });
   });
 
+  it('with --explain, shows where a non-linearizable history got stuck', () => {
+    const bad = path.join(VECTORS, 'knossos-cas-register/raw/cas-register/bad/rethink-fail-minimal.edn');
+    const { status, lines } = lincheck('--explain', bad);
+    expect(status).toBe(0);
+    expect(lines[0].window).toEqual({
+      start: 0,
+      end: 4,
+      stuck: 'client 1 2..4 read() → 3',
+      stateBefore: '4',
+      operations: ['client 0 0..1 write(0)', 'client 1 2..4 read() → 3', 'client 2 3..5 write(4)'],
+    });
+  });
+
   it('exits 2 on bad arguments', () => {
     expect(lincheck('--model', 'paxos', 'x').status).toBe(2);
     expect(lincheck().status).toBe(2);
