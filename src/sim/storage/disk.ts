@@ -109,10 +109,20 @@ export class Disk {
     readonly backend: Backend,
     readonly host: DiskHost,
     private readonly rng: DiskRandom,
-    readonly config: DiskConfig,
+    private cfg: DiskConfig,
     private readonly sink?: StorageEventSink,
   ) {
+    validateConfig(cfg);
+  }
+
+  get config(): DiskConfig {
+    return this.cfg;
+  }
+
+  /** Changes the disk's behaviour from now on (a disk slowing down, or recovering). */
+  reconfigure(config: DiskConfig): void {
     validateConfig(config);
+    this.cfg = config;
   }
 
   /** A disk over a backend that holds nothing yet (a new member): no reads, so no waiting. */

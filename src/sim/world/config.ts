@@ -4,6 +4,7 @@
 
 import { z } from 'zod';
 import { NetworkSettingsSchema } from '../net/faults';
+import { WorkloadSchema } from '../client/workload';
 
 /** Hard bounds: a Raft cluster beyond 15 voting members is not something etcd supports. */
 export const MAX_MEMBERS = 15;
@@ -22,6 +23,22 @@ export const DiskSettingsSchema = z
   })
   .strict();
 
+/** A client host ("c1", ...) running the etcd client v3, optionally with a workload. */
+export const ClientSettingsSchema = z
+  .object({
+    /** Endpoints as etcd URLs or host:port; default: every member's client URL. */
+    endpoints: z.array(z.string().min(1)).min(1).optional(),
+    /** Which client release's behaviour to simulate (token refresh, gRPC balancer). */
+    version: z.enum(['3.6', '3.5']).default('3.6'),
+    username: z.string().optional(),
+    password: z.string().optional(),
+    /** Operation mix to run from the start; absent = an idle client. */
+    workload: WorkloadSchema.optional(),
+  })
+  .strict();
+
+export const MAX_CLIENTS = 8;
+
 export const WorldConfigSchema = z
   .object({
     seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(1),
@@ -38,6 +55,7 @@ export const WorldConfigSchema = z
     preVote: z.boolean().default(true),
     network: NetworkSettingsSchema.default({ latency: { kind: 'uniform', min: 2, max: 6 }, drop: 0, duplicate: 0, reorder: 0 }),
     disk: DiskSettingsSchema.default({ fsyncLatency: { kind: 'lognormal', medianMs: 1, sigma: 0.5, maxMs: 100 }, tornWriteProbability: 0.5 }),
+    clients: z.array(ClientSettingsSchema).max(MAX_CLIENTS).default([]),
     /** Run the Raft invariant checker on every member while the world runs. */
     check: z.boolean().default(true),
     traceLevel: z.enum(['off', 'info', 'debug']).default('info'),
@@ -47,6 +65,7 @@ export const WorldConfigSchema = z
 export type WorldConfig = z.infer<typeof WorldConfigSchema>;
 export type WorldConfigInput = z.input<typeof WorldConfigSchema>;
 export type DiskSettings = z.infer<typeof DiskSettingsSchema>;
+export type ClientSettings = z.infer<typeof ClientSettingsSchema>;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

@@ -4,6 +4,7 @@
 
 import { z } from 'zod';
 import { LinkSettingsSchema, NetworkSettingsSchema } from '../net/faults';
+import { WorkloadSchema } from '../client/workload';
 
 const Host = z.string().min(1).max(64);
 
@@ -23,6 +24,15 @@ export const InputSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('network'), settings: NetworkSettingsSchema }),
   z.object({ type: z.literal('crash'), member: Host }),
   z.object({ type: z.literal('restart'), member: Host }),
+  /** A clean stop (etcd's graceful shutdown), unlike a crash. */
+  z.object({ type: z.literal('stop'), member: Host }),
+  /** The member's disk: fsync latency in ms (constant), to slow it down or speed it up. */
+  z.object({ type: z.literal('disk'), member: Host, fsyncMs: z.number().min(0).max(60_000) }),
+  /** Leadership transfer (etcd MoveLeader) to the named member. */
+  z.object({ type: z.literal('transfer-leader'), to: Host }),
+  z.object({ type: z.literal('client-endpoints'), client: Host, endpoints: z.array(z.string().min(1)).min(1) }),
+  z.object({ type: z.literal('workload-start'), client: Host, workload: WorkloadSchema.optional() }),
+  z.object({ type: z.literal('workload-stop'), client: Host }),
 ]);
 
 export type Input = z.infer<typeof InputSchema>;

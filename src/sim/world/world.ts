@@ -13,14 +13,33 @@ import { freshMemberDisk, openMemberDisk } from '../server/disk-host';
 import { MemoryBackend } from '../storage/backend/memory';
 import type { Backend } from '../storage/backend/backend';
 import type { Disk } from '../storage/disk';
-import { parseWorldConfig, type WorldConfig } from './config';
+import { GrpcServer } from '../grpc/server';
+import { registerV3RPC } from '../server/v3rpc/grpc';
+import { Client } from '../client/client';
+import { Workload } from '../client/workload';
+import { MemoryHistory } from '../client/history';
+import { parseWorldConfig, type ClientSettings, type WorldConfig } from './config';
 import { InputSchema, type Input, type InputRequest, type RecordedInput } from './inputs';
 
 declare module '../trace/trace' {
   interface TraceKinds {
     'world.input': { input: Input };
     'check.violation': { invariant: string; member: number; message: string };
+    'world.client': { client: string; outcome: 'ready' | 'failed'; error?: string };
   }
+}
+
+/** A client host of the world: the etcd client once New has finished, its workload and history. */
+export class WorldClient {
+  client: Client | undefined;
+  error: Error | undefined;
+  workload: Workload | undefined;
+  readonly history = new MemoryHistory();
+
+  constructor(
+    readonly name: string,
+    readonly settings: ClientSettings,
+  ) {}
 }
 
 export class InputError extends Error {
@@ -44,6 +63,9 @@ export class World {
   readonly kernel: Kernel;
   readonly net: Network;
   readonly members: EtcdServer[] = [];
+  /** Each member's gRPC server on its client port, by member name. */
+  readonly grpc = new Map<string, GrpcServer>();
+  readonly clients: WorldClient[] = [];
   readonly checker: RaftInvariantChecker | undefined;
   private readonly recorded: RecordedInput[] = [];
 
@@ -106,7 +128,43 @@ export class World {
       });
       this.members.push(server);
     });
-    for (const s of this.members) s.start();
+    for (const s of this.members) {
+      const g = new GrpcServer(this.kernel, this.net, `${s.name}:${CLIENT_PORT}`, s.name);
+      registerV3RPC(s, g, { members: () => this.members });
+      this.grpc.set(s.name, g);
+    }
+    for (const s of this.members) this.startMember(s);
+    c.clients.forEach((settings, i) => this.addClient(`c${i + 1}`, settings));
+  }
+
+  private startMember(s: EtcdServer): void {
+    s.start();
+    const g = this.grpc.get(s.name) as GrpcServer;
+    if (!g.isServing) g.start();
+  }
+
+  private addClient(name: string, settings: ClientSettings): void {
+    const wc = new WorldClient(name, settings);
+    this.clients.push(wc);
+    const endpoints = settings.endpoints ?? this.members.map((m) => `http://${m.name}:${CLIENT_PORT}`);
+    const config = { endpoints, version: settings.version, username: settings.username ?? '', password: settings.password ?? '' };
+    Client.create({ kernel: this.kernel, net: this.net, name }, config, (r) => {
+      if (!r.ok) {
+        wc.error = r.error;
+        this.kernel.trace.emit(name, 'world.client', { client: name, outcome: 'failed', error: r.error.message });
+        return;
+      }
+      wc.client = r.value;
+      this.kernel.trace.emit(name, 'world.client', { client: name, outcome: 'ready' });
+      if (settings.workload !== undefined) this.startWorkload(wc, settings.workload);
+    });
+  }
+
+  private startWorkload(wc: WorldClient, workload: unknown): void {
+    if (wc.client === undefined) throw new InputError(`client ${wc.name} is not connected yet${wc.error ? `: ${wc.error.message}` : ''}`);
+    wc.workload?.stop();
+    wc.workload = new Workload(wc.client, workload ?? wc.settings.workload ?? {}, wc.history);
+    wc.workload.start();
   }
 
   private check(o: Parameters<RaftInvariantChecker['observe']>[0]): void {
@@ -130,6 +188,15 @@ export class World {
   /** Raft safety violations found so far (none in a correct run). */
   get violations(): readonly Violation[] {
     return this.checker?.violations ?? [];
+  }
+
+  client(name: string): WorldClient {
+    const c = this.clients.find((x) => x.name === name);
+    if (c === undefined) {
+      const known = this.clients.map((x) => x.name).join(', ') || 'none';
+      throw new InputError(`no client named "${name}": clients are ${known}`);
+    }
+    return c;
   }
 
   member(name: string): EtcdServer {
@@ -223,10 +290,23 @@ export class World {
         break;
       case 'crash':
       case 'restart':
-        hosts.push(input.member);
+      case 'stop':
+      case 'disk':
+        this.member(input.member);
+        break;
+      case 'transfer-leader':
+        this.member(input.to);
+        break;
+      case 'client-endpoints':
+      case 'workload-stop':
+        this.client(input.client);
+        break;
+      case 'workload-start':
+        if (this.client(input.client).client === undefined) throw new InputError(`client ${input.client} is not connected yet`);
         break;
     }
-    for (const h of hosts) this.member(h);
+    // Network faults name hosts: members or clients.
+    for (const h of hosts) if (!this.clients.some((c) => c.name === h)) this.member(h);
   }
 
   private apply(input: Input): void {
@@ -250,11 +330,36 @@ export class World {
       case 'network':
         this.net.setGlobal(input.settings);
         break;
-      case 'crash':
+      case 'crash': {
+        // The process dies: its gRPC server goes with it (connections reset).
         this.member(input.member).crash();
+        this.grpc.get(input.member)?.stop();
+        break;
+      }
+      case 'stop':
+        this.grpc.get(input.member)?.gracefulStop(2000);
+        this.member(input.member).stop();
         break;
       case 'restart':
-        this.member(input.member).start();
+        this.startMember(this.member(input.member));
+        break;
+      case 'disk':
+        this.member(input.member).disk.reconfigure({ ...this.member(input.member).disk.config, fsyncLatency: { kind: 'constant', ms: input.fsyncMs } });
+        break;
+      case 'transfer-leader': {
+        const leader = this.leader();
+        const target = this.member(input.to);
+        leader?.moveLeader(target.id, {}, () => {});
+        break;
+      }
+      case 'client-endpoints':
+        this.client(input.client).client?.setEndpoints(...input.endpoints);
+        break;
+      case 'workload-start':
+        this.startWorkload(this.client(input.client), input.workload);
+        break;
+      case 'workload-stop':
+        this.client(input.client).workload?.stop();
         break;
     }
   }
