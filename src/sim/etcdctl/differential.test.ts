@@ -323,6 +323,7 @@ describe.skipIf(!hasBinaries)('etcdctl against a real etcd 3.4', () => {
         'watch --rev=3 --prefix "" -w fields',
         'watch a b --prefix',
         'watch',
+        { cmd: 'watch -i', stdin: ['bogus', 'watch', 'watch --prefix x y', ''] },
         'compaction 4',
         'watch --rev=2 a',
       ),

@@ -4,6 +4,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { etcdctl } from './ctlv3/ctl';
 import { runScript } from './runner';
 import { FakeCluster } from './testing/fake-cluster';
 
@@ -363,5 +364,35 @@ describe('usage', () => {
 
   it('prints the version', async () => {
     expect((await run('version')).stdout).toBe('etcdctl version: 3.4.23\nAPI version: 3.4\n');
+  });
+});
+
+describe('watch -i', () => {
+  it('starts a watch per input line, reports bad lines, and exits at the end of its input', async () => {
+    const cluster = new FakeCluster();
+    const k = cluster.kernel;
+    // Standard input typed by a person: a line every 10 ms of virtual time, then end of input.
+    const typed = ['watch a', 'bogus', 'watch', 'watch --prev-kv b c', 'watch --prefix x y'];
+    let next = 0;
+    const stdin = {
+      readLine: () => new Promise<string | undefined>((resolve) => k.schedule(10, () => resolve(typed[next++]))),
+    };
+    let out = '';
+    let err = '';
+    const client = await cluster.connect({ endpoints: ['m1:2379'], dialTimeoutMs: 0, commandTimeoutMs: 0, keepAliveTimeMs: 0, keepAliveTimeoutMs: 0 });
+    k.schedule(45, () => void client.put({ key: 'a', value: '1' }));
+    k.schedule(55, () => void client.put({ key: 'b', value: '2' }));
+    const done = etcdctl(['watch', '-i'], { env: cluster, sink: (c) => (c.stream === 'stdout' ? (out += c.text) : (err += c.text)), stdin });
+    let code: number | undefined;
+    void done.then((c) => (code = c));
+    do await new Promise((r) => setImmediate(r));
+    while (code === undefined && k.step());
+    expect(out).toBe('PUT\na\n1\nPUT\nb\n2\n');
+    expect(err).toBe(
+      'Invalid command bogus (only support watch)\nInvalid command watch (command type or key is not provided)\n' +
+        'Invalid command watch --prefix x y (`range_end` and `--prefix` are mutually exclusive)\n' +
+        'Error: Error reading watch request line: EOF\n',
+    );
+    expect(code).toBe(3);
   });
 });
