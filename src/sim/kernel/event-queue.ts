@@ -14,7 +14,11 @@ export interface Timer {
 }
 
 export class EventQueue {
-  private heap: Timer[] = [];
+  // The heap as parallel arrays: sifting compares the typed arrays of times and
+  // sequence numbers and never reads a timer object.
+  private times = new Float64Array(1024);
+  private seqs = new Float64Array(1024);
+  private readonly timers: Timer[] = [];
   private nextSeq = 0;
   private live = 0;
 
@@ -23,17 +27,25 @@ export class EventQueue {
   }
 
   push<A>(time: number, fn: (arg: A) => void, label: string, arg?: A): Timer {
-    const timer: Timer = { time, seq: this.nextSeq++, label, cancelled: false, fn: fn as (arg: never) => void, arg };
-    const heap = this.heap;
-    heap.push(timer);
-    let i = heap.length - 1;
+    const seq = this.nextSeq++;
+    const timer: Timer = { time, seq, label, cancelled: false, fn: fn as (arg: never) => void, arg };
+    const { timers } = this;
+    let i = timers.length;
+    if (i === this.times.length) this.grow();
+    const { times, seqs } = this;
+    timers.push(timer);
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!before(timer, heap[parent])) break;
-      heap[i] = heap[parent];
+      const pt = times[parent];
+      if (pt < time || (pt === time && seqs[parent] < seq)) break;
+      times[i] = pt;
+      seqs[i] = seqs[parent];
+      timers[i] = timers[parent];
       i = parent;
     }
-    heap[i] = timer;
+    times[i] = time;
+    seqs[i] = seq;
+    timers[i] = timer;
     this.live++;
     return timer;
   }
@@ -47,13 +59,13 @@ export class EventQueue {
   /** The earliest live timer, without removing it. */
   peek(): Timer | undefined {
     this.dropCancelled();
-    return this.heap[0];
+    return this.timers[0];
   }
 
   /** Removes and returns the earliest live timer. */
   pop(): Timer | undefined {
     this.dropCancelled();
-    const top = this.heap[0];
+    const top = this.timers[0];
     if (top === undefined) return undefined;
     this.removeTop();
     this.live--;
@@ -64,32 +76,44 @@ export class EventQueue {
 
   /** Live timers in firing order (for inspection; O(n log n)). */
   pending(): Timer[] {
-    return this.heap.filter((t) => !t.cancelled).sort((a, b) => (before(a, b) ? -1 : 1));
+    return this.timers.filter((t) => !t.cancelled).sort((a, b) => a.time - b.time || a.seq - b.seq);
   }
 
   private dropCancelled(): void {
-    while (this.heap.length > 0 && this.heap[0].cancelled) this.removeTop();
+    while (this.timers.length > 0 && this.timers[0].cancelled) this.removeTop();
   }
 
   private removeTop(): void {
-    const heap = this.heap;
-    const last = heap.pop() as Timer;
-    if (heap.length === 0) return;
-    const n = heap.length;
+    const { times, seqs, timers } = this;
+    const last = timers.pop() as Timer;
+    const n = timers.length;
+    if (n === 0) return;
+    const time = times[n];
+    const seq = seqs[n];
     let i = 0;
     for (;;) {
       const l = 2 * i + 1;
       if (l >= n) break;
       const r = l + 1;
-      const c = r < n && before(heap[r], heap[l]) ? r : l;
-      if (!before(heap[c], last)) break;
-      heap[i] = heap[c];
+      const c = r < n && (times[r] < times[l] || (times[r] === times[l] && seqs[r] < seqs[l])) ? r : l;
+      const ct = times[c];
+      if (ct > time || (ct === time && seqs[c] > seq)) break;
+      times[i] = ct;
+      seqs[i] = seqs[c];
+      timers[i] = timers[c];
       i = c;
     }
-    heap[i] = last;
+    times[i] = time;
+    seqs[i] = seq;
+    timers[i] = last;
   }
-}
 
-function before(a: Timer, b: Timer): boolean {
-  return a.time < b.time || (a.time === b.time && a.seq < b.seq);
+  private grow(): void {
+    const times = new Float64Array(this.times.length * 2);
+    const seqs = new Float64Array(this.seqs.length * 2);
+    times.set(this.times);
+    seqs.set(this.seqs);
+    this.times = times;
+    this.seqs = seqs;
+  }
 }

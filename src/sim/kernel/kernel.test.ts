@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Kernel, HoldPendingError } from './kernel';
-import { EventQueue } from './event-queue';
+import { EventQueue, type Timer } from './event-queue';
 import { RandomStream } from './random';
 import { canonicalJSON, Hasher64 } from './hash';
 
@@ -46,6 +46,34 @@ describe('EventQueue', () => {
         expect([got.time, got.seq]).toEqual([want.time, want.seq]);
       }
     }
+  });
+
+  it('keeps (time, seq) order with many timers due at the instant just popped, and cancellations', () => {
+    const q = new EventQueue();
+    const rng = RandomStream.derive(8, 'queue-fifo-test');
+    const live = new Map<number, Timer>();
+    let now = 0;
+    for (let i = 0; i < 20000; i++) {
+      const r = rng.float();
+      if (r < 0.5 || live.size === 0) {
+        // Mostly "later in this instant", sometimes a little later, rarely in the past.
+        const time = rng.chance(0.6) ? now : rng.chance(0.95) ? now + rng.int(1, 3) : Math.max(0, now - 1);
+        const t = q.push(time, () => {}, '');
+        live.set(t.seq, t);
+      } else if (r < 0.6) {
+        const victim = rng.pick([...live.values()]);
+        q.cancel(victim);
+        live.delete(victim.seq);
+      } else {
+        const want = [...live.values()].sort((a, b) => a.time - b.time || a.seq - b.seq)[0];
+        const got = q.pop()!;
+        expect([got.time, got.seq]).toEqual([want.time, want.seq]);
+        live.delete(got.seq);
+        now = got.time;
+      }
+      expect(q.size).toBe(live.size);
+    }
+    expect(q.pending().map((t) => t.seq)).toEqual([...live.values()].sort((a, b) => a.time - b.time || a.seq - b.seq).map((t) => t.seq));
   });
 });
 
