@@ -222,6 +222,7 @@ export class EtcdServer {
   crash(): void {
     if (this.status === 'crashed' || this.status === 'stopped') return;
     const running = this.status === 'running';
+    if (this.status === 'joining') this.options.net.unlisten(urlAddress(this.config.peerURL));
     this.teardown(new Error('etcdserver: server stopped'));
     this.disk.crash();
     this.status = 'crashed';
@@ -232,7 +233,10 @@ export class EtcdServer {
   /** Clean shutdown: the backend is committed and the WAL closed, then the process exits. */
   stop(): void {
     if (this.status !== 'running') {
-      if (this.status === 'joining') this.teardown(undefined);
+      if (this.status === 'joining') {
+        this.options.net.unlisten(urlAddress(this.config.peerURL));
+        this.teardown(undefined);
+      }
       this.status = 'stopped';
       return;
     }
