@@ -2,87 +2,14 @@
 // serving etcd's gRPC services through registerV3RPC on "<name>:2379".
 
 import { describe, expect, it } from 'vitest';
-import { Client } from '../../client/client';
-import type { ConfigInput } from '../../client/config';
 import { compare, opGet, opPut } from '../../client/kv';
 import * as M from '../../client/methods';
 import type { AuthResponse, LeaseGrantResponse, LeaseKeepAliveResponse, MemberListResponse, StatusResponse } from '../../client/rpc-types';
 import type { ClientWatchResponse } from '../../client/watch';
 import { Context } from '../../grpc/context';
-import type { Result } from '../../grpc/result';
-import { GrpcServer } from '../../grpc/server';
 import type { DeleteRangeResponse, PutResponse, RangeResponse, TxnResponse } from '../../mvcc/rpc';
-import type { EventOf, TraceKind } from '../../trace/trace';
 import type { EtcdServer } from '../server';
-import { TestCluster } from '../testing/cluster';
-import { registerV3RPC } from './grpc';
-
-class World {
-  readonly grpc = new Map<string, GrpcServer>();
-  private clients = 0;
-
-  private constructor(readonly c: TestCluster) {}
-
-  static async create(seed: number, size = 3): Promise<World> {
-    const c = await TestCluster.create({ size, seed, traceLevel: 'info' });
-    const w = new World(c);
-    for (const m of c.members) w.serve(m);
-    c.waitForLeader();
-    return w;
-  }
-
-  /** A GrpcServer on the member's client address with etcd's services. */
-  serve(m: EtcdServer): void {
-    const g = new GrpcServer(this.c.kernel, this.c.net, `${m.name}:2379`, m.name);
-    registerV3RPC(m, g, { members: () => this.c.members });
-    g.start();
-    this.grpc.set(m.name, g);
-  }
-
-  crash(name: string): void {
-    this.c.crash(name);
-    this.grpc.get(name)?.stop();
-  }
-
-  restart(name: string): void {
-    this.c.restart(name);
-    this.grpc.get(name)?.start();
-  }
-
-  client(config: ConfigInput): Client {
-    let got: Result<Client> | undefined;
-    Client.create({ kernel: this.c.kernel, net: this.c.net, name: `c${++this.clients}` }, config, (r) => (got = r));
-    this.c.runUntil(() => got !== undefined, 10_000);
-    if (got === undefined) throw new Error('client creation did not finish');
-    if (!got.ok) throw got.error;
-    return got.value;
-  }
-
-  ctx(timeoutMs = 10_000): Context {
-    return Context.background(this.c.kernel).withTimeout(timeoutMs)[0];
-  }
-
-  /** Runs a client call to its answer. */
-  call<T>(start: (done: (r: Result<T>) => void) => void, ms = 20_000): Result<T> {
-    let r: Result<T> | undefined;
-    start((x) => (r ??= x));
-    this.c.runUntil(() => r !== undefined, ms);
-    if (r === undefined) throw new Error(`no answer within ${ms} ms`);
-    return r;
-  }
-
-  ok<T>(start: (done: (r: Result<T>) => void) => void): T {
-    const r = this.call(start);
-    if (!r.ok) throw r.error;
-    return r.value;
-  }
-
-  events<K extends TraceKind>(kind: K, filter: (e: EventOf<K>) => boolean = () => true): EventOf<K>[] {
-    return (this.c.kernel.trace.all().filter((e) => e.kind === kind) as unknown as EventOf<K>[]).filter(filter);
-  }
-}
-
-const EPS = ['m1:2379', 'm2:2379', 'm3:2379'];
+import { EPS, World } from './testing/world';
 
 describe('KV over gRPC', () => {
   it('put, get, delete and txn round trip with correct revisions', async () => {
@@ -278,5 +205,24 @@ describe('Cluster and Maintenance over gRPC', () => {
     expect(ser.kvs[0].value).toBe('v');
     const st = w.ok<StatusResponse>((d) => lc.maintenance.status(w.ctx(), 'm4:2379', d));
     expect(st.isLearner).toBe(true);
+  });
+});
+
+describe('determinism', () => {
+  it('the same seed gives the same trace, byte for byte', async () => {
+    const run = async () => {
+      const w = await World.create(8);
+      const client = w.client({ endpoints: EPS });
+      const got: ClientWatchResponse[] = [];
+      client.watcher.watch(w.ctx(100_000), 'k', {}, { onResponse: (r) => got.push(r), onClose: () => {} });
+      const g = w.ok<LeaseGrantResponse>((d) => client.lease.grant(w.ctx(), 5, d));
+      for (let i = 0; i < 5; i++) w.ok<PutResponse>((d) => client.kv.put(w.ctx(), 'k', `v${i}`, { lease: g.ID }, d));
+      w.crash((w.c.leader() as EtcdServer).name);
+      w.c.run(8000);
+      return JSON.stringify(w.c.kernel.trace.all());
+    };
+    const a = await run();
+    expect(a.length).toBeGreaterThan(1000);
+    expect(await run()).toBe(a);
   });
 });

@@ -28,7 +28,7 @@ import { serverError } from '../errors';
 import type { EtcdServer } from '../server';
 import type { Callback, RequestContext } from '../v3-server';
 import type { LeaderMonitor } from './interceptor';
-import { newHeader, reject, requestContext, requireAuthInfo, togRPCError, unary } from './util';
+import { newHeader, reject, requestContext, requireAuthInfo, unary, unmarshalError } from './util';
 
 declare module '../../trace/trace' {
   interface TraceKinds {
@@ -74,7 +74,8 @@ export class LeaseService {
     s.options.net.listen(this.addr, (p) => this.receive(p as Packet<LeaseHTTPMessage>));
     unary<LeaseGrantRequest, LeaseGrantResponse>(s, grpc, M.Lease.LeaseGrant, (req, ctx, _call, done) => {
       requireAuthInfo(s, ctx);
-      if (!Number.isSafeInteger(req.TTL)) throw new LeaseError('ErrLeaseTTLTooLarge');
+      // TTL and ID are int64 fields: anything else does not decode.
+      if (!Number.isSafeInteger(req.TTL) || (req.ID !== undefined && !Number.isSafeInteger(req.ID))) throw unmarshalError();
       s.leaseGrant({ ttl: req.TTL, id: req.ID ?? 0 }, ctx, (err, resp) =>
         err !== undefined || resp === undefined ? done(err) : done(undefined, { header: resp.header, ID: resp.id, TTL: resp.ttl, error: '' }),
       );
@@ -133,7 +134,7 @@ export class LeaseService {
     };
     stream.onMessage((req) => {
       if (typeof req !== 'object' || req === null || !Number.isSafeInteger(req.ID)) {
-        stream.end(togRPCError(new LeaseError('ErrLeaseNotFound')));
+        stream.end(reject(s, stream, unmarshalError(), 'the keep-alive request is not a message'));
         return;
       }
       queue.push(req.ID);

@@ -85,6 +85,11 @@ export function tooLarge(size: number, max: number): StatusError {
   return new StatusError(Code.ResourceExhausted, `grpc: received message larger than max (${size} vs. ${max})`);
 }
 
+/** grpc-go's error for a request that does not decode as the method's message. */
+export function unmarshalError(): StatusError {
+  return new StatusError(Code.Internal, 'grpc: error unmarshalling request');
+}
+
 /** Records a refused call in the trace and returns its status. */
 export function reject(s: EtcdServer, info: CallInfo, err: Error, reason: string): StatusError {
   const st = togRPCError(err);
@@ -115,7 +120,7 @@ export function unary<Req, Res>(s: EtcdServer, grpc: GrpcServer, method: string,
     const max = maxRecvMsgSize(s);
     if (size > max) return call.respond(reject(s, call, tooLarge(size, max), 'request larger than MaxRequestBytes + 512 KiB'));
     if (typeof call.request !== 'object' || call.request === null) {
-      return call.respond(reject(s, call, new StatusError(Code.Internal, 'grpc: error unmarshalling request'), 'the request is not a message'));
+      return call.respond(reject(s, call, unmarshalError(), 'the request is not a message'));
     }
     try {
       handle(call.request, requestContext(call), call, done);

@@ -47,7 +47,7 @@ export class WatchService {
     this.monitor.watch(stream);
     const sid = ++this.streams;
     const trace = (action: TraceKindsWatch['action'], reason: string, extra: Partial<TraceKindsWatch> = {}) =>
-      kernel.trace.emit(s.name, 'v3rpc.watch', { stream: sid, action, ...extra }, { reason }, action === 'open' || action === 'close' ? 'info' : 'debug');
+      kernel.trace.emit(s.name, 'v3rpc.watch', { stream: sid, action, ...extra }, { reason }, action === 'open' || action === 'close' || action === 'refused' ? 'info' : 'debug');
     trace('open', `watch stream from ${stream.peer}`);
     // The store this stream watches: a restarted member has a new one, and this stream is over.
     const kv = s.kv;

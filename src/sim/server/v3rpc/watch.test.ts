@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { withRequireLeader } from '../../client/ctx';
+import * as M from '../../client/methods';
+import type { ClientWatchResponse } from '../../client/watch';
+import { PermissionType } from '../../client/auth';
+import type { PutResponse } from '../../mvcc/rpc';
+import { maxNoLeaderCnt } from './interceptor';
+import { EPS, World } from './testing/world';
+
+describe('Watch service', () => {
+  it('checks read permission at create, with etcd cancel reasons', async () => {
+    const w = await World.create(21);
+    const admin = w.client({ endpoints: EPS });
+    w.ok((d) => admin.auth.userAdd(w.ctx(), 'root', 'pw', d));
+    w.ok((d) => admin.auth.userGrantRole(w.ctx(), 'root', 'root', d));
+    w.ok((d) => admin.auth.userAdd(w.ctx(), 'alice', 'a', d));
+    w.ok((d) => admin.auth.roleAdd(w.ctx(), 'reader', d));
+    w.ok((d) => admin.auth.roleGrantPermission(w.ctx(), 'reader', 'a/', 'a0', PermissionType.READ, d));
+    w.ok((d) => admin.auth.userGrantRole(w.ctx(), 'alice', 'reader', d));
+    w.ok((d) => admin.auth.authEnable(w.ctx(), d));
+    const alice = w.client({ endpoints: EPS, username: 'alice', password: 'a' });
+    const root = w.client({ endpoints: EPS, username: 'root', password: 'pw' });
+    const allowed: ClientWatchResponse[] = [];
+    alice.watcher.watch(w.ctx(100_000), 'a/', { rangeEnd: 'a0' }, { onResponse: (r) => allowed.push(r), onClose: () => {} });
+    const denied: ClientWatchResponse[] = [];
+    alice.watcher.watch(w.ctx(100_000), 'z', {}, { onResponse: (r) => denied.push(r), onClose: () => {} });
+    const anon: ClientWatchResponse[] = [];
+    admin.watcher.watch(w.ctx(100_000), 'a/1', {}, { onResponse: (r) => anon.push(r), onClose: () => {} });
+    w.c.run(200);
+    const put = w.ok<PutResponse>((d) => root.kv.put(w.ctx(), 'a/1', 'x', {}, d));
+    w.c.run(200);
+    expect(allowed.flatMap((r) => r.events.map((e) => e.kv.modRevision))).toEqual([put.header.revision]);
+    const failures = w.events('client.watch', (e) => e.action === 'create-failed').map((e) => [e.key, e.error]);
+    expect(failures).toContainEqual(['z', 'rpc error: code = PermissionDenied desc = etcdserver: permission denied']);
+    expect(failures).toContainEqual(['a/1', 'rpc error: code = InvalidArgument desc = etcdserver: user name is empty']);
+    expect(w.events('v3rpc.watch', (e) => e.action === 'refused')).toHaveLength(2);
+  });
+
+  it('cancels hasleader streams after 3 election timeouts without a leader', async () => {
+    const w = await World.create(22);
+    const client = w.client({ endpoints: ['m1:2379'] });
+    let closed = false;
+    const got: ClientWatchResponse[] = [];
+    client.watcher.watch(withRequireLeader(w.ctx(100_000)), 'k', {}, { onResponse: (r) => got.push(r), onClose: () => (closed = true) });
+    w.c.run(200);
+    expect(w.events('client.attempt', (e) => e.method === M.Watch.Watch).at(-1)?.addr).toBe('m1:2379');
+    // m1 (and the client) cut off from the others: m1 loses its leader.
+    w.c.partition(['m1', 'c1'], ['m2', 'm3']);
+    const m1 = w.c.member('m1');
+    w.c.runUntil(() => m1.lead === 0, 10_000);
+    const lost = w.c.kernel.now;
+    w.c.runUntil(() => w.events('v3rpc.no-leader-streams').length > 0, 10_000);
+    const cancel = w.events('v3rpc.no-leader-streams')[0];
+    expect(cancel.source).toBe('m1');
+    expect(cancel.t - lost).toBeGreaterThanOrEqual((maxNoLeaderCnt - 1) * m1.electionTimeoutMs);
+    expect(cancel.t - lost).toBeLessThanOrEqual((maxNoLeaderCnt + 1) * m1.electionTimeoutMs);
+    w.c.run(100);
+    expect(closed).toBe(true);
+    expect(got.at(-1)?.err?.message).toBe('etcdserver: no leader');
+  });
+});
