@@ -65,6 +65,15 @@ describe('checkOperations', () => {
     expect(checkOperations(casRegisterModel, history).verdict).toBe('linearizable');
   });
 
+  it('reports how far it got when the budget runs out', () => {
+    const history = Array.from({ length: 12 }, (_, i) => write(i, i, 0, 100)).concat([read(99, 42, 101, 102)]);
+    const result = checkOperations(casRegisterModel, history, { maxSteps: 1 });
+    expect(result.verdict).toBe('unknown');
+    expect(result.partitions[0].stuck).toBe(12);
+    expect(findViolationWindow(casRegisterModel, history, result)).toMatchObject({ proven: false, stuck: 12 });
+    expect(checkOperations(casRegisterModel, history).verdict).toBe('not-linearizable');
+  });
+
   it('rejects a history whose operation returns before its call', () => {
     expect(() => checkOperations(casRegisterModel, [write(0, 1, 5, 4)])).toThrow(/operation 0 returns/);
   });
@@ -99,7 +108,7 @@ describe('findViolationWindow', () => {
     ];
     const result = checkOperations(casRegisterModel, history);
     const window = findViolationWindow(casRegisterModel, history, result);
-    expect(window).toMatchObject({ stuck: 3, operations: [1, 2, 3], start: 20, end: 45, stateBefore: '3' });
+    expect(window).toMatchObject({ proven: true, stuck: 3, operations: [1, 2, 3], start: 20, end: 45, stateBefore: '3' });
   });
 
   it('is undefined for a linearizable history', () => {

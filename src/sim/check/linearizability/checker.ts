@@ -27,11 +27,15 @@ export interface PartitionResult {
   /** The partition's operations, as indices into the checked history, in history order. */
   operations: number[];
   verdict: Verdict;
-  /** The longest sequence of operations the search managed to linearize, in linearization order. */
+  /**
+   * The longest sequence of operations the search managed to linearize, in
+   * linearization order (when 'unknown': so far).
+   */
   longest: number[];
   /**
    * Where the deepest search got stuck: the operation that had returned but
-   * could not be linearized after `longest`. Absent when linearizable.
+   * could not be linearized after `longest` (when 'unknown': so far). Absent
+   * when linearizable.
    */
   stuck?: number;
 }
@@ -61,33 +65,30 @@ export function checkOperations<S, I, O>(
   // Partitions take turns, a slice of steps each, and the check stops at the
   // first one found not linearizable: Porcupine runs them in parallel and stops
   // the same way, and some partitions of a bad history are far harder than others.
-  const results: (SearchResult | undefined)[] = groups.map(() => undefined);
-  const taken = groups.map(() => 0);
+  // A partition not finished (out of steps, or stopped by another's failure)
+  // keeps the progress it last reported, with the verdict 'unknown'.
+  const latest = groups.map((): SearchResult => ({ verdict: 'unknown', longest: [], steps: 0 }));
+  const finished = groups.map(() => false);
   const maxSteps = options.maxSteps ?? Infinity;
   let steps = 0;
   let failed = false;
-  while (!failed && steps < maxSteps && results.includes(undefined)) {
+  while (!failed && steps < maxSteps && finished.includes(false)) {
     searches.forEach((search, i) => {
-      if (failed || results[i] !== undefined || steps >= maxSteps) return;
+      if (failed || finished[i] || steps >= maxSteps) return;
       const next = search.next();
-      const now = next.done ? next.value.steps : next.value;
-      steps += now - taken[i];
-      taken[i] = now;
-      if (next.done) {
-        results[i] = next.value;
-        failed = next.value.verdict === 'not-linearizable';
-      }
+      steps += next.value.steps - latest[i].steps;
+      latest[i] = next.value;
+      finished[i] = next.done === true;
+      failed = next.value.verdict === 'not-linearizable';
     });
   }
   const partitions = groups.map((group, i): PartitionResult => {
-    const result = results[i];
-    // Not finished: out of steps, or stopped by another partition's failure.
-    if (result === undefined) return { operations: group, verdict: 'unknown', longest: [] };
+    const { verdict, longest, stuck } = latest[i];
     return {
       operations: group,
-      verdict: result.verdict,
-      longest: result.longest.map((id) => group[id]),
-      ...(result.stuck === undefined ? {} : { stuck: group[result.stuck] }),
+      verdict,
+      longest: longest.map((id) => group[id]),
+      ...(stuck === undefined ? {} : { stuck: group[stuck] }),
     };
   });
   return { verdict: combine(partitions.map((p) => p.verdict)), partitions, steps };
@@ -114,8 +115,8 @@ interface CacheEntry<S> {
   state: S;
 }
 
-/** The search over one partition, pausing after every SLICE steps. */
-function* searchPartition<S, I, O>(model: Model<S, I, O>, ops: readonly Operation<I, O>[]): Generator<number, SearchResult> {
+/** The search over one partition, pausing after every SLICE steps to report its progress. */
+function* searchPartition<S, I, O>(model: Model<S, I, O>, ops: readonly Operation<I, O>[]): Generator<SearchResult, SearchResult> {
   const head = linkEntries(makeEntries(ops));
   const linearized = Bitset.empty(ops.length);
   // Keyed by a hash of (linearized, state); collisions are resolved by equality.
@@ -127,7 +128,7 @@ function* searchPartition<S, I, O>(model: Model<S, I, O>, ops: readonly Operatio
   let steps = 0;
   let entry = head.next;
   while (entry !== null) {
-    if (++steps % SLICE === 0) yield steps;
+    if (++steps % SLICE === 0) yield { verdict: 'unknown', longest, stuck, steps };
     if (entry.match !== null) {
       // A call: try to linearize the operation here.
       const op = ops[entry.id];

@@ -10,7 +10,12 @@ import type { Model, Operation } from './model';
  * timeline.
  */
 export interface ViolationWindow {
-  /** Index of the failing partition in the result. */
+  /**
+   * True for a proven violation; false when the search ran out of steps and
+   * this is only where it had got stuck deepest: a suspect, not a verdict.
+   */
+  proven: boolean;
+  /** Index of the partition in the result. */
   partition: number;
   /** The operation that could not be linearized (history index). */
   stuck: number;
@@ -30,7 +35,8 @@ export function findViolationWindow<S, I, O>(
   history: readonly Operation<I, O>[],
   result: CheckResult,
 ): ViolationWindow | undefined {
-  const partition = result.partitions.findIndex((p) => p.verdict === 'not-linearizable');
+  const failed = result.partitions.findIndex((p) => p.verdict === 'not-linearizable');
+  const partition = failed >= 0 ? failed : result.partitions.findIndex((p) => p.verdict === 'unknown' && p.stuck !== undefined);
   if (partition < 0) return undefined;
   const { operations, longest, stuck } = result.partitions[partition];
   if (stuck === undefined) return undefined;
@@ -43,6 +49,7 @@ export function findViolationWindow<S, I, O>(
   let state = model.init();
   for (const i of longest) state = model.step(state, history[i].input, history[i].output).newState;
   return {
+    proven: failed >= 0,
     partition,
     stuck,
     operations: window,
