@@ -5,6 +5,7 @@
 // The cluster is the in-memory FakeCluster until the simulated server and client land.
 
 import { readFileSync } from 'node:fs';
+import type { EtcdctlEnv } from './backend';
 import { parseDuration } from './go-format';
 import { runScript } from './runner';
 import { FakeCluster } from './testing/fake-cluster';
@@ -49,8 +50,11 @@ async function main(): Promise<number> {
   const file = opts.get('file');
   const text = readFileSync(file ?? 0, 'utf8');
   const cluster = new FakeCluster({ members, seed });
-  const endpoints = opts.get('endpoints')?.split(',');
-  const env = endpoints === undefined ? cluster : Object.assign(Object.create(cluster) as FakeCluster, { defaultEndpoints: endpoints });
+  const env: EtcdctlEnv = {
+    connect: (cfg) => cluster.connect(cfg),
+    now: () => cluster.now(),
+    defaultEndpoints: opts.get('endpoints')?.split(',') ?? cluster.defaultEndpoints,
+  };
   const result = await runScript(text.split('\n'), {
     env,
     clock: cluster.kernel,
