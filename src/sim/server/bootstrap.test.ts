@@ -148,3 +148,35 @@ describe('bootstrap paths', () => {
     expect(s.kv.currentRevision).toBeGreaterThanOrEqual(2);
   });
 });
+
+describe('membership under faults', () => {
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])('a conf change survives a leader crash and a full restart (seed %i)', async (seed) => {
+    const c = await TestCluster.create({ size: 3, seed, config: { snapshotCount: 30, snapshotCatchUpEntries: 5 } });
+    let l = c.waitForLeader();
+    c.run(6_000);
+    putN(c, l, 40);
+    const initial = [1, 2, 3].map((i) => ({ name: `m${i}`, peerURL: `http://m${i}:2380` }));
+    let added: Error | undefined | null = null;
+    l.memberAdd({ peerURLs: ['http://m4:2380'] }, {}, (err) => (added = err ?? undefined));
+    // Crash the leader as soon as the conf change is proposed.
+    c.run(seed % 4);
+    l.crash();
+    c.runUntil(() => added !== null, 3_000);
+    l.start();
+    l = c.waitForLeader();
+    c.runUntil(() => c.running().every((m) => m.memberList().length === 4), 10_000);
+    const m4 = await c.addServer('m4', [...initial, { name: 'm4', peerURL: 'http://m4:2380' }], { initialClusterState: 'existing' });
+    if (l.memberList().length === 4) {
+      m4.start();
+      putN(c, l, 40, 'after');
+      c.runUntil(() => m4.isRunning && m4.appliedIndex === l.appliedIndex, 20_000);
+    }
+    for (const m of c.members) m.crash();
+    for (const m of c.members) m.start();
+    c.waitForLeader(20_000);
+    expect(c.waitConverged(30_000)).toBe(true);
+    expect(new Set(c.running().map((m) => TestCluster.dump(m))).size).toBe(1);
+    expect(new Set(c.running().map((m) => JSON.stringify(m.memberList().map((x) => x.id)))).size).toBe(1);
+    expect(c.violations).toEqual([]);
+  });
+});
