@@ -51,6 +51,8 @@ export const WorldConfigSchema = z
     snapshotCount: z.number().int().min(1).max(1_000_000_000).default(10_000),
     /** etcd --snapshot-catchup-entries. */
     snapshotCatchUpEntries: z.number().int().min(1).max(1_000_000_000).default(5_000),
+    /** A slow apply (simulator knob): virtual ms each applied entry takes, so apply can lag commit. */
+    applyDelayPerEntryMs: z.number().min(0).max(10_000).default(0),
     /** etcd --pre-vote. */
     preVote: z.boolean().default(true),
     network: NetworkSettingsSchema.default({ latency: { kind: 'uniform', min: 2, max: 6 }, drop: 0, duplicate: 0, reorder: 0 }),

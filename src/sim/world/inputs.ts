@@ -5,6 +5,8 @@
 import { z } from 'zod';
 import { LinkSettingsSchema, NetworkSettingsSchema } from '../net/faults';
 import { WorkloadSchema } from '../client/workload';
+import { ClientSettingsSchema } from './config';
+import { RequestInputFields } from './requests';
 
 const Host = z.string().min(1).max(64);
 
@@ -33,6 +35,10 @@ export const InputSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('client-endpoints'), client: Host, endpoints: z.array(z.string().min(1)).min(1) }),
   z.object({ type: z.literal('workload-start'), client: Host, workload: WorkloadSchema.optional() }),
   z.object({ type: z.literal('workload-stop'), client: Host }),
+  /** One etcd request sent by a client (traced as world.request / world.response). */
+  z.object({ type: z.literal('request'), ...RequestInputFields }),
+  /** A new client host (named c<N+1>) started now, as clientv3.New. */
+  z.object({ type: z.literal('client-add'), settings: ClientSettingsSchema.default({ version: '3.6' }) }),
 ]);
 
 export type Input = z.infer<typeof InputSchema>;

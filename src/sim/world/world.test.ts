@@ -133,3 +133,22 @@ describe('world with clients', () => {
     expect(b.hash()).toBe(w.hash());
   });
 });
+
+describe('request and client-add inputs', () => {
+  it('a client request and its outcome are traced, and the run replays exactly', () => {
+    const w = new World({ members: 3, seed: 1, clients: [{}] });
+    w.runFor(2000);
+    w.input({ type: 'request', client: 'c1', label: 'p1', request: { op: 'put', key: 'k', value: 'v' } });
+    w.input({ type: 'client-add', settings: { version: '3.5' } });
+    w.runFor(500);
+    w.input({ type: 'request', client: 'c2', label: 'g1', request: { op: 'get', key: 'k' }, timeoutMs: 1000 });
+    w.runFor(500);
+    const responses = w.trace.filter((e) => e.kind === 'world.response');
+    expect(responses.map((e) => [e.label, e.outcome, e.result])).toEqual([
+      ['p1', 'ok', 'OK'],
+      ['g1', 'ok', 'k=v'],
+    ]);
+    expect(() => w.input({ type: 'request', client: 'c1', label: 'x', request: { op: 'put', key: '', value: 'v' } })).toThrow(/request.key/);
+    expect(World.replay(w.config, w.inputs, w.now).hash()).toBe(w.hash());
+  });
+});

@@ -18,8 +18,9 @@ import { registerV3RPC } from '../server/v3rpc/grpc';
 import { Client } from '../client/client';
 import { Workload } from '../client/workload';
 import { MemoryHistory } from '../client/history';
-import { parseWorldConfig, type ClientSettings, type WorldConfig } from './config';
+import { MAX_CLIENTS, parseWorldConfig, type ClientSettings, type WorldConfig } from './config';
 import { InputSchema, type Input, type InputRequest, type RecordedInput } from './inputs';
+import { sendRequest } from './requests';
 
 declare module '../trace/trace' {
   interface TraceKinds {
@@ -123,6 +124,7 @@ export class World {
           snapshotCount: c.snapshotCount,
           snapshotCatchUpEntries: c.snapshotCatchUpEntries,
           preVote: c.preVote,
+          applyDelayPerEntryMs: c.applyDelayPerEntryMs,
         },
         observe: this.checker === undefined ? undefined : (o) => this.check(o),
       });
@@ -165,6 +167,17 @@ export class World {
     wc.workload?.stop();
     wc.workload = new Workload(wc.client, workload ?? wc.settings.workload ?? {}, wc.history);
     wc.workload.start();
+  }
+
+  private sendRequest(input: Extract<Input, { type: 'request' }>): void {
+    const { client: name, label, request, timeoutMs } = input;
+    const trace = this.kernel.trace;
+    const sent = this.kernel.now;
+    const detail = JSON.stringify(request);
+    trace.emit(name, 'world.request', { client: name, label, op: request.op, detail, timeoutMs });
+    sendRequest(this.kernel, this.client(name).client as Client, request, timeoutMs, (r) =>
+      trace.emit(name, 'world.response', { client: name, label, op: request.op, ...r, elapsedMs: this.kernel.now - sent }),
+    );
   }
 
   private check(o: Parameters<RaftInvariantChecker['observe']>[0]): void {
@@ -302,7 +315,11 @@ export class World {
         this.client(input.client);
         break;
       case 'workload-start':
+      case 'request':
         if (this.client(input.client).client === undefined) throw new InputError(`client ${input.client} is not connected yet`);
+        break;
+      case 'client-add':
+        if (this.clients.length >= MAX_CLIENTS) throw new InputError(`at most ${MAX_CLIENTS} clients`);
         break;
     }
     // Network faults name hosts: members or clients.
@@ -360,6 +377,12 @@ export class World {
         break;
       case 'workload-stop':
         this.client(input.client).workload?.stop();
+        break;
+      case 'request':
+        this.sendRequest(input);
+        break;
+      case 'client-add':
+        this.addClient(`c${this.clients.length + 1}`, input.settings);
         break;
     }
   }

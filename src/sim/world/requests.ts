@@ -1,0 +1,91 @@
+// Client requests as world inputs: a person (in the page) or a scenario step asks a named
+// client to send one etcd request with a deadline. The request and its outcome are trace
+// events, so expectations, the page and a replay all read them from the same trace.
+
+import { z } from 'zod';
+import type { Kernel } from '../kernel/kernel';
+import { Context } from '../grpc/context';
+import type { Result } from '../grpc/result';
+import type { Client } from '../client/client';
+import type { RangeResponse, ResponseHeader } from '../mvcc/rpc';
+
+declare module '../trace/trace' {
+  interface TraceKinds {
+    /** A request a person or a scenario asked a client to send. */
+    'world.request': { client: string; label: string; op: string; detail: string; timeoutMs: number };
+    /** Its outcome as the application sees it (after the client's retries). */
+    'world.response': { client: string; label: string; op: string; outcome: 'ok' | 'error'; error?: string; result?: string; revision?: number; elapsedMs: number };
+  }
+}
+
+const Key = z.string().min(1).max(1024);
+
+/** The etcd request a client sends (clientv3 call names, etcdctl's vocabulary). */
+export const RequestOpSchema = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('put'), key: Key, value: z.string().max(2_000_000), lease: z.number().int().min(0).optional() }),
+  /** serializable: answered from the contacted member's own state, without a ReadIndex round. */
+  z.object({ op: z.literal('get'), key: Key, serializable: z.boolean().default(false) }),
+  z.object({ op: z.literal('delete'), key: Key }),
+  z.object({ op: z.literal('lease-grant'), ttl: z.number().int().min(1).max(9_000_000_000) }),
+  z.object({ op: z.literal('member-add'), peerURLs: z.array(z.string().min(1)).min(1), learner: z.boolean().default(false) }),
+  z.object({ op: z.literal('member-list') }),
+  /**
+   * What `etcdctl user add root` then `etcdctl auth enable` do: add the root user with the
+   * password, add the root role when missing, grant it, enable authentication.
+   */
+  z.object({ op: z.literal('auth-enable'), rootPassword: z.string().min(1) }),
+]);
+
+export type RequestOp = z.infer<typeof RequestOpSchema>;
+
+export const RequestInputFields = {
+  client: z.string().min(1).max(64),
+  /** Names the request in the trace and in expectations ("put-1"). */
+  label: z.string().min(1).max(64),
+  request: RequestOpSchema,
+  /** The application's context deadline, in virtual ms. */
+  timeoutMs: z.number().int().min(1).max(600_000).default(5000),
+};
+
+type Emit = (fields: { outcome: 'ok' | 'error'; error?: string; result?: string; revision?: number }) => void;
+
+/** Sends the request through the client's API; reports its outcome once. */
+export function sendRequest(kernel: Kernel, client: Client, op: RequestOp, timeoutMs: number, emit: Emit): void {
+  const [ctx, cancel] = Context.background(kernel).withTimeout(timeoutMs);
+  const done = <T>(summarize: (v: T) => string) => (r: Result<T>) => {
+    cancel();
+    if (!r.ok) return emit({ outcome: 'error', error: r.error.message });
+    const header = (r.value as { header?: ResponseHeader }).header;
+    emit({ outcome: 'ok', result: summarize(r.value), revision: header?.revision });
+  };
+  switch (op.op) {
+    case 'put':
+      return client.kv.put(ctx, op.key, op.value, op.lease === undefined ? {} : { lease: op.lease }, done(() => 'OK'));
+    case 'get':
+      return client.kv.get(ctx, op.key, { serializable: op.serializable }, done(describeRange));
+    case 'delete':
+      return client.kv.delete(ctx, op.key, {}, done((v: { deleted: number }) => `deleted ${v.deleted}`));
+    case 'lease-grant':
+      return client.lease.grant(ctx, op.ttl, done((v) => `lease ${v.ID.toString(16)} granted with TTL(${v.TTL}s)`));
+    case 'member-add': {
+      const add = op.learner ? client.cluster.memberAddAsLearner : client.cluster.memberAdd;
+      return add.call(client.cluster, ctx, op.peerURLs, done((v) => `member ${v.member.ID.toString(16)} added`));
+    }
+    case 'member-list':
+      return client.cluster.memberList(ctx, done((v) => `${v.members.length} members`));
+    case 'auth-enable':
+      return enableAuth(client, ctx, op.rootPassword, done(() => 'Authentication Enabled'));
+  }
+}
+
+function describeRange(v: RangeResponse): string {
+  if (v.kvs.length === 0) return 'no key';
+  return v.kvs.map((kv) => `${kv.key}=${kv.value}`).join(', ');
+}
+
+/** etcdctl's user add + auth enable (etcdctl/ctlv3/command/auth_command.go): root role added on demand. */
+function enableAuth(client: Client, ctx: Context, password: string, done: (r: Result<unknown>) => void): void {
+  const then = (next: () => void) => (r: Result<unknown>) => (r.ok ? next() : done(r));
+  const a = client.auth;
+  a.userAdd(ctx, 'root', password, then(() => a.roleAdd(ctx, 'root', then(() => a.userGrantRole(ctx, 'root', 'root', then(() => a.authEnable(ctx, done)))))));
+}
