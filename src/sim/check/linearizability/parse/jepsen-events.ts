@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { PairedEvent } from './pair-events';
 import { readEdnForms } from './edn';
 import type { EdnValue } from './edn';
 import { readJsonLines } from './json-lines';
+import type { PairedEvent } from './pair-events';
 import { ParseError } from './parse-error';
 import { describeZodError } from './zod-issue';
 
@@ -23,6 +23,9 @@ const eventSchema = z.object({
 });
 
 export type JepsenEvent = z.infer<typeof eventSchema> & { line: number };
+
+/** A Jepsen invocation paired with its completion. */
+export type JepsenOperation = PairedEvent<JepsenEvent>;
 
 function toEvent(value: unknown, line: number): JepsenEvent {
   const parsed = eventSchema.safeParse(value);
@@ -70,5 +73,3 @@ function logValue(text: string, line: number): EdnValue {
   if (/^:[\w-]+$/.test(text)) return text;
   throw new ParseError(line, `unrecognized value ${JSON.stringify(text)}: expected nil, an integer, [A B] or a keyword`);
 }
-
-export type JepsenOperation = PairedEvent<JepsenEvent>;

@@ -24,15 +24,15 @@ export function readSimHistory(text: string): SimEvent[] {
 export function simKvOperations(events: readonly SimEvent[]): Operation<SimKvInput, SimKvOutput>[] {
   const ops: Operation<SimKvInput, SimKvOutput>[] = [];
   for (const { invoke, completion, clientId } of pairEvents(events)) {
-    // A definite failure never happened; a read of unknown outcome observed nothing.
-    if (completion?.type === 'fail') continue;
-    if (completion === undefined && (invoke.f === 'get' || invoke.f === 'range')) continue;
     if (completion && completion.key !== invoke.key) {
       throw new ParseError(completion.line, `completion is for key ${JSON.stringify(completion.key)} but line ${invoke.line} invoked key ${JSON.stringify(invoke.key)}`);
     }
     if (completion && completion.t < invoke.t) {
       throw new ParseError(completion.line, `completion at t=${completion.t} is before its invocation on line ${invoke.line} (t=${invoke.t})`);
     }
+    // A definite failure never happened; a read of unknown outcome observed nothing.
+    if (completion?.type === 'fail') continue;
+    if (completion === undefined && (invoke.f === 'get' || invoke.f === 'range')) continue;
     ops.push({
       clientId,
       input: simKvInput(invoke),
