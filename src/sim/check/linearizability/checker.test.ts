@@ -76,6 +76,7 @@ describe('checkOperations', () => {
 
   it('rejects a history whose operation returns before its call', () => {
     expect(() => checkOperations(casRegisterModel, [write(0, 1, 5, 4)])).toThrow(/operation 0 returns/);
+    expect(() => checkOperations(casRegisterModel, [write(0, 1, Infinity, Infinity)])).toThrow(/no invocation time/);
   });
 
   it('checks partitions separately and stops at the first that fails', () => {

@@ -53,6 +53,7 @@ export function checkOperations<S, I, O>(
   options: CheckOptions = {},
 ): CheckResult {
   history.forEach((op, i) => {
+    if (!Number.isFinite(op.call)) throw new Error(`operation ${i} has no invocation time (${op.call})`);
     if (!(op.call <= op.return)) throw new Error(`operation ${i} returns (${op.return}) before its call (${op.call})`);
   });
   const groups = model.partition ? model.partition(history) : [history.map((_, i) => i)];
