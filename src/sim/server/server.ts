@@ -91,6 +91,12 @@ export interface EtcdServerOptions {
   config: ServerConfig;
   /** Receives the facts the Raft invariant checker reads (check/raft/observation.ts). */
   observe?: (o: RaftObservation) => void;
+  /**
+   * Told of every lifecycle change, including the ones the server makes itself (removed
+   * from the cluster, a fatal disk error): the host starts and stops the member's gRPC
+   * server with it.
+   */
+  onStatusChange?: (status: ServerStatus) => void;
   walOptions?: WALOptions;
 }
 
@@ -129,6 +135,12 @@ export class EtcdServer {
   id = 0;
   clusterId = 0;
   mode: BootstrapMode | undefined;
+  private setStatus(status: ServerStatus): void {
+    if (this.status === status) return;
+    this.status = status;
+    this.options.onStatusChange?.(status);
+  }
+
   /** Why the member failed, when status is 'failed'. */
   failure: Error | undefined;
 
@@ -225,7 +237,7 @@ export class EtcdServer {
     if (this.status === 'joining') this.options.net.unlisten(urlAddress(this.config.peerURL));
     this.teardown(new Error('etcdserver: server stopped'));
     this.disk.crash();
-    this.status = 'crashed';
+    this.setStatus('crashed');
     this.kernel.trace.emit(this.name, 'server.stop', { id: formatMemberId(this.id), crash: true }, { reason: 'member crashed' });
     if (running) this.observe?.({ kind: 'crash', member: this.id, t: this.kernel.now });
   }
@@ -237,13 +249,13 @@ export class EtcdServer {
         this.options.net.unlisten(urlAddress(this.config.peerURL));
         this.teardown(undefined);
       }
-      this.status = 'stopped';
+      this.setStatus('stopped');
       return;
     }
     this.commitBackend('clean stop');
     this.node.storage.close();
     this.teardown(undefined);
-    this.status = 'stopped';
+    this.setStatus('stopped');
     this.kernel.trace.emit(this.name, 'server.stop', { id: formatMemberId(this.id), crash: false }, { reason: 'stopped by request' });
   }
 
@@ -272,13 +284,13 @@ export class EtcdServer {
   }
 
   private fail(err: Error): void {
-    this.status = 'failed';
+    this.setStatus('failed');
     this.failure = err;
     this.kernel.trace.emit(this.name, 'server.stop', { id: formatMemberId(this.id), crash: true }, { reason: `fatal: ${err.message}` });
   }
 
   private fetchClusterAndJoin(): void {
-    this.status = 'joining';
+    this.setStatus('joining');
     const epoch = this.epoch;
     const selfAddr = urlAddress(this.config.peerURL);
     const peers = this.config.initialCluster.filter((m) => m.peerURL !== this.config.peerURL);
@@ -386,7 +398,7 @@ export class EtcdServer {
       this.reqTimeoutMs,
     );
 
-    this.status = 'running';
+    this.setStatus('running');
     transport.start();
     const hs = b.memStorage.initialState().hardState;
     this.kernel.trace.emit(
@@ -954,7 +966,7 @@ export class EtcdServer {
   private stopRemoved(): void {
     if (!this.isRunning) return;
     this.teardown(undefined);
-    this.status = 'removed';
+    this.setStatus('removed');
     this.kernel.trace.emit(
       this.name,
       'server.stop',

@@ -169,3 +169,27 @@ describe('quota', () => {
     expect(c.violations).toEqual([]);
   });
 });
+
+describe('leader transfer', () => {
+  it('MoveLeader moves leadership; proposals on the leader during the transfer are dropped', async () => {
+    const c = await TestCluster.create({ size: 3 });
+    const l = c.waitForLeader();
+    c.run(1_000);
+    const target = c.members.find((m) => m !== l) as (typeof c.members)[number];
+    // Block the transfer's catch-up so the transfer stays pending for a while.
+    c.net.block(l.name, target.name);
+    let moved: Error | undefined | null = null;
+    l.moveLeader(target.id, { deadline: c.kernel.now + 3_000 }, (err) => (moved = err ?? undefined));
+    c.run(1);
+    const dropped = c.call((d) => l.put({ key: 'x', value: 'y' }, {}, d));
+    expect(grpc(dropped.err)).toBe('2 raft proposal dropped');
+    c.runUntil(() => moved !== null, 5_000);
+    expect((moved as unknown as ServerError).name).toBe('ErrTimeoutLeaderTransfer');
+    c.heal();
+    const again = c.call((d) => c.waitForLeader().moveLeader(target.id, { deadline: c.kernel.now + 5_000 }, d));
+    expect(again.err).toBeUndefined();
+    expect(target.isLeader).toBe(true);
+    expect((c.call((d) => l.moveLeader(l.id, {}, d)).err as ServerError).name).toBe('ErrNotLeader');
+    expect(c.violations).toEqual([]);
+  });
+});
