@@ -7,6 +7,8 @@
 // members' "<peer host:port>/leases" addresses, retried every 50 ms until ReqTimeout (or
 // the caller's deadline), waiting for a leader meanwhile.
 
+import { AuthError } from '../../auth/errors';
+import { ROOT_ROLE } from '../../auth/store';
 import { LeaseError, isLeaseError } from '../../lease/errors';
 import type { LeaseErrorName } from '../../lease/errors';
 import type { LeaseInfo } from '../../lease/lease';
@@ -85,7 +87,8 @@ export class LeaseService {
       s.leaseRevoke({ id: req.ID }, ctx, done);
     });
     unary<LeaseTimeToLiveRequest, LeaseTimeToLiveResponse>(s, grpc, M.Lease.LeaseTimeToLive, (req, ctx, _call, done) => {
-      requireAuthInfo(s, ctx);
+      const denied = this.permissionError(ctx, [req.ID], req.keys === true ? 'read' : 'user');
+      if (denied !== undefined) return done(denied);
       this.timeToLive(req.ID, ctx, (err, r) => {
         if (err !== undefined && !isLeaseError(err, 'ErrLeaseNotFound')) return done(err);
         // An unknown lease is a successful answer with TTL -1 (§8.3).
@@ -100,8 +103,10 @@ export class LeaseService {
       });
     });
     unary<Record<string, never>, LeaseLeasesResponse>(s, grpc, M.Lease.LeaseLeases, (_req, ctx, _call, done) => {
-      requireAuthInfo(s, ctx);
-      done(undefined, { header: newHeader(s), leases: s.lessor.leases().map((l) => ({ ID: l.id })) });
+      const leases = s.lessor.leases();
+      const denied = this.permissionError(ctx, leases.map((l) => l.id), 'read');
+      if (denied !== undefined) return done(denied);
+      done(undefined, { header: newHeader(s), leases: leases.map((l) => ({ ID: l.id })) });
     });
     grpc.stream<LeaseKeepAliveRequest, LeaseKeepAliveResponse>(M.Lease.LeaseKeepAlive, (stream) => this.keepAliveStream(stream));
   }
@@ -122,6 +127,11 @@ export class LeaseService {
       busy = true;
       // The header is filled before renewing (etcd lease.go).
       const header = newHeader(s);
+      const denied = this.permissionError(ctx, [id], 'write');
+      if (denied !== undefined) {
+        stream.end(reject(s, stream, denied, 'renew not permitted: the keep-alive stream ends'));
+        return;
+      }
       this.renew(id, ctx, (err, ttl) => {
         if (stream.done) return;
         if (err !== undefined && !isLeaseError(err, 'ErrLeaseNotFound')) {
@@ -141,6 +151,29 @@ export class LeaseService {
       if (!busy) next();
     });
     stream.onHalfClose(() => stream.end());
+  }
+
+  /**
+   * The lease auth checks (§9.6): a user is required; unless admin, KeepAlive needs write
+   * and TimeToLive(keys)/Leases read permission on every key attached to the lease, and
+   * the auth revision must not change during the check (ErrAuthOldRevision).
+   */
+  private permissionError(ctx: RequestContext, ids: readonly number[], access: 'user' | 'read' | 'write'): Error | undefined {
+    const auth = this.s.auth;
+    try {
+      const ai = requireAuthInfo(this.s, ctx);
+      if (ai === undefined || access === 'user' || auth.hasRole(ai.username, ROOT_ROLE)) return undefined;
+      for (const id of ids) {
+        for (const key of this.s.lessor.lookup(id)?.keys ?? []) {
+          if (access === 'write') auth.isPutPermitted(ai, key);
+          else auth.isRangePermitted(ai, key, '');
+        }
+      }
+      if (ai.revision !== auth.revision()) return new AuthError('ErrAuthOldRevision');
+      return undefined;
+    } catch (err) {
+      return err as Error;
+    }
   }
 
   /** EtcdServer.LeaseRenew: on the primary lessor, else forwarded to the leader. */

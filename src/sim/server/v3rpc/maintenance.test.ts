@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../auth/sha256';
-import type { AlarmResponse, HeaderOnlyResponse, LeaseGrantResponse, LeaseLeasesResponse, LeaseTimeToLiveResponse, SnapshotResponse } from '../../client/rpc-types';
+import type { AlarmResponse, HeaderOnlyResponse, SnapshotResponse } from '../../client/rpc-types';
 import type { HashKVResponse, PutResponse } from '../../mvcc/rpc';
 import type { EtcdServer } from '../server';
 import { EPS, World } from './testing/world';
@@ -44,32 +44,5 @@ describe('Maintenance service', () => {
     expect(moved.ok).toBe(true);
     expect(target.isLeader).toBe(true);
     expect(w.events('v3rpc.move-leader').map((e) => e.outcome)).toEqual(['started', 'done']);
-  });
-});
-
-describe('Lease service on followers', () => {
-  it('TimeToLive and renewals are forwarded to the leader; Leases lists the local lessor', async () => {
-    const w = await World.create(43);
-    const leader = w.c.leader() as EtcdServer;
-    const follower = w.c.members.find((m) => m !== leader) as EtcdServer;
-    const client = w.client({ endpoints: [`${follower.name}:2379`] });
-    const g = w.ok<LeaseGrantResponse>((d) => client.lease.grant(w.ctx(), 30, d));
-    w.ok<PutResponse>((d) => client.kv.put(w.ctx(), 'a', '1', { lease: g.ID }, d));
-    w.c.run(3000);
-    const ttl = w.ok<LeaseTimeToLiveResponse>((d) => client.lease.timeToLive(w.ctx(), g.ID, true, d));
-    expect(ttl.grantedTTL).toBe(30);
-    expect(ttl.TTL).toBeGreaterThanOrEqual(26);
-    expect(ttl.TTL).toBeLessThanOrEqual(27);
-    expect(ttl.keys).toEqual(['a']);
-    expect(ttl.header.memberId).toBe(follower.id);
-    const once = w.ok<{ TTL: number }>((d) => client.lease.keepAliveOnce(w.ctx(), g.ID, d));
-    expect(once.TTL).toBe(30);
-    const missing = w.ok<LeaseTimeToLiveResponse>((d) => client.lease.timeToLive(w.ctx(), 999, false, d));
-    expect(missing.TTL).toBe(-1);
-    const leases = w.ok<LeaseLeasesResponse>((d) => client.lease.leases(w.ctx(), d));
-    expect(leases.leases).toEqual([{ ID: g.ID }]);
-    // The forwarded requests went to the leader's lease endpoint.
-    const fwd = w.c.kernel.trace.all().filter((e) => e.kind === 'net.send' && (e as unknown as { type: string }).type.startsWith('lease.'));
-    expect(fwd.length).toBeGreaterThanOrEqual(4);
   });
 });

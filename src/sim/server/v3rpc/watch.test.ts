@@ -59,3 +59,20 @@ describe('Watch service', () => {
     expect(got.at(-1)?.err?.message).toBe('etcdserver: no leader');
   });
 });
+
+describe('Watch progress notify', () => {
+  it('sends a progress notification every interval to a watcher that got no events', async () => {
+    const w = await World.create(23, 3, { rpc: { watchProgressNotifyIntervalMs: 1000 } });
+    const client = w.client({ endpoints: ['m1:2379'] });
+    const got: ClientWatchResponse[] = [];
+    client.watcher.watch(w.ctx(100_000), 'k', { progressNotify: true }, { onResponse: (r) => got.push(r), onClose: () => {} });
+    w.c.run(100);
+    // etcd sends progress only once the store reached the watcher's start revision (current + 1).
+    w.ok<PutResponse>((d) => client.kv.put(w.ctx(), 'other', 'x', {}, d));
+    w.c.run(5_500);
+    const progress = got.filter((r) => r.isProgressNotify);
+    expect(progress.length).toBeGreaterThanOrEqual(4);
+    expect(progress.length).toBeLessThanOrEqual(5);
+    expect(progress.every((r) => r.header.revision === w.c.member('m1').kv.currentRevision)).toBe(true);
+  });
+});
