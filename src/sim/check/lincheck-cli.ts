@@ -58,13 +58,13 @@ function parseArgs(args: string[]): Args | string {
 }
 
 function explain(history: LoadedHistory, result: CheckResult): Record<string, unknown> | undefined {
-  const window = history.violationWindow(result);
-  if (window === undefined) return undefined;
+  const where = history.violationWindow(result);
+  if (where === undefined) return undefined;
   const show = (i: number) => {
     const op = history.operations[i];
     return `client ${op.clientId} ${op.call}..${op.return} ${history.describe(i)}`;
   };
-  return { start: window.start, end: window.end, stuck: show(window.stuck), stateBefore: window.stateBefore, operations: window.operations.map(show) };
+  return { start: where.start, end: where.end, stuck: show(where.stuck), stateBefore: where.stateBefore, operations: where.operations.map(show) };
 }
 
 function checkFile(file: string, { model, explain: withWindow }: Args): Record<string, unknown> {
@@ -74,8 +74,8 @@ function checkFile(file: string, { model, explain: withWindow }: Args): Record<s
     const history = loadHistory(text, model);
     const result = history.check();
     const ms = Math.round((performance.now() - start) * 10) / 10;
-    const window = withWindow ? explain(history, result) : undefined;
-    return { file, linearizable: result.verdict === 'linearizable', ms, ...(window ? { window } : {}) };
+    const explained = withWindow ? explain(history, result) : undefined;
+    return { file, linearizable: result.verdict === 'linearizable', ms, ...(explained && { window: explained }) };
   } catch (e) {
     const error = e instanceof ParseError ? `${file}:${e.line}: ${e.reason}` : `${file}: ${(e as Error).message}`;
     return { file, error };

@@ -43,7 +43,7 @@ export function findViolationWindow<S, I, O>(
   const s = history[stuck];
   const before = operations.filter((i) => history[i].return < s.call).map((i) => history[i].return);
   const from = before.length > 0 ? Math.max(...before) : -Infinity;
-  const window = operations
+  const span = operations
     .filter((i) => history[i].call <= s.return && history[i].return >= from)
     .sort((a, b) => history[a].call - history[b].call || a - b);
   let state = model.init();
@@ -52,8 +52,8 @@ export function findViolationWindow<S, I, O>(
     proven: failed >= 0,
     partition,
     stuck,
-    operations: window,
-    start: history[window[0]].call,
+    operations: span,
+    start: history[span[0]].call,
     end: s.return,
     linearized: longest,
     stateBefore: model.describeState(state),
