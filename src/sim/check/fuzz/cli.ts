@@ -1,0 +1,113 @@
+// npm run fuzz -- --seeds N [--from S] [--minutes M] [--inject BUG] [--phase MS]
+//                 [--peer-only] [--out DIR] [--no-shrink]
+// Runs seeds S, S+1, ... (each printed with its schedule first), stops after N seeds or
+// M wall-clock minutes, shrinks each failing seed and writes a repro file for it, and
+// ends with a summary. Exit code 1 when a run failed (without --inject) or when an
+// injected bug was never caught (with --inject).
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describeFault, describeSwarm, generateSchedule } from './schedule';
+import { runSchedule, type RunResult } from './run';
+import { shrink } from './shrink';
+import { reproJSON } from './repro';
+import { addRun, emptySummary } from './summary';
+import { BUG_NAMES, parseBug, requireAvailable, type BugName } from './inject';
+
+interface Args {
+  seeds: number;
+  from: number;
+  minutes: number | undefined;
+  inject: BugName | undefined;
+  phaseMs: number;
+  clientFaults: boolean;
+  out: string;
+  shrink: boolean;
+}
+
+const USAGE = `usage: npm run fuzz -- --seeds N [--from S] [--minutes M] [--inject BUG] [--phase MS] [--peer-only] [--out DIR] [--no-shrink]
+  bugs: ${BUG_NAMES.join(', ')}`;
+
+function parseArgs(argv: readonly string[]): Args {
+  const args: Args = { seeds: 10, from: 1, minutes: undefined, inject: undefined, phaseMs: 10_000, clientFaults: true, out: 'fuzz-failures', shrink: true };
+  const num = (flag: string, v: string | undefined, min: number): number => {
+    const n = Number(v);
+    if (v === undefined || !Number.isFinite(n) || n < min) throw new Error(`${flag} needs a number >= ${min} (got ${v ?? 'nothing'})\n${USAGE}`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    switch (flag) {
+      case '--seeds':
+        args.seeds = Math.floor(num(flag, argv[++i], 1));
+        break;
+      case '--from':
+        args.from = Math.floor(num(flag, argv[++i], 0));
+        break;
+      case '--minutes':
+        args.minutes = num(flag, argv[++i], 0);
+        break;
+      case '--phase':
+        args.phaseMs = Math.floor(num(flag, argv[++i], 1000));
+        break;
+      case '--inject':
+        args.inject = parseBug(argv[++i] ?? '');
+        requireAvailable(args.inject);
+        break;
+      case '--peer-only':
+        args.clientFaults = false;
+        break;
+      case '--out':
+        args.out = argv[++i] ?? args.out;
+        break;
+      case '--no-shrink':
+        args.shrink = false;
+        break;
+      default:
+        throw new Error(`unknown argument ${flag}\n${USAGE}`);
+    }
+  }
+  return args;
+}
+
+function main(): number {
+  const args = parseArgs(process.argv.slice(2));
+  const started = Date.now();
+  const summary = emptySummary();
+  for (let seed = args.from; seed < args.from + args.seeds; seed++) {
+    if (args.minutes !== undefined && Date.now() - started > args.minutes * 60_000) break;
+    const schedule = generateSchedule(seed, { faultPhaseMs: args.phaseMs, clientFaults: args.clientFaults });
+    console.log(`seed ${seed}: ${describeSwarm(schedule.swarm)}${args.clientFaults ? '' : ', peer links only'}`);
+    for (const f of schedule.faults) console.log(`  ${describeFault(f)}`);
+    const t0 = Date.now();
+    const result = runSchedule(schedule, { inject: args.inject });
+    addRun(summary, result);
+    const s = result.stats;
+    console.log(`  -> ${result.failures.length === 0 ? 'ok' : 'FAILED'}: ${s.operations} ops, ${s.watchEvents} watch events, recovery ${s.recoveryMs ?? '-'} ms, ${Date.now() - t0} ms wall`);
+    if (result.failures.length > 0) report(result, args);
+  }
+  const wallMs = Date.now() - started;
+  console.log(JSON.stringify({ summary: { ...summary, wallMs, virtualPerWall: Math.round((summary.virtualMs / Math.max(1, wallMs)) * 10) / 10, inject: args.inject ?? null } }));
+  if (args.inject !== undefined) return summary.failed.length > 0 ? 0 : 1;
+  return summary.failed.length > 0 ? 1 : 0;
+}
+
+function report(result: RunResult, args: Args): void {
+  for (const f of result.failures) console.log(`  ! ${f.check}: ${f.message}`);
+  const final = args.shrink ? shrink(result, { inject: args.inject }) : { schedule: result.schedule, result, runs: 0 };
+  if (args.shrink) {
+    console.log(`  shrunk in ${final.runs} reruns to ${final.schedule.faults.length} fault(s) (watches ${final.schedule.swarm.watchesPerClient}, compaction ${final.schedule.swarm.compactEveryMs} ms):`);
+    for (const f of final.schedule.faults) console.log(`    ${describeFault(f)}`);
+  }
+  mkdirSync(args.out, { recursive: true });
+  const file = join(args.out, `seed-${result.schedule.seed}${args.inject === undefined ? '' : `-${args.inject}`}.json`);
+  writeFileSync(file, reproJSON(final.result, args.inject));
+  console.log(`  repro: ${file}${final.result.replayableByWorld ? ' (World.replay reproduces it)' : ' (rerun its schedule with runSchedule)'}`);
+}
+
+try {
+  process.exitCode = main();
+} catch (err) {
+  console.error((err as Error).message);
+  process.exitCode = 2;
+}
