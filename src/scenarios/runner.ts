@@ -1,0 +1,178 @@
+// Replaying a scenario: builds the world at the scenario's seed, applies each step's inputs
+// at its virtual time or when its condition holds, collects the narration with the times
+// it was reached, and evaluates the expectations. Pure: no clock, no I/O; the page drives
+// a ScenarioRun step by step, the CLI and the tests run it to the end.
+
+import { World } from '../sim/world/world';
+import { matches } from './match';
+import { evaluate, type ExpectationResult } from './expectations';
+import type { Condition, Scenario, Step } from './schema';
+import { fillText, resolveBound, resolveMember, resolveRefs } from './refs';
+
+export interface NarrationEntry {
+  /** Index of the step, or -1 for the introduction and steps.length for the conclusion. */
+  step: number;
+  /** Virtual time (ms) the step was reached. */
+  t: number;
+  text: string;
+}
+
+export interface StepOutcome {
+  step: number;
+  /** Whether its condition held (always true for an `at` step). */
+  reached: boolean;
+  t: number;
+  /** An input the world refused, or a condition that never held. */
+  error?: string;
+}
+
+export interface ScenarioReport {
+  name: string;
+  seed: number;
+  narration: NarrationEntry[];
+  steps: StepOutcome[];
+  expectations: ExpectationResult[];
+  passed: boolean;
+  /** Virtual time the run ended at. */
+  endMs: number;
+  traceHash: string;
+  traceEvents: number;
+}
+
+export class ScenarioRun {
+  readonly world: World;
+  readonly narration: NarrationEntry[] = [];
+  readonly outcomes: StepOutcome[] = [];
+  /** Members named by steps' `bind`. */
+  readonly bindings = new Map<string, string>();
+  private nextStep = 0;
+
+  /** `seed` overrides the scenario's own (to replay the story at another seed). */
+  constructor(
+    readonly scenario: Scenario,
+    readonly seed: number = scenario.seed,
+  ) {
+    this.world = new World({ ...scenario.world, seed });
+    this.narration.push({ step: -1, t: 0, text: scenario.description });
+  }
+
+  /** Index of the step `next()` applies; steps.length once all are done. */
+  get position(): number {
+    return this.nextStep;
+  }
+
+  get done(): boolean {
+    return this.nextStep >= this.scenario.steps.length && this.world.now >= this.scenario.durationMs;
+  }
+
+  /**
+   * Runs to the next step and applies it; once every step is applied, runs to the
+   * scenario's end. Returns false when there is nothing left.
+   */
+  next(): boolean {
+    const steps = this.scenario.steps;
+    if (this.nextStep < steps.length) {
+      this.apply(this.nextStep, steps[this.nextStep]);
+      this.nextStep++;
+      return true;
+    }
+    if (this.world.now >= this.scenario.durationMs) return false;
+    this.world.runUntil(this.scenario.durationMs);
+    if (this.scenario.conclusion !== undefined) this.narration.push({ step: steps.length, t: this.world.now, text: this.scenario.conclusion });
+    return true;
+  }
+
+  /** Plays every remaining step and runs to the end; returns the report. */
+  runToEnd(): ScenarioReport {
+    while (this.next()) {
+      /* step by step */
+    }
+    return this.report();
+  }
+
+  /** The expectations now: pending ones are decided when the run ends. */
+  expectations(): ExpectationResult[] {
+    const events = this.world.trace;
+    const final = this.done;
+    const input = { events, now: this.world.now, final, history: (c: string) => this.world.clients.find((x) => x.name === c)?.history.events };
+    return this.scenario.expectations.map((x) => evaluate(resolveBound(x, this.bindings), input));
+  }
+
+  report(): ScenarioReport {
+    const expectations = this.expectations();
+    const stepsOk = this.outcomes.every((o) => o.error === undefined);
+    return {
+      name: this.scenario.name,
+      seed: this.seed,
+      narration: this.narration,
+      steps: this.outcomes,
+      expectations,
+      passed: stepsOk && this.done && expectations.every((x) => x.status === 'pass'),
+      endMs: this.world.now,
+      traceHash: this.world.hash(),
+      traceEvents: this.world.kernel.trace.length,
+    };
+  }
+
+  private apply(index: number, step: Step): void {
+    const w = this.world;
+    let reached = true;
+    if (step.at !== undefined) {
+      if (step.at > w.now) w.runUntil(step.at);
+    } else if (step.when !== undefined) {
+      reached = w.runUntilTrue(this.condition(resolveBound(step.when, this.bindings)), step.withinMs);
+      if (reached && step.afterMs > 0) w.runFor(step.afterMs);
+    }
+    if (!reached) {
+      this.narration.push({ step: index, t: w.now, text: fillText(step.narration, this.bindings) });
+      this.outcomes.push({ step: index, reached, t: w.now, error: `condition ${JSON.stringify(step.when)} did not hold within ${step.withinMs} ms` });
+      return;
+    }
+    const outcome: StepOutcome = { step: index, reached, t: w.now };
+    try {
+      for (const [name, ref] of Object.entries(step.bind ?? {})) {
+        const m = resolveMember(w, ref);
+        if (m instanceof Error) throw m;
+        this.bindings.set(name, m);
+      }
+      for (const input of step.actions) w.input(resolveRefs(input, w, this.bindings));
+    } catch (err) {
+      outcome.error = (err as Error).message;
+    }
+    this.narration.push({ step: index, t: w.now, text: fillText(step.narration, this.bindings) });
+    this.outcomes.push(outcome);
+  }
+
+  /** A predicate over the world that reads only the trace since the wait began (and who leads). */
+  private condition(c: Condition): () => boolean {
+    const w = this.world;
+    const trace = w.kernel.trace;
+    switch (c.type) {
+      case 'leader':
+        return () => {
+          const l = w.leader();
+          return l !== undefined && l.name !== c.not;
+        };
+      case 'no-leader':
+        return () => w.leader() === undefined;
+      case 'event':
+      case 'response': {
+        let cursor = trace.length;
+        const hit =
+          c.type === 'event'
+            ? (e: Parameters<typeof matches>[0]) => matches(e, c.match)
+            : (e: Parameters<typeof matches>[0]) => e.kind === 'world.response' && e.label === c.label;
+        let found = c.type === 'response' && w.trace.some(hit);
+        return () => {
+          for (; !found && cursor < trace.length; cursor++) found = hit(trace.at(cursor) as Parameters<typeof matches>[0]);
+          return found;
+        };
+      }
+    }
+  }
+}
+
+/** Replays a scenario to its end headless. */
+export function runScenario(scenario: Scenario, seed?: number): ScenarioReport {
+  return new ScenarioRun(scenario, seed).runToEnd();
+}

@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { library } from './library/index';
+import { runScenario, type ScenarioReport } from './runner';
+import { loadScenario } from './load';
+
+function failures(r: ScenarioReport): string {
+  const steps = r.steps.filter((s) => s.error !== undefined).map((s) => `step ${s.step + 1}: ${s.error}`);
+  const xs = r.expectations.filter((x) => x.status !== 'pass').map((x) => `${x.status}: ${x.title} — ${x.detail}`);
+  return [...steps, ...xs].join('\n');
+}
+
+const runs = library.flatMap((s) => [s.seed, ...(s.otherSeeds === 'seed-dependent' ? [] : s.otherSeeds)].map((seed) => [s.name, seed] as const));
+
+describe('library scenarios pass headless', () => {
+  it.each(runs)('%s at seed %i', (name, seed) => {
+    const r = runScenario(loadScenario(name), seed);
+    expect(r.passed, failures(r)).toBe(true);
+  });
+});
