@@ -2,10 +2,10 @@
 // bucket (MVCC), the lease bucket, the auth buckets and the membership buckets. The image
 // is opaque to storage/db.ts; it is JSON here.
 //
-// [SIM NOTE, server.md §13.2] The backend is committed as a whole image (every batch
-// interval when something was applied, and where etcd forces a commit: before a disk
-// snapshot, before sending a snapshot, at a clean stop); on restart the WAL above the
-// consistent index is replayed, as in etcd.
+// [SIM NOTE, server.md §13.2] The backend is committed as a whole image where etcd forces
+// a commit (before a disk snapshot, before sending a snapshot, at a clean stop) and, if
+// configured, every batch interval when something was applied; on restart the WAL above
+// the consistent index is replayed, as in etcd.
 
 import type { AuthSnapshot } from '../auth/store';
 import type { LessorSnapshot } from '../lease/lessor';

@@ -68,7 +68,7 @@ describe('bootstrap paths', () => {
   });
 
   it('--force-new-cluster: one member restarts alone with the committed data', async () => {
-    const c = await TestCluster.create({ size: 3 });
+    const c = await TestCluster.create({ size: 3, config: { backendBatchIntervalMs: 100 } });
     const l = c.waitForLeader();
     putN(c, l, 10);
     c.run(200); // a backend batch commit
