@@ -5,11 +5,11 @@
 import { createActor } from 'xstate';
 import { World } from '../sim/world/world';
 import type { InputRequest } from '../sim/world/inputs';
-import { initialFrame } from './model/frame';
+import { initialFrame, shareUnchanged } from './model/frame';
 import { narrationAt } from './model/narration';
 import { inputsUntil, replaySlices } from './model/replay';
 import { makeRun, type RunFile } from './model/run-file';
-import { Timeline } from './model/timeline';
+import { inFlightAt, Timeline } from './model/timeline';
 import { playerMachine } from './player';
 import { SPACE_TIME_WINDOW_MS, useUIStore, type Cursor } from './store';
 
@@ -227,16 +227,17 @@ export class SimLoop {
     });
     const all = store.narrateAll;
     if (index !== this.shown.index || all !== this.shown.all) {
+      const narration = narrationAt(this.timeline.source, index, NARRATION_LINES, all ? undefined : this.timeline.notable);
+      const same = all === this.shown.all && narration.length === store.narration.length && narration.at(-1)?.seq === store.narration.at(-1)?.seq;
       store.set({
-        frame: this.timeline.frameAt(index),
-        narration: narrationAt(this.timeline.source, index, NARRATION_LINES, all ? undefined : this.timeline.notable),
+        frame: shareUnchanged(store.frame, this.timeline.frameAt(index)),
+        narration: same ? store.narration : narration,
       });
     }
     if (index !== this.shown.index || t !== this.shown.t) {
-      store.set({
-        flights: this.timeline.flightsAt(index, t),
-        spans: this.timeline.messagesIn(index, t - SPACE_TIME_WINDOW_MS, t, SPACE_TIME_MAX_MESSAGES),
-      });
+      // One scan gives both the space-time window and the messages in flight at t.
+      const spans = this.timeline.messagesIn(index, t - SPACE_TIME_WINDOW_MS, t);
+      store.set({ flights: inFlightAt(spans, t), spans: spans.slice(-SPACE_TIME_MAX_MESSAGES) });
     }
     this.shown = { index, t, all };
   }

@@ -12,8 +12,10 @@ const PORT = 4318;
 const MEASURE_MS = 5000;
 const executablePath = process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 
-// 7 members ping 6 peers every 100 ms, each answered: ~840 messages/s, ~350 ms each.
-const heavy = { seed: 1, members: 7, network: { latency: { kind: 'uniform', min: 300, max: 400 } } };
+// A 10 ms tick makes the leader heartbeat its 6 followers 100 times a second, each answered:
+// ~1,200 messages/s at 200-300 ms each keep ~300 in flight. The election timeout (2 s)
+// stays well above the round trip so the cluster keeps its leader.
+const heavy = { seed: 1, members: 7, tickMs: 10, electionTicks: 200, network: { latency: { kind: 'uniform', min: 200, max: 300 } } };
 
 // Passed as source text: tsx would otherwise wrap named helpers in a `__name` the page lacks.
 const MEASURE = `new Promise((done) => {

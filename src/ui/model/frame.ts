@@ -128,6 +128,13 @@ export function foldEvent(f: FrameState, e: TraceEvent): void {
       }
       break;
     }
+    case 'raft.log': {
+      // etcd's "<id> became <role> at term <n>" moves the term before the server reports it.
+      const m = memberOf(f, e.source);
+      const became = / became [\w-]+ at term (\d+)/.exec(String(ev.text));
+      if (m !== undefined && became !== null) m.term = Number(became[1]);
+      break;
+    }
     case 'server.persisted': {
       const m = memberOf(f, e.source);
       if (m !== undefined) appendEntries(m, Number(ev.lastIndex), Number(ev.entries));
@@ -219,4 +226,16 @@ export function roleLetter(role: string): string {
   if (r.includes('learner')) return 'E';
   if (r.includes('follower')) return 'F';
   return '';
+}
+
+/**
+ * `next` with each top-level part that equals `prev`'s replaced by `prev`'s object, so a
+ * view whose part did not change keeps its props and skips rendering.
+ */
+export function shareUnchanged(prev: FrameState, next: FrameState): FrameState {
+  const out = { ...next };
+  for (const key of ['members', 'faults', 'clients', 'console'] as const) {
+    if (JSON.stringify(prev[key]) === JSON.stringify(next[key])) (out as Record<string, unknown>)[key] = prev[key];
+  }
+  return out;
 }

@@ -1,7 +1,7 @@
 import { describe as suite, expect, it } from 'vitest';
 import { World } from '../../sim/world/world';
 import type { TraceEvent } from '../../sim/trace/trace';
-import { foldEvent, initialFrame, roleLetter } from './frame';
+import { foldEvent, initialFrame, roleLetter, shareUnchanged } from './frame';
 import { describe, narrationAt } from './narration';
 import { inputsUntil, replayNow } from './replay';
 import { decodeRun, encodeRun, makeRun, parseRunText, RunFileError } from './run-file';
@@ -61,6 +61,17 @@ suite('frame fold', () => {
       for (let i = 0; i < index; i++) foldEvent(scratch, w.kernel.trace.at(i) as TraceEvent);
       expect(tl.frameAt(index)).toEqual(scratch);
     }
+  });
+
+  it('shares the parts of a frame that did not change', () => {
+    const w = worldWithFaults();
+    const tl = timelineOf(w);
+    const a = tl.frameAt(tl.indexAtTime(1200));
+    const b = shareUnchanged(a, tl.frameAt(tl.indexAtTime(1300)));
+    expect(b.faults).toBe(a.faults);
+    const c = shareUnchanged(a, tl.frameAt(tl.length));
+    expect(c.faults).not.toBe(a.faults);
+    expect(c).toEqual(tl.frameAt(tl.length));
   });
 
   it('indexAtTime counts the events at or before t', () => {

@@ -85,17 +85,17 @@ export class Timeline {
 
   /** Messages sent among the first `index` events and still on their way at time t. */
   flightsAt(index: number, t: number): Flight[] {
-    return this.messagesIn(index, t, t).filter((m) => m.fate === 'in-flight' && m.due > t);
+    return inFlightAt(this.messagesIn(index, t, t), t);
   }
 
   /**
    * Messages among the first `index` events that were sent in [from, to] or were still in
-   * flight at `from`, oldest first, at most `limit` of the newest.
+   * flight at `from`, oldest first.
    */
-  messagesIn(index: number, from: number, to: number, limit = Infinity): MessageSpan[] {
+  messagesIn(index: number, from: number, to: number): MessageSpan[] {
     const out: MessageSpan[] = [];
     const start = from - this.maxFlight;
-    for (let i = Math.min(index, this.live.index) - 1; i >= 0 && out.length < limit; i--) {
+    for (let i = Math.min(index, this.live.index) - 1; i >= 0; i--) {
       const e = this.source.at(i) as TraceEvent;
       if (e.t < start) break;
       if (e.kind !== 'net.send' || e.t > to || e.due < from) continue;
@@ -103,4 +103,9 @@ export class Timeline {
     }
     return out.reverse();
   }
+}
+
+/** The spans still on their way at time t (sent at or before it, due after it, not lost). */
+export function inFlightAt(spans: readonly MessageSpan[], t: number): MessageSpan[] {
+  return spans.filter((m) => m.fate === 'in-flight' && m.sent <= t && m.due > t);
 }

@@ -1,6 +1,7 @@
 // The cluster as a ring of members with the messages in flight at the cursor. React
 // renders the SVG; D3 supplies the positions (layout.ts) and colours.
 import { useMemo } from 'react';
+import { path } from 'd3';
 import { useUIStore } from '../store';
 import { roleLetter, type MemberFrame } from '../model/frame';
 import { messagePoint, reachable, ringPositions, type Point } from './layout';
@@ -9,6 +10,7 @@ import { memberFill, memberLabel, messageColour } from './palette';
 const SIZE = 420;
 const R = 150;
 const NODE_R = 30;
+const MESSAGE_R = 5;
 
 function MemberNode({ m, at }: { m: MemberFrame; at: Point }) {
   const letter = m.status === 'crashed' ? '✕' : roleLetter(m.role);
@@ -55,6 +57,22 @@ export function ClusterRing() {
     return out;
   }, [names, faults]);
 
+  // One path per message type: hundreds of messages stay a handful of DOM nodes.
+  const flightPaths = useMemo(() => {
+    const byType = new Map<string, ReturnType<typeof path>>();
+    for (const f of flights) {
+      const from = positions.get(f.from);
+      const to = positions.get(f.to);
+      if (from === undefined || to === undefined) continue;
+      const p = messagePoint(from, to, f.sent, f.due, t);
+      let d = byType.get(f.type);
+      if (d === undefined) byType.set(f.type, (d = path()));
+      d.moveTo(p.x + MESSAGE_R, p.y);
+      d.arc(p.x, p.y, MESSAGE_R, 0, 2 * Math.PI);
+    }
+    return [...byType].map(([type, d]) => [type, d.toString()] as const);
+  }, [flights, positions, t]);
+
   return (
     <svg className="cluster-ring" viewBox={`0 0 ${SIZE} ${SIZE}`} role="group" aria-label="Cluster members and messages in flight" data-testid="cluster-ring">
       <g className="links" aria-hidden="true">
@@ -65,13 +83,9 @@ export function ClusterRing() {
         })}
       </g>
       <g className="flights" aria-hidden="true" data-testid="flights" data-count={flights.length}>
-        {flights.map((f) => {
-          const from = positions.get(f.from);
-          const to = positions.get(f.to);
-          if (from === undefined || to === undefined) return null;
-          const p = messagePoint(from, to, f.sent, f.due, t);
-          return <circle key={f.id} cx={p.x} cy={p.y} r={5} fill={messageColour(f.type)} stroke="white" strokeWidth={1} />;
-        })}
+        {flightPaths.map(([type, d]) => (
+          <path key={type} d={d} fill={messageColour(type)} stroke="white" strokeWidth={1} />
+        ))}
       </g>
       {members.map((m) => (
         <MemberNode key={m.name} m={m} at={positions.get(m.name) as Point} />

@@ -1,13 +1,14 @@
 // Messages over the last moments before the cursor: one lane per host, time to the
 // right, each message a line from its send to its arrival (or to the cursor while it flies).
 import { useMemo } from 'react';
-import { scaleLinear, scalePoint } from 'd3';
+import { path, scaleLinear, scalePoint } from 'd3';
 import { SPACE_TIME_WINDOW_MS, useUIStore } from '../store';
 import { messageColour } from './palette';
 
 const WIDTH = 640;
 const LANE = 28;
 const LEFT = 44;
+const LOST = '(lost)';
 
 export function SpaceTimeDiagram() {
   const members = useUIStore((s) => s.frame.members);
@@ -17,8 +18,26 @@ export function SpaceTimeDiagram() {
 
   const hosts = useMemo(() => [...members.map((m) => m.name), ...Object.keys(clients).sort()], [members, clients]);
   const height = hosts.length * LANE + 24;
-  const y = scalePoint(hosts, [LANE / 2, hosts.length * LANE - LANE / 2]);
-  const x = scaleLinear([t - SPACE_TIME_WINDOW_MS, t], [LEFT, WIDTH - 8]).clamp(true);
+  const y = useMemo(() => scalePoint(hosts, [LANE / 2, hosts.length * LANE - LANE / 2]), [hosts]);
+  const x = useMemo(() => scaleLinear([t - SPACE_TIME_WINDOW_MS, t], [LEFT, WIDTH - 8]).clamp(true), [t]);
+
+  // One path per message type (and one for lost messages) rather than a line each.
+  const strokes = useMemo(() => {
+    const byKey = new Map<string, ReturnType<typeof path>>();
+    for (const m of spans) {
+      const y1 = y(m.from);
+      const y2 = y(m.to);
+      if (y1 === undefined || y2 === undefined) continue;
+      const end = Math.min(m.due, t);
+      const f = m.due > m.sent ? (end - m.sent) / (m.due - m.sent) : 1;
+      const key = m.fate === 'in-flight' ? m.type : LOST;
+      let d = byKey.get(key);
+      if (d === undefined) byKey.set(key, (d = path()));
+      d.moveTo(x(m.sent), y1);
+      d.lineTo(x(end), y1 + (y2 - y1) * f);
+    }
+    return [...byKey].map(([key, d]) => [key, d.toString()] as const);
+  }, [spans, t, x, y]);
 
   return (
     <svg
@@ -36,25 +55,9 @@ export function SpaceTimeDiagram() {
           <line x1={LEFT} x2={WIDTH - 8} y1={y(h)} y2={y(h)} className="lane" />
         </g>
       ))}
-      {spans.map((m) => {
-        const y1 = y(m.from);
-        const y2 = y(m.to);
-        if (y1 === undefined || y2 === undefined) return null;
-        const end = Math.min(m.due, t);
-        const f = m.due > m.sent ? (end - m.sent) / (m.due - m.sent) : 1;
-        const lost = m.fate !== 'in-flight';
-        return (
-          <line
-            key={m.id}
-            x1={x(m.sent)}
-            y1={y1}
-            x2={x(end)}
-            y2={y1 + (y2 - y1) * f}
-            stroke={lost ? '#D55E00' : messageColour(m.type)}
-            strokeDasharray={lost ? '3 3' : undefined}
-            strokeWidth={1.5}
-          />
-        );
+      {strokes.map(([key, d]) => {
+        const lost = key === LOST;
+        return <path key={key} d={d} fill="none" stroke={lost ? '#D55E00' : messageColour(key)} strokeDasharray={lost ? '3 3' : undefined} strokeWidth={1.5} />;
       })}
       <text x={LEFT} y={height - 6} className="axis-label">
         −{SPACE_TIME_WINDOW_MS} ms
