@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkOperations } from './checker';
+import { checkGradually, checkOperations } from './checker';
 import type { Operation } from './model';
 import { casRegisterModel } from './models/cas-register';
 import { kvModel } from './models/kv';
@@ -72,6 +72,16 @@ describe('checkOperations', () => {
     expect(result.partitions[0].stuck).toBe(12);
     expect(findViolationWindow(casRegisterModel, history, result)).toMatchObject({ proven: false, stuck: 12 });
     expect(checkOperations(casRegisterModel, history).verdict).toBe('not-linearizable');
+  });
+
+  it('can run gradually, with the same result', () => {
+    const history = Array.from({ length: 12 }, (_, i) => write(i, i, 0, 100)).concat([read(99, 42, 101, 102)]);
+    const run = checkGradually(casRegisterModel, history);
+    const progress: number[] = [];
+    let next = run.next();
+    for (; !next.done; next = run.next()) progress.push(next.value);
+    expect(progress.length).toBeGreaterThan(1);
+    expect(next.value).toEqual(checkOperations(casRegisterModel, history));
   });
 
   it('rejects a history whose operation returns before its call', () => {

@@ -52,6 +52,23 @@ export function checkOperations<S, I, O>(
   history: readonly Operation<I, O>[],
   options: CheckOptions = {},
 ): CheckResult {
+  const run = checkGradually(model, history, options);
+  for (;;) {
+    const next = run.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * The same check, pausing after each round of turns (a few thousand steps)
+ * and reporting the steps taken so far, so that a page can spread it over
+ * frames.
+ */
+export function* checkGradually<S, I, O>(
+  model: Model<S, I, O>,
+  history: readonly Operation<I, O>[],
+  options: CheckOptions = {},
+): Generator<number, CheckResult> {
   history.forEach((op, i) => {
     if (!Number.isFinite(op.call)) throw new Error(`operation ${i} has no invocation time (${op.call})`);
     if (!(op.call <= op.return)) throw new Error(`operation ${i} returns (${op.return}) before its call (${op.call})`);
@@ -82,6 +99,7 @@ export function checkOperations<S, I, O>(
       finished[i] = next.done === true;
       failed = next.value.verdict === 'not-linearizable';
     });
+    yield steps;
   }
   const partitions = groups.map((group, i): PartitionResult => {
     const { verdict, longest, stuck } = latest[i];

@@ -1,4 +1,4 @@
-import { checkOperations } from './checker';
+import { checkGradually, checkOperations } from './checker';
 import type { CheckOptions, CheckResult } from './checker';
 import type { HistoryEvent } from './history';
 import type { Model, Operation } from './model';
@@ -37,6 +37,8 @@ export interface LoadedHistory {
    */
   operations: readonly { clientId: number; call: number; return: number; line?: number }[];
   check(options?: CheckOptions): CheckResult;
+  /** The check in rounds, yielding the steps taken so far (see checkGradually). */
+  checkGradually(options?: CheckOptions): Generator<number, CheckResult>;
   /** A human-readable description of operation i, e.g. "cas(1, 2) → ok". */
   describe(i: number): string;
   /** Where a non-linearizable result fails, for the timeline (undefined if it does not). */
@@ -48,6 +50,7 @@ function bindHistory<S, I, O>(model: Model<S, I, O>, name: ModelName, operations
     model: name,
     operations,
     check: (options) => checkOperations(model, operations, options),
+    checkGradually: (options) => checkGradually(model, operations, options),
     describe: (i) => model.describeOperation(operations[i].input, operations[i].output),
     violationWindow: (result) => findViolationWindow(model, operations, result),
   };
