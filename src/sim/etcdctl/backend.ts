@@ -213,8 +213,10 @@ export interface ClientConfig {
 export interface EtcdctlEnv {
   /** clientv3.New: rejects with the dial or authentication error. */
   connect(config: ClientConfig): Promise<EtcdctlBackend>;
-  /** Milliseconds on the clock `endpoint health` times its request with. */
+  /** Milliseconds on the clock `endpoint health` and `check perf` time requests with. */
   now(): number;
+  /** Resolves after `ms` of that clock (check perf's rate limiter). */
+  sleep(ms: number): Promise<void>;
   /** Endpoints used when --endpoints is not given (etcdctl's default is 127.0.0.1:2379). */
   defaultEndpoints?: string[];
 }

@@ -137,6 +137,7 @@ export function clientEtcdctlEnv(world: Omit<ClientEnv, 'name'>, defaultEndpoint
   return {
     defaultEndpoints,
     now: () => world.kernel.now,
+    sleep: (ms) => new Promise((resolve) => world.kernel.schedule(Math.max(0, ms), resolve)),
     connect: (cfg: ClientConfig) =>
       new Promise<EtcdctlBackend>((resolve, reject) => {
         const config = {

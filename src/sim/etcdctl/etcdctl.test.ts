@@ -396,3 +396,24 @@ describe('watch -i', () => {
     expect(code).toBe(3);
   });
 });
+
+describe('check', () => {
+  it('check perf runs a simulated minute of writes and passes on an idle cluster', { timeout: 30_000 }, async () => {
+    const r = await run('put /etcdctl-check-perf/x 1\ncheck perf\ndel /etcdctl-check-perf/x\ncheck perf --load=foo\ncheck perf --auto-compact');
+    const lines = r.stdout.split(/[\r\n]/).filter((l) => l !== '');
+    expect(lines.slice(2, 4)).toEqual([' 0 / 60    0.00%', ' 1 / 60    1.67% 00m59s']);
+    expect(lines.slice(-7)).toEqual([
+      ' 60 / 60  100.00% 1m0s',
+      'Compacting with revision 9005',
+      'Compacted with revision 9005',
+      'PASS: Throughput is 151 writes/s',
+      'PASS: Slowest request took 0.001000s',
+      'PASS: Stddev is 0.000000s',
+      'PASS',
+    ]);
+    expect(r.stderr).toBe(
+      'Error: prefix "/etcdctl-check-perf/" has keys. Delete with etcdctl del --prefix /etcdctl-check-perf/ first\nError: unknown load option foo\n',
+    );
+    expect(r.codes).toEqual([0, 3, 0, 4, 0]);
+  });
+});

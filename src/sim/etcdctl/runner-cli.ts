@@ -53,6 +53,7 @@ async function main(): Promise<number> {
   const env: EtcdctlEnv = {
     connect: (cfg) => cluster.connect(cfg),
     now: () => cluster.now(),
+    sleep: (ms) => cluster.sleep(ms),
     defaultEndpoints: opts.get('endpoints')?.split(',') ?? cluster.defaultEndpoints,
   };
   const result = await runScript(text.split('\n'), {

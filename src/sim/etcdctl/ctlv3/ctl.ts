@@ -9,6 +9,7 @@ import type { Sink } from '../io';
 import { ShellSyntaxError, splitCommandLine } from '../shell';
 import { alarmCommand } from './command/alarm-command';
 import { authCommand } from './command/auth-command';
+import { checkCommand } from './command/check-command';
 import { compactionCommand } from './command/compaction-command';
 import { defragCommand } from './command/defrag-command';
 import { delCommand } from './command/del-command';
@@ -63,6 +64,7 @@ export const rootCommand: Command = {
     authCommand,
     userCommand,
     roleCommand,
+    checkCommand,
     helpCommand,
   ],
 };

@@ -104,6 +104,10 @@ export class FakeCluster implements EtcdctlEnv {
     return this.kernel.now;
   }
 
+  sleep(ms: number): Promise<void> {
+    return this.after(Math.max(0, ms), () => undefined);
+  }
+
   /** The started member serving an endpoint ("m1:2379" or "http://m1:2379"). */
   memberAt(endpoint: string): Member | undefined {
     const url = endpoint.includes('://') ? endpoint : `http://${endpoint}`;
