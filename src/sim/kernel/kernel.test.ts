@@ -92,6 +92,20 @@ describe('Kernel', () => {
     expect(k.fired).toBe(3);
   });
 
+  it('tells whether an event is due at the current instant', () => {
+    const k = new Kernel(1);
+    const seen: boolean[] = [];
+    k.schedule(5, () => {
+      seen.push(k.dueNow());
+      k.schedule(0, () => seen.push(k.dueNow()));
+      seen.push(k.dueNow());
+    });
+    k.schedule(7, () => {});
+    k.runUntil(6);
+    expect(seen).toEqual([false, true, false]);
+    expect(k.dueNow()).toBe(false);
+  });
+
   it('cancels timers', () => {
     const k = new Kernel(1);
     let fired = false;

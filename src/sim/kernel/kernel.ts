@@ -76,6 +76,11 @@ export class Kernel {
     return this.queue.size;
   }
 
+  /** Whether an event is due at the current instant. */
+  dueNow(): boolean {
+    return this.queue.peek()?.time === this.now;
+  }
+
   /** Time of the next event, or undefined when nothing is scheduled. */
   nextTime(): number | undefined {
     return this.queue.peek()?.time;
