@@ -7,6 +7,12 @@
 // force-new-cluster, bootstrap.ts); crash() kills the process (the disk keeps only what
 // was fsynced); stop() shuts down cleanly; start() again restarts from the disk. Every
 // volatile field is rebuilt by start(); callbacks of a dead run check the epoch.
+//
+// Host contract: give it the kernel, the network, the member's Disk (disk-host.ts
+// openMemberDisk) and a config (config.ts defaultServerConfig); it listens on its peer
+// URL's address and schedules all of its own work (ticks, Ready loop, fsync waits,
+// lessor loop) on the kernel. The client-facing gRPC services are registered separately
+// (v3rpc/grpc.ts registerV3RPC); onStatusChange tells the host when to start or stop them.
 
 import type { RaftObservation } from '../check/raft/observation';
 import { AuthStore } from '../auth/store';
