@@ -85,7 +85,7 @@ function judge(x: Expectation, input: EvaluationInput): Verdict {
     case 'no-event': {
       const hit = events.find((e) => inWindow(e, x) && matches(e, x.match));
       if (hit !== undefined) return { status: 'fail', detail: `seen at t=${fmt(hit.t)} ms${sourceText(hit)}${hit.reason === undefined ? '' : `: ${hit.reason}`}` };
-      return { status: x.beforeMs !== undefined && now > x.beforeMs ? 'pass' : 'pending', detail: 'none seen' };
+      return { status: input.final || (x.beforeMs !== undefined && now > x.beforeMs) ? 'pass' : 'pending', detail: 'none seen' };
     }
     case 'sequence':
       return judgeSequence(x, events, now);

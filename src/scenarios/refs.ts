@@ -7,6 +7,9 @@ import type { MemberRef } from './schema';
 
 export type Bindings = ReadonlyMap<string, string>;
 
+/** "$name" inside any string. */
+const BOUND = /\$([a-z][a-zA-Z0-9]*)/g;
+
 /** The member a role reference names now, or an error message. */
 export function resolveMember(world: World, ref: MemberRef): string | Error {
   const leader = world.leader();
@@ -27,7 +30,7 @@ function mapStrings<T>(value: T, fn: (s: string) => string): T {
   return visit(value) as T;
 }
 
-/** Replaces references in every string of a JSON value; throws on an unknown one. */
+/** Replaces references in every string of a JSON value ("http://$old:2379" too); throws on an unknown one. */
 export function resolveRefs<T>(value: T, world: World, bindings: Bindings): T {
   return mapStrings(value, (s) => {
     if (s === '@leader' || s === '@follower' || s === '@follower2') {
@@ -35,19 +38,20 @@ export function resolveRefs<T>(value: T, world: World, bindings: Bindings): T {
       if (m instanceof Error) throw m;
       return m;
     }
-    if (!s.startsWith('$')) return s;
-    const m = bindings.get(s.slice(1));
-    if (m === undefined) throw new Error(`"${s}" is not bound by an earlier step`);
-    return m;
+    return s.replace(BOUND, (whole, name: string) => {
+      const m = bindings.get(name);
+      if (m === undefined) throw new Error(`"${whole}" is not bound by an earlier step`);
+      return m;
+    });
   });
 }
 
 /** For expectations, evaluated live: unbound names stay as written. */
 export function resolveBound<T>(value: T, bindings: Bindings): T {
-  return mapStrings(value, (s) => (s.startsWith('$') ? (bindings.get(s.slice(1)) ?? s) : s));
+  return mapStrings(value, (s) => fillText(s, bindings));
 }
 
 /** Narration text with "$name" replaced by the bound member. */
 export function fillText(text: string, bindings: Bindings): string {
-  return text.replace(/\$([a-z][a-zA-Z0-9]*)/g, (whole, name: string) => bindings.get(name) ?? whole);
+  return text.replace(BOUND, (whole, name: string) => bindings.get(name) ?? whole);
 }

@@ -2,5 +2,7 @@
 
 import type { Scenario } from '../schema';
 import { leaderCrash } from './leader-crash';
+import { leaderMinorityPartition } from './leader-minority-partition';
+import { rejoinWithoutPreVote, rejoinWithPreVote } from './rejoining-member';
 
-export const library: readonly Scenario[] = [leaderCrash];
+export const library: readonly Scenario[] = [leaderCrash, leaderMinorityPartition, rejoinWithoutPreVote, rejoinWithPreVote];
