@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { compare, opGet, opPut } from '../../client/kv';
 import * as M from '../../client/methods';
-import type { AuthResponse, LeaseGrantResponse, LeaseKeepAliveResponse, MemberListResponse, StatusResponse } from '../../client/rpc-types';
+import type { AuthResponse, LeaseGrantResponse, LeaseKeepAliveResponse, MemberListResponse, MembersResponse, StatusResponse } from '../../client/rpc-types';
 import type { ClientWatchResponse } from '../../client/watch';
 import { Context } from '../../grpc/context';
 import type { DeleteRangeResponse, PutResponse, RangeResponse, TxnResponse } from '../../mvcc/rpc';
@@ -205,6 +205,15 @@ describe('Cluster and Maintenance over gRPC', () => {
     expect(ser.kvs[0].value).toBe('v');
     const st = w.ok<StatusResponse>((d) => lc.maintenance.status(w.ctx(), 'm4:2379', d));
     expect(st.isLearner).toBe(true);
+    // Promote through a follower: forwarded to the leader's /members/promote.
+    const follower = w.c.members.find((m) => m.name !== 'm4' && !m.isLeader) as EtcdServer;
+    const fc = w.client({ endpoints: [`${follower.name}:2379`] });
+    const promoted = w.ok<MembersResponse>((d) => fc.cluster.memberPromote(w.ctx(), m4.id, d));
+    expect(promoted.members.find((m) => m.ID === m4.id)?.isLearner).toBe(false);
+    expect(w.events('net.send', (e) => e.from === `${follower.name}:2380/http` && e.type === 'http/members/promote').length).toBeGreaterThanOrEqual(1);
+    w.c.runUntil(() => !m4.cluster.member(m4.id)?.isLearner, 5000);
+    const put2 = w.call<PutResponse>((d) => lc.kv.put(w.ctx(), 'k', 'x', {}, d));
+    expect(put2.ok).toBe(true);
   });
 });
 

@@ -16,6 +16,7 @@ import { registerAuth } from './auth';
 import { LeaderMonitor, newInterceptor } from './interceptor';
 import { registerKV } from './kv';
 import { LeaseService } from './lease';
+import { PeerHTTP } from './peer-http';
 import { registerMaintenance } from './maintenance';
 import { registerCluster } from './member';
 import { WatchService } from './watch';
@@ -41,12 +42,13 @@ export function registerV3RPC(server: EtcdServer, grpc: GrpcServer, options: V3R
   const monitor = new LeaderMonitor(server);
   grpc.intercept(newInterceptor(server));
   registerKV(server, grpc);
-  const lease = new LeaseService(server, monitor);
+  const http = new PeerHTTP(server);
+  const lease = new LeaseService(server, monitor, http);
   lease.register(grpc);
   const watch = new WatchService(server, monitor, options.watchProgressNotifyIntervalMs);
   watch.register(grpc);
   registerAuth(server, grpc, options.members ?? (() => [server]));
-  registerCluster(server, grpc);
+  registerCluster(server, grpc, http);
   registerMaintenance(server, grpc);
   return { monitor, lease, watch };
 }

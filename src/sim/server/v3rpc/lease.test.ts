@@ -27,7 +27,7 @@ describe('Lease service on followers', () => {
     const leases = w.ok<LeaseLeasesResponse>((d) => client.lease.leases(w.ctx(), d));
     expect(leases.leases).toEqual([{ ID: g.ID }]);
     // The forwarded requests went to the leader's lease endpoint.
-    const fwd = w.c.kernel.trace.all().filter((e) => e.kind === 'net.send' && (e as unknown as { type: string }).type.startsWith('lease.'));
+    const fwd = w.c.kernel.trace.all().filter((e) => e.kind === 'net.send' && (e as unknown as { type: string }).type.startsWith('http/leases'));
     expect(fwd.length).toBeGreaterThanOrEqual(4);
   });
 });

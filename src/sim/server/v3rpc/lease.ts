@@ -3,16 +3,14 @@
 //
 // Renewals and TimeToLive are served by the leader's (primary) lessor. A follower forwards
 // them to the leader as etcd does over its peer HTTP (POST <peerURL>/leases and
-// /leases/internal): here a request/response pair over the simulated network between the
-// members' "<peer host:port>/leases" addresses, retried every 50 ms until ReqTimeout (or
-// the caller's deadline), waiting for a leader meanwhile.
+// /leases/internal) through peer-http.ts, retried every 50 ms until ReqTimeout (or the
+// caller's deadline), waiting for a leader meanwhile.
 
 import { AuthError } from '../../auth/errors';
 import { ROOT_ROLE } from '../../auth/store';
 import { LeaseError, isLeaseError } from '../../lease/errors';
 import type { LeaseErrorName } from '../../lease/errors';
 import type { LeaseInfo } from '../../lease/lease';
-import type { Packet } from '../../net/network';
 import type { GrpcServer, ServerStream } from '../../grpc/server';
 import * as M from '../../client/methods';
 import type {
@@ -30,50 +28,36 @@ import { serverError } from '../errors';
 import type { EtcdServer } from '../server';
 import type { Callback, RequestContext } from '../v3-server';
 import type { LeaderMonitor } from './interceptor';
+import { callLeader } from './peer-http';
+import type { LeaderAnswer, PeerHTTP } from './peer-http';
 import { newHeader, reject, requestContext, requireAuthInfo, unary, unmarshalError } from './util';
 
-declare module '../../trace/trace' {
-  interface TraceKinds {
-    'v3rpc.lease.forward': { op: 'renew' | 'ttl'; id: string; to: string; outcome: 'sent' | 'answered' | 'retry' | 'gave-up'; error?: string };
-  }
+/** The leader's answer to a forwarded renew or TimeToLive (the leasehttp body). */
+interface LeaseAnswer {
+  err?: LeaseErrorName;
+  ttl?: number;
+  grantedTTL?: number;
+  keys?: string[];
 }
-
-/** Pause between forwarding rounds (etcd: 50 ms). */
-export const forwardRetryMs = 50;
-
-/** A forwarded renew or TimeToLive on the peer network. */
-type LeaseHTTPMessage =
-  | { t: 'req'; seq: number; op: 'renew' | 'ttl'; id: number }
-  /** `down`: the member's process is not running (the connection is refused). */
-  | { t: 'resp'; seq: number; down?: true; err?: LeaseErrorName; ttl?: number; grantedTTL?: number; keys?: string[] };
-
-/** The leader's answer to a renew or TimeToLive. */
-type LeaseAnswer = Omit<Extract<LeaseHTTPMessage, { t: 'resp' }>, 't' | 'seq'>;
 
 /** What the leader answers for a TimeToLive: undefined when the lease does not exist. */
 type TTLResult = { ttl: number; grantedTTL: number; keys: string[] } | undefined;
 
-/** The lease HTTP endpoint of a peer URL ("http://m1:2380" → "m1:2380/leases"). */
-export function leaseAddr(peerURL: string): string {
-  const i = peerURL.indexOf('://');
-  return `${i < 0 ? peerURL : peerURL.slice(i + 3)}/leases`;
-}
+/** etcd's leasehttp paths. */
+const leasePath = { renew: '/leases', ttl: '/leases/internal' } as const;
 
 export class LeaseService {
-  private readonly addr: string;
-  private seq = 0;
-  private readonly pending = new Map<number, (m: Extract<LeaseHTTPMessage, { t: 'resp' }>) => void>();
-
   constructor(
     private readonly s: EtcdServer,
     private readonly monitor: LeaderMonitor,
-  ) {
-    this.addr = leaseAddr(s.config.peerURL);
-  }
+    private readonly http: PeerHTTP,
+  ) {}
 
   register(grpc: GrpcServer): void {
     const s = this.s;
-    s.options.net.listen(this.addr, (p) => this.receive(p as Packet<LeaseHTTPMessage>));
+    for (const op of ['renew', 'ttl'] as const) {
+      this.http.handle(leasePath[op], (body, reply) => this.local(op, (body as { id: number }).id, reply));
+    }
     unary<LeaseGrantRequest, LeaseGrantResponse>(s, grpc, M.Lease.LeaseGrant, (req, ctx, _call, done) => {
       requireAuthInfo(s, ctx);
       // TTL and ID are int64 fields: anything else does not decode.
@@ -213,77 +197,29 @@ export class LeaseService {
   }
 
   /**
-   * The leader loop of v3_server.go LeaseRenew / LeaseTimeToLive: served here when this
-   * member leads with a primary lessor, else POSTed to the leader's lease endpoint; retried
-   * every 50 ms (waiting for a leader, or for its lessor's promotion) until ReqTimeout or the
-   * caller's deadline: ErrNoLeader if no leader was known by then, else ErrTimeout.
+   * The leader loop of v3_server.go LeaseRenew / LeaseTimeToLive (peer-http.ts): ErrNoLeader
+   * if no leader was known at the deadline, else ErrTimeout.
    */
   private onLeader<T>(op: 'renew' | 'ttl', id: number, ctx: RequestContext, done: Callback<T>): void {
     const s = this.s;
-    const kernel = s.kernel;
-    const deadline = Math.min(kernel.now + s.reqTimeoutMs, ctx.deadline ?? Infinity);
-    const idHex = id.toString(16);
-    let finished = false;
-    const finish = (err: Error | undefined, v?: T) => {
-      if (finished) return;
-      finished = true;
-      kernel.cancel(timer);
-      done(err, v);
-    };
-    const timer = kernel.at(Math.max(kernel.now, deadline), () => {
-      const err = s.lead === 0 ? serverError('ErrNoLeader') : serverError('ErrTimeout');
-      kernel.trace.emit(s.name, 'v3rpc.lease.forward', { op, id: idHex, to: '', outcome: 'gave-up', error: err.message }, { reason: 'deadline passed' });
-      finish(err);
-    }, `${s.name} lease forward deadline`);
-    const retry = (to: string, why: string): void => {
-      kernel.trace.emit(s.name, 'v3rpc.lease.forward', { op, id: idHex, to, outcome: 'retry' }, { reason: why }, 'debug');
-      kernel.schedule(forwardRetryMs, attempt, `${s.name} lease forward retry`);
-    };
-    const settle = (to: string, m: LeaseAnswer): void => {
-      if (finished) return;
-      if (m.down === true) return retry(to, 'connection refused: the member is down');
-      if (m.err === 'ErrNotPrimary') return retry(to, 'the leader is not primary yet');
-      if (m.err !== undefined) return finish(new LeaseError(m.err));
+    const answer = (m: LeaseAnswer): LeaderAnswer<T> => {
+      if (m.err === 'ErrNotPrimary') return { retry: 'the leader is not primary yet' };
+      if (m.err !== undefined) return { err: new LeaseError(m.err) };
       const v = op === 'renew' ? m.ttl : { ttl: m.ttl ?? 0, grantedTTL: m.grantedTTL ?? 0, keys: m.keys ?? [] };
-      finish(undefined, v as T);
+      return { value: v as T };
     };
-    const attempt = (): void => {
-      if (finished) return;
-      if (!s.isRunning) return retry('', `member is ${s.status}`);
-      if (s.isLeader) return this.local(op, id, (m) => settle(s.name, m));
-      const leader = s.lead === 0 ? undefined : s.cluster.member(s.lead);
-      if (leader === undefined || leader.peerURLs.length === 0) return retry('', 'waiting for a leader');
-      const to = leaseAddr(leader.peerURLs[0]);
-      const seq = ++this.seq;
-      this.pending.set(seq, (m) => {
-        this.pending.delete(seq);
-        if (m.down !== true) {
-          kernel.trace.emit(s.name, 'v3rpc.lease.forward', { op, id: idHex, to, outcome: 'answered', error: m.err }, { reason: 'the leader answered' }, 'debug');
-        }
-        settle(to, m);
-      });
-      kernel.trace.emit(s.name, 'v3rpc.lease.forward', { op, id: idHex, to, outcome: 'sent' }, { reason: 'not the leader: forward to its lease endpoint' }, 'debug');
-      const req: LeaseHTTPMessage = { t: 'req', seq, op, id };
-      s.options.net.send(this.addr, to, `lease.${op}`, req, 64, () => {
-        this.pending.delete(seq);
-        retry(to, 'connection refused');
-      });
-    };
-    attempt();
-  }
-
-  /** The lease HTTP endpoint: the leader serves forwarded requests; answers go to their waiters. */
-  private receive(p: Packet<LeaseHTTPMessage>): void {
-    const m = p.payload;
-    if (m.t === 'resp') {
-      this.pending.get(m.seq)?.(m);
-      return;
-    }
-    const answer = (r: LeaseAnswer) => {
-      const resp: LeaseHTTPMessage = { t: 'resp', seq: m.seq, ...r };
-      this.s.options.net.send(this.addr, p.from, 'lease.resp', resp, 64);
-    };
-    if (!this.s.isRunning) return answer({ down: true });
-    this.local(m.op, m.id, answer);
+    callLeader<T>(
+      s,
+      this.http,
+      ctx.deadline,
+      {
+        path: leasePath[op],
+        body: { id },
+        local: (settle) => this.local(op, id, (m) => settle(answer(m))),
+        decode: (body) => answer(body as LeaseAnswer),
+        timeout: () => (s.lead === 0 ? serverError('ErrNoLeader') : serverError('ErrTimeout')),
+      },
+      done,
+    );
   }
 }
