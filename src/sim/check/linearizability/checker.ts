@@ -60,9 +60,9 @@ export function checkOperations<S, I, O>(
 }
 
 /**
- * The same check, pausing after each round of turns (a few thousand steps)
- * and reporting the steps taken so far, so that a page can spread it over
- * frames.
+ * The same check, pausing after each round (a slice of SLICE steps for each
+ * unfinished partition) and reporting the steps taken so far, so that a page
+ * can spread it over frames.
  */
 export function* checkGradually<S, I, O>(
   model: Model<S, I, O>,
@@ -74,12 +74,7 @@ export function* checkGradually<S, I, O>(
     if (!(op.call <= op.return)) throw new Error(`operation ${i} returns (${op.return}) before its call (${op.call})`);
   });
   const groups = model.partition ? model.partition(history) : [history.map((_, i) => i)];
-  const searches = groups.map((group) =>
-    searchPartition(
-      model,
-      group.map((i) => history[i]),
-    ),
-  );
+  const searches = groups.map((group) => searchPartition(model, group.map((i) => history[i])));
   // Partitions take turns, a slice of steps each, and the check stops at the
   // first one found not linearizable: Porcupine runs them in parallel and stops
   // the same way, and some partitions of a bad history are far harder than others.
