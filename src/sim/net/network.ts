@@ -59,8 +59,12 @@ export type RefusedHandler = (packet: Packet) => void;
 interface Connection {
   readonly fromHost: string;
   readonly toHost: string;
+  readonly to: Address;
   linkVersion: number;
   link: LinkState;
+  /** The destination's handler, looked up again only after listen or unlisten. */
+  handlersVersion: number;
+  handler: Handler | undefined;
   /** Due time of the last FIFO message, so later ones never overtake it. */
   lastDue: number;
 }
@@ -99,6 +103,9 @@ export class Network {
   };
   private readonly rng: RandomStream;
   private readonly handlers = new Map<Address, Handler>();
+  private handlersVersion = 0;
+  /** Whether deliveries are traced (debug level); the level is fixed for a trace. */
+  private readonly traceDeliveries: boolean;
   /** Packets in flight as a doubly linked list: no per-message map entry to add and remove. */
   private first: Flight | undefined;
   private last: Flight | undefined;
@@ -117,15 +124,18 @@ export class Network {
     private settings: NetworkSettings,
   ) {
     this.rng = kernel.random('net');
+    this.traceDeliveries = kernel.trace.enabled('debug');
     this.traceSend = kernel.trace.recorder('net.send', ['id', 'from', 'to', 'type', 'size', 'due', 'fate']);
   }
 
   listen(addr: Address, handler: Handler): void {
     this.handlers.set(addr, handler);
+    this.handlersVersion++;
   }
 
   unlisten(addr: Address): void {
     this.handlers.delete(addr);
+    this.handlersVersion++;
   }
 
   isListening(addr: Address): boolean {
@@ -271,14 +281,14 @@ export class Network {
     this.land(packet);
     const link = this.currentLink(conn);
     let fate: Fate = 'delivered';
-    const handler = this.handlers.get(packet.to);
+    const handler = this.handlerOf(conn);
     if (!this.reach.canReach(conn.fromHost, conn.toHost)) fate = 'partitioned';
     else if (link.down === 'blackhole') fate = 'blackholed';
     else if (link.down === 'refused' || handler === undefined) fate = 'refused';
     packet.fate = fate;
     this.stats[fate]++;
     if (fate === 'delivered') {
-      if (this.kernel.trace.enabled('debug')) this.kernel.trace.emit('net', 'net.deliver', { id: packet.id }, undefined, 'debug');
+      if (this.traceDeliveries) this.kernel.trace.emit('net', 'net.deliver', { id: packet.id }, undefined, 'debug');
       (handler as Handler)(packet);
       return;
     }
@@ -300,11 +310,21 @@ export class Network {
     if (conn === undefined) {
       const fromHost = hostOf(from);
       const toHost = hostOf(to);
-      conn = { fromHost, toHost, linkVersion: -1, link: this.resolveLink(fromHost, toHost), lastDue: 0 };
+      conn = {
+        fromHost, toHost, to, linkVersion: -1, link: this.resolveLink(fromHost, toHost), handlersVersion: -1, handler: undefined, lastDue: 0,
+      };
       byTo.set(to, conn);
     }
     this.currentLink(conn);
     return conn;
+  }
+
+  private handlerOf(conn: Connection): Handler | undefined {
+    if (conn.handlersVersion !== this.handlersVersion) {
+      conn.handler = this.handlers.get(conn.to);
+      conn.handlersVersion = this.handlersVersion;
+    }
+    return conn.handler;
   }
 
   private currentLink(conn: Connection): LinkState {
