@@ -61,3 +61,21 @@ describe('leases and auth through the server', () => {
     expect(new Set(c.members.map((m) => m.auth.revision())).size).toBe(1);
   });
 });
+
+describe('lease expiry with auth enabled', () => {
+  it('the leader revokes an expired lease with its internal root token', async () => {
+    const c = await TestCluster.create({ size: 3 });
+    const l = c.waitForLeader();
+    const auth = (op: string, args: Record<string, unknown>) => c.call((d) => l.authRequest(op, args, {}, d));
+    auth('UserAdd', { name: 'root', password: 'pw' });
+    auth('UserGrantRole', { user: 'root', role: 'root' });
+    expect(auth('AuthEnable', {}).err).toBeUndefined();
+    const token = c.call<{ token: string }>((d) => l.authenticate('root', 'pw', {}, d)).resp?.token;
+    expect(c.call((d) => l.leaseGrant({ ttl: 2 }, {}, d)).err?.name).toBe('ErrUserEmpty');
+    const g = c.call<{ id: number }>((d) => l.leaseGrant({ ttl: 2 }, { token }, d));
+    expect(c.call((d) => l.put({ key: 'tmp', value: 'x', lease: g.resp?.id ?? 0 }, { token }, d)).err).toBeUndefined();
+    c.run(6_000);
+    expect(c.waitConverged()).toBe(true);
+    for (const m of c.members) expect(m.kv.read().range('tmp', undefined).kvs).toEqual([]);
+  });
+});

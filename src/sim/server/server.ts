@@ -562,7 +562,8 @@ export class EtcdServer {
         { id: id.toString(16), outcome: leader ? 'proposed' : 'skipped' },
         { reason: leader ? 'lease expired on the primary lessor' : 'no longer leader: the new leader will revoke' },
       );
-      if (leader) this.propose({ header: { id: 0 }, leaseRevoke: { id } }, () => {});
+      // etcd revokes with an internal root token (WithRoot), so auth never blocks expiry.
+      if (leader) v3.processInternalRaftRequest(this, { header: { id: 0 }, leaseRevoke: { id } }, { token: this.auth.withRoot() }, () => {});
     }
   }
 

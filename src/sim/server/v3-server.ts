@@ -312,16 +312,29 @@ export function compact(s: EtcdServer, req: CompactionRequest, ctx: RequestConte
   });
 }
 
+/** LeaseGrant and LeaseRevoke need a user while auth is enabled (§9.6). */
+function requireUser(s: EtcdServer, ctx: RequestContext): Error | undefined {
+  if (!s.auth.isAuthEnabled()) return undefined;
+  const ai = authInfo(s, ctx);
+  if (ai instanceof Error) return ai;
+  return ai === undefined || ai.username === '' ? new AuthError('ErrUserEmpty') : undefined;
+}
+
 export function leaseGrant(s: EtcdServer, req: { ttl: number; id?: number }, ctx: RequestContext, done: Callback<LeaseGrantResponse>): void {
   const out = respond(s, done);
   const noSpace = checkQuota(s, 64);
   if (noSpace !== undefined) return out(noSpace);
   if (!s.isRunning) return out(serverError('ErrStopped'));
+  const noUser = requireUser(s, ctx);
+  if (noUser !== undefined) return out(noUser);
   const id = req.id !== undefined && req.id !== 0 ? req.id : newLeaseID(() => s.reqIdGen.next());
   processInternalRaftRequest(s, { header: { id: 0 }, leaseGrant: { id, ttl: req.ttl } }, ctx, out as Callback<unknown>);
 }
 
 export function leaseRevoke(s: EtcdServer, req: { id: number }, ctx: RequestContext, done: Callback<LeaseRevokeResponse>): void {
+  if (!s.isRunning) return done(serverError('ErrStopped'));
+  const noUser = requireUser(s, ctx);
+  if (noUser !== undefined) return done(noUser);
   processInternalRaftRequest(s, { header: { id: 0 }, leaseRevoke: { id: req.id } }, ctx, respond(s, done) as Callback<unknown>);
 }
 
