@@ -37,6 +37,7 @@ function parseArgs(argv: string[]): Args | string {
 function printReport(r: ScenarioReport, title: string): void {
   console.log(`${title} (${r.name}, seed ${r.seed})\n`);
   for (const n of r.narration) console.log(`[t=${(n.t / 1000).toFixed(3)}s] ${n.text}\n`);
+  if (r.error !== undefined) console.log(r.error);
   for (const s of r.steps) if (s.error !== undefined) console.log(`step ${s.step + 1} at t=${Math.round(s.t)} ms: ${s.error}`);
   for (const x of r.expectations) console.log(`${x.status === 'pass' ? 'PASS' : 'FAIL'}  ${x.title}\n      ${x.detail}`);
   console.log(`\n${r.passed ? 'passed' : 'FAILED'}: ${r.traceEvents} trace events to t=${r.endMs} ms, trace hash ${r.traceHash}`);

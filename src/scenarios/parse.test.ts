@@ -48,6 +48,13 @@ describe('scenario files', () => {
     expect(r.steps[0].error).toMatch(/no member named "m7"/);
   });
 
+  it('a member crashed at t=0 never makes the run throw (a simulator error is reported, not raised)', () => {
+    const doc = { ...minimal, steps: [{ at: 0, narration: 'x', actions: [{ type: 'crash', member: 'm1' }] }] };
+    const r = new ScenarioRun(loadScenario(doc)).runToEnd();
+    if (r.error !== undefined) expect(r.error).toMatch(/^simulator error at t=/);
+    expect(typeof r.passed).toBe('boolean');
+  });
+
   it('the same scenario and seed give the same trace hash; a session records as a scenario that replays it', () => {
     const a = new ScenarioRun(leaderCrash).runToEnd();
     const b = new ScenarioRun(leaderCrash).runToEnd();

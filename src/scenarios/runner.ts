@@ -32,6 +32,8 @@ export interface ScenarioReport {
   narration: NarrationEntry[];
   steps: StepOutcome[];
   expectations: ExpectationResult[];
+  /** The simulation threw (a simulator bug): the run stopped there. */
+  error?: string;
   passed: boolean;
   /** Virtual time the run ended at. */
   endMs: number;
@@ -45,6 +47,8 @@ export class ScenarioRun {
   readonly outcomes: StepOutcome[] = [];
   /** Members named by steps' `bind`. */
   readonly bindings = new Map<string, string>();
+  /** Set when the simulation threw: the run cannot continue. */
+  error: string | undefined;
   private nextStep = 0;
 
   /** `seed` overrides the scenario's own (to replay the story at another seed). */
@@ -70,6 +74,17 @@ export class ScenarioRun {
    * scenario's end. Returns false when there is nothing left.
    */
   next(): boolean {
+    if (this.error !== undefined) return false;
+    try {
+      return this.advance();
+    } catch (err) {
+      // A simulator bug must not take the page or the CLI down: the run stops and says why.
+      this.error = `simulator error at t=${this.world.now} ms: ${(err as Error).message}`;
+      return false;
+    }
+  }
+
+  private advance(): boolean {
     const steps = this.scenario.steps;
     if (this.nextStep < steps.length) {
       this.apply(this.nextStep, steps[this.nextStep]);
@@ -93,7 +108,7 @@ export class ScenarioRun {
   /** The expectations now: pending ones are decided when the run ends. */
   expectations(): ExpectationResult[] {
     const events = this.world.trace;
-    const final = this.done;
+    const final = this.done || this.error !== undefined;
     const input = { events, now: this.world.now, final, history: (c: string) => this.world.clients.find((x) => x.name === c)?.history.events };
     return this.scenario.expectations.map((x) => evaluate(resolveBound(x, this.bindings), input));
   }
@@ -107,7 +122,8 @@ export class ScenarioRun {
       narration: this.narration,
       steps: this.outcomes,
       expectations,
-      passed: stepsOk && this.done && expectations.every((x) => x.status === 'pass'),
+      error: this.error,
+      passed: stepsOk && this.error === undefined && this.done && expectations.every((x) => x.status === 'pass'),
       endMs: this.world.now,
       traceHash: this.world.hash(),
       traceEvents: this.world.kernel.trace.length,

@@ -6,7 +6,7 @@ import { loadScenario } from './load';
 function failures(r: ScenarioReport): string {
   const steps = r.steps.filter((s) => s.error !== undefined).map((s) => `step ${s.step + 1}: ${s.error}`);
   const xs = r.expectations.filter((x) => x.status !== 'pass').map((x) => `${x.status}: ${x.title} — ${x.detail}`);
-  return [...steps, ...xs].join('\n');
+  return [r.error ?? '', ...steps, ...xs].join('\n');
 }
 
 const runs = library.flatMap((s) => [s.seed, ...(s.otherSeeds === 'seed-dependent' ? [] : s.otherSeeds)].map((seed) => [s.name, seed] as const));

@@ -1,8 +1,9 @@
 // The scenario library, by name, in the order a course would teach them.
 
 import type { Scenario } from '../schema';
+import { clientEndpointDead } from './client-endpoint-dead';
 import { leaderCrash } from './leader-crash';
 import { leaderMinorityPartition } from './leader-minority-partition';
 import { rejoinWithoutPreVote, rejoinWithPreVote } from './rejoining-member';
 
-export const library: readonly Scenario[] = [leaderCrash, leaderMinorityPartition, rejoinWithoutPreVote, rejoinWithPreVote];
+export const library: readonly Scenario[] = [leaderCrash, leaderMinorityPartition, rejoinWithoutPreVote, rejoinWithPreVote, clientEndpointDead];
