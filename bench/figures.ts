@@ -1,4 +1,7 @@
 // A benchmark figure, printed as one JSON line: {"name", "value", "unit", ...extra}.
+// `value` is per wall-clock second, as the targets are stated; `per_cpu_second` divides
+// by the CPU time of the whole process (user + system, every thread, so garbage
+// collection counts), which stays comparable when other work shares the machine.
 
 export interface Figure {
   name: string;
