@@ -68,9 +68,11 @@ export class LeaseService {
     });
     unary<LeaseRevokeRequest, LeaseRevokeResponse>(s, grpc, M.Lease.LeaseRevoke, (req, ctx, _call, done) => {
       requireAuthInfo(s, ctx);
+      if (!Number.isSafeInteger(req.ID)) throw unmarshalError();
       s.leaseRevoke({ id: req.ID }, ctx, done);
     });
     unary<LeaseTimeToLiveRequest, LeaseTimeToLiveResponse>(s, grpc, M.Lease.LeaseTimeToLive, (req, ctx, _call, done) => {
+      if (!Number.isSafeInteger(req.ID)) throw unmarshalError();
       const denied = this.permissionError(ctx, [req.ID], req.keys === true ? 'read' : 'user');
       if (denied !== undefined) return done(denied);
       this.timeToLive(req.ID, ctx, (err, r) => {

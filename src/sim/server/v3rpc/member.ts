@@ -23,7 +23,7 @@ import type { ServerErrorName } from '../errors';
 import { callLeader } from './peer-http';
 import type { PeerHTTP } from './peer-http';
 import { linearizableReadNotify } from '../v3-server';
-import { checkAdmin, clusterHeader, requireAuthInfo, unary } from './util';
+import { checkAdmin, clusterHeader, requireAuthInfo, unary, unmarshalError } from './util';
 
 /** etcdserverpb.Member of a membership member. */
 export function toPbMember(m: ServerMember): Member {
@@ -93,14 +93,17 @@ export function registerCluster(s: EtcdServer, grpc: GrpcServer, http: PeerHTTP)
   });
   unary<MemberIdRequest, MembersResponse>(s, grpc, M.Cluster.MemberRemove, (req, ctx, _call, done) => {
     checkAdmin(s, ctx);
+    if (!Number.isSafeInteger(req.ID)) throw unmarshalError();
     s.memberRemove({ id: req.ID }, ctx, membersResponse(s, done));
   });
   unary<MemberUpdateRequest, MembersResponse>(s, grpc, M.Cluster.MemberUpdate, (req, ctx, _call, done) => {
     checkAdmin(s, ctx);
+    if (!Number.isSafeInteger(req.ID)) throw unmarshalError();
     s.memberUpdate({ id: req.ID, peerURLs: Array.isArray(req.peerURLs) ? req.peerURLs : [] }, ctx, membersResponse(s, done));
   });
   unary<MemberIdRequest, MembersResponse>(s, grpc, M.Cluster.MemberPromote, (req, ctx, _call, done) => {
     checkAdmin(s, ctx);
+    if (!Number.isSafeInteger(req.ID)) throw unmarshalError();
     promote(s, http, req.ID, ctx, membersResponse(s, done));
   });
   http.handle(promotePath, (body, reply) => {

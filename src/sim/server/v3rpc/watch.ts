@@ -100,7 +100,8 @@ export class WatchService {
       if (typeof req !== 'object' || req === null) return;
       if (req.createRequest !== undefined) {
         const cr = req.createRequest;
-        const denied = this.permissionError(stream, cr);
+        // A negative start revision is refused (by create) before the permission check (§7.1).
+        const denied = (cr.startRevision ?? 0) < 0 ? undefined : this.permissionError(stream, cr);
         if (denied !== undefined) {
           trace('refused', 'no read permission on the range', { key: cr.key, error: denied });
           const resp: WatchResponse = {
