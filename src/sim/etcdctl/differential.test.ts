@@ -82,7 +82,9 @@ class RealEtcd {
   }
 
   etcdctl(args: string[], stdin = '', timeoutMs?: number): Outcome {
-    const r = spawnSync('etcdctl', [`--endpoints=${this.endpoint}`, ...args], {
+    // The command's own --endpoints would be appended to ours (a string slice), so it replaces them.
+    const eps = args.some((a) => a.startsWith('--endpoints')) ? [] : [`--endpoints=${this.endpoint}`];
+    const r = spawnSync('etcdctl', [...eps, ...args], {
       input: stdin,
       env: { ...process.env, ETCDCTL_API: '3' },
       encoding: 'utf8',
@@ -415,6 +417,9 @@ describe.skipIf(!hasBinaries)('etcdctl against a real etcd 3.4', () => {
         'lease foo',
         'version',
         'put --help',
+        '--endpoints=127.0.0.1:1 --command-timeout=1s get a',
+        '--endpoints=127.0.0.1:1 --dial-timeout=x get a',
+        '-w json --hex get a',
       ),
     );
   });

@@ -114,13 +114,13 @@ export class FakeCluster implements EtcdctlEnv {
     return this.members.find((m) => m.clientURLs.includes(url));
   }
 
+  /**
+   * clientv3.New dials without blocking: with no reachable endpoint the client is created,
+   * and each request fails when its --command-timeout ends.
+   */
   async connect(cfg: ClientConfig): Promise<EtcdctlBackend> {
     const member = cfg.endpoints.map((ep) => this.memberAt(ep)).find((m) => m !== undefined);
-    if (member === undefined) {
-      // grpc keeps dialing until the dial timeout ends.
-      await this.after(cfg.dialTimeoutMs, () => undefined);
-      throw new Error('context deadline exceeded');
-    }
+    if (member === undefined) return new FakeClient(this, this.members[0], cfg.endpoints, undefined, cfg.commandTimeoutMs);
     let authInfo: AuthInfo | undefined;
     if (cfg.username !== undefined) {
       const username = cfg.username;
@@ -265,6 +265,8 @@ class FakeClient implements EtcdctlBackend {
     private readonly m: Member,
     private readonly eps: string[],
     private readonly authInfo: AuthInfo | undefined,
+    /** Set when no endpoint answers: every call fails after this long. */
+    private readonly unreachableTimeoutMs?: number,
   ) {}
 
   private get info(): AuthInfo {
@@ -272,6 +274,11 @@ class FakeClient implements EtcdctlBackend {
   }
 
   private rpc<T>(fn: () => T): Promise<T> {
+    if (this.unreachableTimeoutMs !== undefined) {
+      return this.c.after(this.unreachableTimeoutMs, () => {
+        throw new Error('context deadline exceeded');
+      });
+    }
     return this.c.after(LATENCY_MS, fn);
   }
 
@@ -354,7 +361,7 @@ class FakeClient implements EtcdctlBackend {
       }
     };
     this.c.kernel.schedule(LATENCY_MS, () => {
-      if (!open) return;
+      if (!open || this.unreachableTimeoutMs !== undefined) return;
       try {
         this.c.auth.isRangePermitted(this.info, req.key, req.rangeEnd ?? '');
       } catch (err) {
@@ -576,3 +583,4 @@ class FakeClient implements EtcdctlBackend {
   roleRevokePermission: EtcdctlBackend['roleRevokePermission'] = (role, key, rangeEnd) =>
     this.adminWrite(() => this.c.auth.roleRevokePermission({ role, key, rangeEnd }));
 }
+
