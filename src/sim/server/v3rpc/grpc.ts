@@ -2,7 +2,7 @@
 // chain and every etcd service of one member on its simulated GrpcServer, so the real
 // client (src/sim/client) talks to the real EtcdServer over the simulated network.
 //
-// Usage, per member:
+// Usage, per member (see README.md):
 //   const grpc = new GrpcServer(kernel, net, `${name}:2379`, name);
 //   registerV3RPC(server, grpc, { members: () => allServers });
 //   grpc.start();            // and grpc.stop() when the member crashes or stops
