@@ -3,7 +3,8 @@
 import type { Scenario } from '../schema';
 import { clientEndpointDead } from './client-endpoint-dead';
 import { leaderCrash } from './leader-crash';
+import { putEndToEnd } from './put-end-to-end';
 import { leaderMinorityPartition } from './leader-minority-partition';
 import { rejoinWithoutPreVote, rejoinWithPreVote } from './rejoining-member';
 
-export const library: readonly Scenario[] = [leaderCrash, leaderMinorityPartition, rejoinWithoutPreVote, rejoinWithPreVote, clientEndpointDead];
+export const library: readonly Scenario[] = [leaderCrash, leaderMinorityPartition, rejoinWithoutPreVote, rejoinWithPreVote, clientEndpointDead, putEndToEnd];
