@@ -45,6 +45,16 @@ describe('bootstrap paths', () => {
     expect(c.get(l, 'a19')).toBe('v19');
     expect(c.get(l, 'b0')).toBe('v0');
     sameState(c);
+    // A graceful stop of the leader hands leadership over first.
+    l = c.waitForLeader();
+    let stopped = false;
+    l.stop(() => (stopped = true));
+    c.runUntil(() => stopped, 10_000);
+    expect(l.status).toBe('stopped');
+    const next = c.waitForLeader();
+    expect(next).not.toBe(l);
+    l.start();
+    sameState(c);
     expect(c.violations).toEqual([]);
   });
 

@@ -22,8 +22,8 @@ import { entryDigest } from './digest';
 
 /** One Ready's work for the applier (etcd toApply), with its notifyc. */
 export class ApplyJob {
-  persisted = false;
-  applied = false;
+  private persisted = false;
+  private applied = false;
   private onPersisted: (() => void)[] = [];
   private onApplied: (() => void)[] = [];
 

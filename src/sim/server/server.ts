@@ -248,8 +248,39 @@ export class EtcdServer {
     if (running) this.observe?.({ kind: 'crash', member: this.id, t: this.kernel.now });
   }
 
+  /**
+   * Graceful stop (etcd Stop, §10.1): a leader with other voters first hands leadership to
+   * the longest-connected one (bounded by ReqTimeout), then the member stops; `done` runs
+   * once it has.
+   */
+  stop(done?: () => void): void {
+    const target = this.isLeader ? this.longestConnectedVoter() : undefined;
+    if (target === undefined) {
+      this.hardStop();
+      done?.();
+      return;
+    }
+    v3.moveLeader(this, target, { deadline: this.kernel.now + this.reqTimeoutMs }, () => {
+      this.hardStop();
+      done?.();
+    });
+  }
+
+  private longestConnectedVoter(): number | undefined {
+    let best: number | undefined;
+    let since = Infinity;
+    for (const m of this.cluster.voters()) {
+      const t = m.id === this.id ? undefined : this.node.transport.activeSince(m.id);
+      if (t !== undefined && t < since) {
+        since = t;
+        best = m.id;
+      }
+    }
+    return best;
+  }
+
   /** Clean shutdown: the backend is committed and the WAL closed, then the process exits. */
-  stop(): void {
+  hardStop(): void {
     if (this.status !== 'running') {
       if (this.status === 'joining') {
         this.options.net.unlisten(urlAddress(this.config.peerURL));

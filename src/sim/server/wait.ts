@@ -67,12 +67,6 @@ export class WaitTime {
     for (const w of due) w.fn();
   }
 
-  /** Forgets a waiter that gave up (its context ended). */
-  cancel(fn: () => void): void {
-    const i = this.waiters.findIndex((w) => w.fn === fn);
-    if (i >= 0) this.waiters.splice(i, 1);
-  }
-
   clear(): void {
     this.waiters = [];
     this.last = 0;
