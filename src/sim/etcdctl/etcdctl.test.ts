@@ -362,6 +362,15 @@ describe('usage', () => {
     ]);
   });
 
+  it('help names a command, or says the topic is unknown', async () => {
+    const r = await run('help lease foo\nhelp foo bar');
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('\tlease -') || l.startsWith('Unknown') || l.startsWith('\tetcdctl -'))).toEqual([
+      '\tlease - Lease related commands',
+      'Unknown help topic [`foo` `bar`]',
+      '\tetcdctl - A simple command line client for etcd3.',
+    ]);
+  });
+
   it('prints the version', async () => {
     expect((await run('version')).stdout).toBe('etcdctl version: 3.4.23\nAPI version: 3.4\n');
   });

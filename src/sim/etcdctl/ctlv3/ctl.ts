@@ -29,16 +29,15 @@ import { watchCommand } from './command/watch-command';
 const helpCommand: Command = {
   use: 'help [command]',
   short: 'Help about any command',
+  // cobra: the deepest command the words name; words naming nothing at all get the root's usage.
   run: async (inv) => {
     const path: Command[] = [rootCommand];
     for (const word of inv.args) {
       const next = (path[path.length - 1].commands ?? []).find((c) => c.use.split(' ')[0] === word);
-      if (next === undefined) {
-        inv.io.out(`Unknown help topic "${inv.args.join(' ')}"\n`);
-        break;
-      }
+      if (next === undefined) break;
       path.push(next);
     }
+    if (inv.args.length > 0 && path.length === 1) inv.io.out(`Unknown help topic [${inv.args.map((a) => `\`${a}\``).join(' ')}]\n`);
     inv.io.out(usage(path));
   },
 };
