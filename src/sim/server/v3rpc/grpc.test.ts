@@ -214,6 +214,12 @@ describe('Cluster and Maintenance over gRPC', () => {
     w.c.runUntil(() => !m4.cluster.member(m4.id)?.isLearner, 5000);
     const put2 = w.call<PutResponse>((d) => lc.kv.put(w.ctx(), 'k', 'x', {}, d));
     expect(put2.ok).toBe(true);
+    // And removed again: the member list no longer has it.
+    w.c.run(6_000);
+    const removed = w.ok<MembersResponse>((d) => client.cluster.memberRemove(w.ctx(), m4.id, d));
+    expect(removed.members.map((m) => m.ID)).not.toContain(m4.id);
+    const unknown = w.call<MembersResponse>((d) => client.cluster.memberRemove(w.ctx(), m4.id, d));
+    expect(!unknown.ok && unknown.error.message).toBe('etcdserver: member not found');
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { withRequireLeader } from '../../client/ctx';
 import * as M from '../../client/methods';
+import type { StatusResponse } from '../../client/rpc-types';
 import type { PutResponse, RangeResponse } from '../../mvcc/rpc';
 import { World } from './testing/world';
 
@@ -17,6 +18,8 @@ describe('interceptor chain and request limits', () => {
     // Without hasleader, a serializable read is still served locally.
     const get = w.call<RangeResponse>((d) => client.kv.get(w.ctx(1000), 'k', { serializable: true }, d));
     expect(get.ok).toBe(true);
+    const st = w.ok<StatusResponse>((d) => client.maintenance.status(w.ctx(1000), 'm1:2379', d));
+    expect([st.leader, st.errors]).toEqual([0, ['etcdserver: no leader']]);
   });
 
   it('MaxRequestBytes: gRPC refuses a message above it + 512 KiB; the server refuses a proposal above it', async () => {
