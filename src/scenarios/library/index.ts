@@ -4,8 +4,9 @@ import type { Scenario } from '../schema';
 import { clientEndpointDead } from './client-endpoint-dead';
 import { leaderCrash } from './leader-crash';
 import { leadershipTransfer } from './leadership-transfer';
+import { staleReadPartition } from './stale-read-partition';
 import { putEndToEnd } from './put-end-to-end';
 import { leaderMinorityPartition } from './leader-minority-partition';
 import { rejoinWithoutPreVote, rejoinWithPreVote } from './rejoining-member';
 
-export const library: readonly Scenario[] = [leaderCrash, leaderMinorityPartition, rejoinWithoutPreVote, rejoinWithPreVote, clientEndpointDead, putEndToEnd, leadershipTransfer];
+export const library: readonly Scenario[] = [leaderCrash, leaderMinorityPartition, rejoinWithoutPreVote, rejoinWithPreVote, clientEndpointDead, putEndToEnd, leadershipTransfer, staleReadPartition];
