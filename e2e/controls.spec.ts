@@ -65,3 +65,22 @@ test('narration shows trace events, every event on request', async ({ page }) =>
   await page.getByLabel('every event (messages too)').check();
   await expect(page.getByTestId('narration').locator('li[data-kind="net.send"]').first()).toBeVisible();
 });
+
+test('stop a member, slow its disk, transfer leadership', async ({ page }) => {
+  await page.getByTestId('speed').selectOption('10');
+  await page.getByTestId('play-pause').click();
+  const leader = page.locator('[data-role="leader"]');
+  await expect(leader).toHaveCount(1, { timeout: 20_000 });
+  const leaderName = ((await leader.getAttribute('data-testid')) ?? '').replace('ring-', '');
+  const target = ['m1', 'm2', 'm3'].find((m) => m !== leaderName) as string;
+  await page.getByTestId(`transfer-${target}`).click();
+  await expect(page.getByTestId(`ring-${target}`)).toHaveAttribute('data-role', 'leader', { timeout: 20_000 });
+  await page.getByTestId('slow-disk-m4').check();
+  await expect(page.getByTestId('slow-disk-m4')).toBeChecked();
+  await page.getByTestId('stop-m5').click();
+  await expect(page.getByTestId('ring-m5')).toHaveAttribute('data-status', 'crashed');
+  const types = await page.evaluate(() =>
+    (window as unknown as { etcdSim: { loop: { world: { inputs: { input: { type: string } }[] } } } }).etcdSim.loop.world.inputs.map((r) => r.input.type),
+  );
+  expect(types).toEqual(['transfer-leader', 'disk', 'stop']);
+});

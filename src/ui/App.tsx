@@ -1,6 +1,7 @@
 import { useEffect, type ReactNode } from 'react';
 import type { SimLoop } from './sim-loop';
 import { nextSpeed, useUIStore } from './store';
+import { ClientTable } from './views/ClientTable';
 import { ClusterRing } from './views/ClusterRing';
 import { Controls, StatusBar } from './views/Controls';
 import { EtcdctlConsole } from './views/EtcdctlConsole';
@@ -97,6 +98,9 @@ export function App({ loop }: { loop: SimLoop }) {
         </Panel>
         <Panel title="etcdctl" id="console">
           <EtcdctlConsole loop={loop} />
+        </Panel>
+        <Panel title="Clients" id="clients">
+          <ClientTable />
         </Panel>
         <Panel title="Share this run" id="run">
           <RunPanel loop={loop} />

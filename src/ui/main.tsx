@@ -10,6 +10,8 @@ import './style.css';
 
 /** The default page: latency long enough that messages are seen crossing at 0.1×. */
 const TEACHING_NETWORK = { latency: { kind: 'uniform', min: 15, max: 30 } };
+/** …and one client with a light mixed workload (two operations a second). */
+const TEACHING_CLIENTS = [{ workload: { rate: 2, concurrency: 1 } }];
 
 /**
  * The world config from the URL: `?run=` (a permalink) wins; else `?config=` (JSON) with
@@ -22,6 +24,7 @@ function configFromURL(params: URLSearchParams): Record<string, unknown> {
     if (v !== null) config[key] = Number(v);
   }
   config.network ??= TEACHING_NETWORK;
+  config.clients ??= TEACHING_CLIENTS;
   return config;
 }
 

@@ -52,7 +52,7 @@ export const useUIStore = create<UIState>((set) => ({
   speed: DEFAULT_SPEED,
   cursor: { index: 0, t: 0 },
   stats: { fired: 0, end: 0, delivered: 0, lost: 0 },
-  frame: { index: 0, members: [], faults: { groups: [], blocked: [], down: {} }, clients: {}, console: [] },
+  frame: { index: 0, members: [], faults: { groups: [], blocked: [], down: {}, slowDisks: [] }, clients: {}, console: [] },
   flights: [],
   spans: [],
   narration: [],

@@ -1,5 +1,5 @@
-// bench:ui — frames per second of the page under load: 7 members (and 2 clients once the
-// world has them), latency long enough that ~300 messages are in flight, every view open.
+// bench:ui — frames per second of the page under load: 7 members and 2 clients with busy
+// workloads, latency long enough that ~300 messages are in flight, every view open.
 // Builds the page, serves it with `vite preview`, drives headless Chromium, and prints one
 // JSON line: {"name":"ui.frames_per_second","value":N,"unit":"fps"}.
 //
@@ -15,7 +15,15 @@ const executablePath = process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE ?? (existsSync
 // A 10 ms tick makes the leader heartbeat its 6 followers 100 times a second, each answered:
 // ~1,200 messages/s at 200-300 ms each keep ~300 in flight. The election timeout (2 s)
 // stays well above the round trip so the cluster keeps its leader.
-const heavy = { seed: 1, members: 7, tickMs: 10, electionTicks: 200, network: { latency: { kind: 'uniform', min: 200, max: 300 } } };
+const busy = { workload: { rate: 100, concurrency: 4 } };
+const heavy = {
+  seed: 1,
+  members: 7,
+  tickMs: 10,
+  electionTicks: 200,
+  network: { latency: { kind: 'uniform', min: 200, max: 300 } },
+  clients: [busy, busy],
+};
 
 // Passed as source text: tsx would otherwise wrap named helpers in a `__name` the page lacks.
 const MEASURE = `new Promise((done) => {
@@ -51,12 +59,8 @@ async function main(): Promise<void> {
     const base = `http://127.0.0.1:${PORT}/`;
     await waitForServer(base);
     const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
-    // Clients join the load when the world accepts them; else the page reports a config error.
-    await page.goto(`${base}?speed=1&config=${encodeURIComponent(JSON.stringify({ ...heavy, clients: 2 }))}`);
-    if ((await page.getByRole('alert').count()) > 0) {
-      process.stderr.write('ui-fps: this world has no clients yet; measuring with members only\n');
-      await page.goto(`${base}?speed=1&config=${encodeURIComponent(JSON.stringify(heavy))}`);
-    }
+    await page.goto(`${base}?speed=1&config=${encodeURIComponent(JSON.stringify(heavy))}`);
+    if ((await page.getByRole('alert').count()) > 0) throw new Error(`the page refused the config: ${await page.getByRole('alert').textContent()}`);
     await page.waitForTimeout(2000);
     const { frames, inFlight } = (await page.evaluate(MEASURE)) as { frames: number; inFlight: number };
     process.stderr.write(`ui-fps: ${frames} frames in ${MEASURE_MS} ms, up to ${inFlight} messages in flight\n`);

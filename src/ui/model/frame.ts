@@ -36,6 +36,8 @@ export interface FaultFrame {
   blocked: string[];
   /** Links set down ("a>b" → refused | blackhole). */
   down: Record<string, string>;
+  /** Members whose disk was slowed by a `disk` input (fsync over 10 ms). */
+  slowDisks: string[];
 }
 
 export interface FrameState {
@@ -51,7 +53,7 @@ export interface FrameState {
 
 export interface ConsoleLine {
   seq: number;
-  kind: string;
+  stream: 'command' | 'stdout' | 'stderr';
   text: string;
 }
 
@@ -59,6 +61,8 @@ export interface ConsoleLine {
 export const CONSOLE_LINES = 200;
 
 export interface ClientFrame {
+  /** As world.client last said: connected ('ready') or not ('failed'), '' before. */
+  status: string;
   calls: number;
   ok: number;
   errors: number;
@@ -69,7 +73,7 @@ export function initialFrame(memberNames: readonly string[]): FrameState {
   const f: FrameState = {
     index: 0,
     members: [],
-    faults: { groups: [], blocked: [], down: {} },
+    faults: { groups: [], blocked: [], down: {}, slowDisks: [] },
     clients: {},
     console: [],
   };
@@ -93,7 +97,9 @@ export function foldEvent(f: FrameState, e: TraceEvent): void {
   f.index = e.seq + 1;
   // Fields are read loosely: kinds land here as the simulation grows them.
   const ev = e as TraceEvent & Record<string, unknown>;
-  if (e.kind.startsWith('client.')) f.clients[e.source] ??= { calls: 0, ok: 0, errors: 0, lastError: '' };
+  if (e.kind.startsWith('client.') || e.kind.startsWith('world.client') || e.kind === 'world.request') {
+    f.clients[e.source] ??= { status: '', calls: 0, ok: 0, errors: 0, lastError: '' };
+  }
   if (e.kind.startsWith('etcdctl.')) foldConsole(f, ev);
   switch (e.kind as string) {
     case 'member.start':
@@ -158,6 +164,16 @@ export function foldEvent(f: FrameState, e: TraceEvent): void {
     case 'world.input':
       foldInput(f, ev.input as { type: string } & Record<string, unknown>);
       break;
+    case 'world.client':
+      f.clients[e.source].status = String(ev.outcome);
+      break;
+    case 'world.request':
+      pushConsole(f, e.seq, 'command', `$ etcdctl ${String(ev.label)}`);
+      break;
+    case 'world.response':
+      if (ev.outcome === 'ok') pushConsole(f, e.seq, 'stdout', String(ev.result ?? 'OK'));
+      else pushConsole(f, e.seq, 'stderr', `Error: ${String(ev.error)}`);
+      break;
     case 'client.call.end': {
       const c = f.clients[e.source];
       c.calls++;
@@ -175,7 +191,12 @@ function foldConsole(f: FrameState, ev: TraceEvent & Record<string, unknown>): v
   // etcdctl's events carry their words in one of these fields, whatever the kind.
   const text = ev.text ?? ev.line ?? ev.stdout ?? ev.stderr ?? ev.output ?? ev.error;
   if (typeof text !== 'string') return;
-  const lines = text.replace(/\n$/, '').split('\n').map((l) => ({ seq: ev.seq, kind: ev.kind, text: l }));
+  const stream = /err/.test(ev.kind) || ev.stderr !== undefined || ev.error !== undefined ? 'stderr' : /command|line/.test(ev.kind) ? 'command' : 'stdout';
+  pushConsole(f, ev.seq, stream, text);
+}
+
+function pushConsole(f: FrameState, seq: number, stream: ConsoleLine['stream'], text: string): void {
+  const lines = text.replace(/\n$/, '').split('\n').map((l) => ({ seq, stream, text: l }));
   f.console = [...f.console, ...lines].slice(-CONSOLE_LINES);
 }
 
@@ -205,6 +226,11 @@ function foldInput(f: FrameState, input: { type: string } & Record<string, unkno
     case 'unblock':
       faults.blocked = faults.blocked.filter((b) => b !== `${input.from}>${input.to}`);
       break;
+    case 'disk': {
+      const others = faults.slowDisks.filter((m) => m !== input.member);
+      faults.slowDisks = Number(input.fsyncMs) > 10 ? [...others, String(input.member)].sort() : others;
+      break;
+    }
     case 'link': {
       const down = (input.settings as { down?: string } | undefined)?.down;
       const keys = [`${input.a}>${input.b}`, ...(input.both === false ? [] : [`${input.b}>${input.a}`])];

@@ -1,43 +1,71 @@
-// An etcdctl prompt. A command line is a recorded input of the world, so it replays; its
-// output comes back as trace events (folded into the frame), so it time-travels too.
+// An etcdctl prompt. A command is a recorded input of the world (a client request), so it
+// replays; its output comes back as trace events folded into the frame, so it time-travels
+// too. A line that does not parse is answered here and records nothing, as a shell would.
 import { useState, type FormEvent } from 'react';
 import type { SimLoop } from '../sim-loop';
 import { useUIStore } from '../store';
-import { InputSchema, type InputRequest } from '../../sim/world/inputs';
+import { InputSchema } from '../../sim/world/inputs';
+import { parseConsoleLine } from '../model/console-commands';
 
-/** Whether this world accepts etcdctl command lines yet (feature detection). */
-export const etcdctlAvailable = InputSchema.safeParse({ type: 'etcdctl', line: 'version' }).success;
+/** Whether the world takes client requests as inputs (feature detection). */
+const requestsAvailable = InputSchema.safeParse({ type: 'request', client: 'c1', label: 'x', request: { op: 'member-list' } }).success;
+/** The world's labels name a request in at most this many characters. */
+const LABEL_MAX = 64;
 
 export function EtcdctlConsole({ loop }: { loop: SimLoop }) {
   const lines = useUIStore((s) => s.frame.console);
+  const clients = useUIStore((s) => s.frame.clients);
+  const forking = useUIStore((s) => s.mode === 'forking');
   const [line, setLine] = useState('');
-  if (!etcdctlAvailable) {
+  const [rejected, setRejected] = useState<string | undefined>();
+  const client = Object.keys(clients).sort()[0];
+
+  if (!requestsAvailable) {
     return (
       <p className="empty" data-testid="console-unavailable">
-        The etcdctl console opens once the world runs etcd members and accepts etcdctl commands.
+        The etcdctl console opens once the world accepts client requests.
+      </p>
+    );
+  }
+  if (client === undefined) {
+    return (
+      <p className="empty">
+        No client yet.{' '}
+        <button type="button" disabled={forking} onClick={() => loop.input({ type: 'client-add' })}>
+          Add a client
+        </button>
       </p>
     );
   }
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (line.trim() === '') return;
-    loop.input({ type: 'etcdctl', line } as unknown as InputRequest);
+    const parsed = parseConsoleLine(line);
+    if (!parsed.ok) {
+      setRejected(`$ etcdctl ${line}\n${parsed.error}`);
+      return;
+    }
+    setRejected(undefined);
+    loop.input({ type: 'request', client, label: line.trim().slice(0, LABEL_MAX), request: parsed.op });
     setLine('');
   };
   return (
     <div className="console">
-      <pre className="console-output" data-testid="console-output" tabIndex={0} aria-live="polite" aria-label="etcdctl output">
+      <pre className="console-output" data-testid="console-output" tabIndex={0} role="log" aria-label={`etcdctl output (requests sent by ${client})`}>
         {lines.map((l, i) => (
-          <div key={`${l.seq}-${i}`} className={l.kind.includes('err') ? 'stderr' : undefined}>
+          <div key={`${l.seq}-${i}`} className={l.stream}>
             {l.text}
           </div>
         ))}
+        {rejected !== undefined && <div className="stderr">{rejected}</div>}
       </pre>
       <form onSubmit={submit} className="console-prompt">
         <label htmlFor="etcdctl-line">$ etcdctl</label>
         <input id="etcdctl-line" data-testid="console-input" value={line} onChange={(e) => setLine(e.target.value)} autoComplete="off" spellCheck={false} />
-        <button type="submit">Run</button>
+        <button type="submit" disabled={forking}>
+          Run
+        </button>
       </form>
+      <p className="hint">via {client} · put, get, del, lease grant, member list, member add</p>
     </div>
   );
 }

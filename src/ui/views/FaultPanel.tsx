@@ -4,6 +4,10 @@ import type { SimLoop } from '../sim-loop';
 import { useUIStore } from '../store';
 import type { InputRequest } from '../../sim/world/inputs';
 
+/** fsync latency of a slow disk, ms: well past etcd's 100 ms "slow fdatasync" warning. */
+const SLOW_FSYNC_MS = 250;
+const FAST_FSYNC_MS = 1;
+
 const NETWORKS: { label: string; settings: Extract<InputRequest, { type: 'network' }>['settings'] }[] = [
   { label: 'calm (15–30 ms)', settings: { latency: { kind: 'uniform', min: 15, max: 30 } } },
   { label: 'slow (80–200 ms)', settings: { latency: { kind: 'uniform', min: 80, max: 200 } } },
@@ -16,6 +20,7 @@ export function FaultPanel({ loop }: { loop: SimLoop }) {
   const groups = useUIStore((s) => s.frame.faults.groups);
   const blocked = useUIStore((s) => s.frame.faults.blocked);
   const forking = useUIStore((s) => s.mode === 'forking');
+  const slowDisks = useUIStore((s) => s.frame.faults.slowDisks);
   const send = (r: InputRequest) => loop.input(r);
   const partitioned = groups.length > 0 || blocked.length > 0;
   return (
@@ -36,6 +41,34 @@ export function FaultPanel({ loop }: { loop: SimLoop }) {
                     Restart
                   </button>
                 )}
+              </td>
+              <td>
+                <button type="button" disabled={forking || m.status !== 'running'} data-testid={`stop-${m.name}`} aria-label={`Stop ${m.name} cleanly`} onClick={() => send({ type: 'stop', member: m.name })}>
+                  Stop
+                </button>
+              </td>
+              <td>
+                <button
+                  type="button"
+                  disabled={forking || m.status !== 'running' || m.role === 'leader' || !members.some((x) => x.role === 'leader')}
+                  data-testid={`transfer-${m.name}`}
+                  aria-label={`Transfer leadership to ${m.name}`}
+                  onClick={() => send({ type: 'transfer-leader', to: m.name })}
+                >
+                  Make leader
+                </button>
+              </td>
+              <td>
+                <label>
+                  <input
+                    type="checkbox"
+                    disabled={forking}
+                    data-testid={`slow-disk-${m.name}`}
+                    checked={slowDisks.includes(m.name)}
+                    onChange={(e) => send({ type: 'disk', member: m.name, fsyncMs: e.target.checked ? SLOW_FSYNC_MS : FAST_FSYNC_MS })}
+                  />{' '}
+                  slow disk
+                </label>
               </td>
               <td>
                 <button
