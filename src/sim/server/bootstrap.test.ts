@@ -128,7 +128,9 @@ describe('bootstrap paths', () => {
     const m5 = await c.addServer('m5', [...initial, { name: 'm5', peerURL: 'http://m5:2380' }], { initialClusterState: 'existing' });
     m5.start();
     c.runUntil(() => (l.node.rawNode.raft.trk.progress.get(lid)?.match ?? 0) >= l.node.rawNode.raft.raftLog.lastIndex(), 20_000);
-    const promoted = c.call((d) => l.memberPromote({ id: lid }, {}, d));
+    // Asked on a follower, the promote is forwarded to the leader.
+    const follower = c.members.find((m) => m.isRunning && m !== l && m !== m5) as EtcdServer;
+    const promoted = c.call((d) => follower.memberPromote({ id: lid }, {}, d));
     expect(promoted.err).toBeUndefined();
     expect(l.memberList().find((m) => m.id === lid)?.isLearner).toBe(false);
     c.run(6_000);

@@ -3,10 +3,11 @@
 // raft conf change whose apply (server.ts applyConfChange) validates it against the
 // membership and answers the waiter. Conf changes wait on the client's context only.
 
-import { ConfChangeType } from '../raft/raftpb';
+import { ConfChangeType, None } from '../raft/raftpb';
 import type { ConfChange } from '../raft/raftpb';
 import { encodeConfigChangeContext } from './bootstrap';
-import { serverError } from './errors';
+import { isServerError, serverError } from './errors';
+import type { ServerErrorName } from './errors';
 import type { ConfigChangeContext } from './membership/cluster';
 import { computeMemberId, isValidPeerURL } from './membership/member';
 import type { Member } from './membership/member';
@@ -18,6 +19,8 @@ import type { Callback, RequestContext } from './v3-server';
 const healthIntervalMs = 5_000;
 /** readyPercentThreshold: a learner is in sync at 90% of the leader's match. */
 const readyPercentThreshold = 0.9;
+/** Pause between forwarding rounds of a promote from a follower. */
+const promoteRetryMs = 50;
 
 export interface MemberAddResponse {
   member: Member;
@@ -74,12 +77,43 @@ export function memberUpdate(s: EtcdServer, req: { id: number; peerURLs: string[
   configure(s, { id: 0, type: ConfChangeType.ConfChangeUpdateNode, nodeID: req.id }, { member }, ctx, done);
 }
 
-/** Promote (on the leader): the learner must be known to raft and in sync (§10.2). */
+/**
+ * Promote (§10.2): on the leader, the learner must be known to raft and in sync; any other
+ * member forwards the request to the leader's peer endpoint ("/members/promote/<id>"),
+ * retrying until ReqTimeout and stopping early on a definitive answer.
+ */
 export function memberPromote(s: EtcdServer, req: { id: number }, ctx: RequestContext, done: Callback<Member[]>): void {
   if (!s.isRunning) return done(serverError('ErrStopped'));
-  // etcd forwards a promote from a follower to the leader over peer HTTP; here the
-  // client must ask the leader (ErrNotLeader tells it so).
-  if (!s.isLeader) return done(serverError('ErrNotLeader'));
+  if (s.isLeader) return promoteOnLeader(s, req, ctx, done);
+  const deadline = Math.min(s.kernel.now + s.reqTimeoutMs, ctx.deadline ?? Infinity);
+  const attempt = () => {
+    if (!s.isRunning) return done(serverError('ErrStopped'));
+    const remaining = deadline - s.kernel.now;
+    if (remaining <= 0) return done(serverError('ErrTimeout'));
+    const retry = () => s.kernel.schedule(Math.min(promoteRetryMs, remaining), attempt, `${s.name} promote forward retry`);
+    if (s.lead === None || s.lead === s.id) return void retry();
+    s.node.transport.request(s.lead, '/members/promote', { id: req.id, deadline }, remaining, (answer) => {
+      const a = answer as PromoteAnswer | undefined;
+      if (a === undefined || a.error === 'ErrNotLeader') return void retry();
+      if (a.error !== undefined) return done(serverError(a.error));
+      done(undefined, a.members);
+    });
+  };
+  attempt();
+}
+
+type PromoteAnswer = { error?: ServerErrorName; members?: Member[] };
+
+/** The leader's peer handler for a forwarded promote. */
+export function servePeerPromote(s: EtcdServer, body: unknown, reply: (answer: PromoteAnswer) => void): void {
+  const req = body as { id: number; deadline: number };
+  if (!s.isLeader) return reply({ error: 'ErrNotLeader' });
+  promoteOnLeader(s, { id: req.id }, { deadline: req.deadline }, (err, members) =>
+    reply(err === undefined ? { members } : { error: isServerError(err) ? err.name : 'ErrUnknownMethod' }),
+  );
+}
+
+function promoteOnLeader(s: EtcdServer, req: { id: number }, ctx: RequestContext, done: Callback<Member[]>): void {
   const progress = s.node.rawNode.raft.trk.progress;
   const pr = progress.get(req.id);
   if (pr === undefined) return done(serverError('ErrIDNotFound'));

@@ -417,7 +417,8 @@ export class EtcdServer {
       isRemoved: (id) => this.cluster.isRemoved(id),
       membership: () => this.cluster.snapshot(),
       onRemoved: () => this.stopRemoved(),
-      onPeerRequest: (op, body, reply) => leaseApi.servePeerLeaseRequest(this, op, body, reply),
+      onPeerRequest: (op, body, reply) =>
+        op === '/members/promote' ? clusterApi.servePeerPromote(this, body, reply) : leaseApi.servePeerLeaseRequest(this, op, body, reply),
     });
     for (const m of b.peers) transport.addPeer(m.id, m.peerURLs);
     this.node = new RaftNode(kernel, this.name, rawNode, b.memStorage, b.storage, transport, cfg.tickMs, this.nodeHost());
