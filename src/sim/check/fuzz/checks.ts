@@ -6,7 +6,7 @@ import { loadSimHistory } from '../linearizability/load';
 import { checkWatches } from '../watch/checker';
 import type { RecordedWatch, StoreHistory } from '../watch/history';
 
-export type CheckName = 'raft-invariants' | 'linearizability' | 'watch' | 'kv-hash' | 'liveness';
+export type CheckName = 'raft-invariants' | 'linearizability' | 'watch' | 'kv-hash' | 'liveness' | 'exception';
 
 export interface Failure {
   check: CheckName;

@@ -7,7 +7,7 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeFault, describeSwarm, generateSchedule } from './schedule';
+import { FAULT_KINDS, describeFault, describeSwarm, generateSchedule, type FaultKind } from './schedule';
 import { runSchedule, type RunResult } from './run';
 import { shrink } from './shrink';
 import { reproJSON } from './repro';
@@ -23,13 +23,16 @@ interface Args {
   clientFaults: boolean;
   out: string;
   shrink: boolean;
+  kinds: FaultKind[] | undefined;
+  duplication: boolean;
 }
 
-const USAGE = `usage: npm run fuzz -- --seeds N [--from S] [--minutes M] [--inject BUG] [--phase MS] [--peer-only] [--out DIR] [--no-shrink]
-  bugs: ${BUG_NAMES.join(', ')}`;
+const USAGE = `usage: npm run fuzz -- --seeds N [--from S] [--minutes M] [--inject BUG] [--phase MS] [--peer-only] [--no-dup] [--kinds K,...] [--out DIR] [--no-shrink]
+  bugs: ${BUG_NAMES.join(', ')}
+  kinds: ${FAULT_KINDS.join(', ')}`;
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { seeds: 10, from: 1, minutes: undefined, inject: undefined, phaseMs: 10_000, clientFaults: true, out: 'fuzz-failures', shrink: true };
+  const args: Args = { seeds: 10, from: 1, minutes: undefined, inject: undefined, phaseMs: 10_000, clientFaults: true, out: 'fuzz-failures', shrink: true, kinds: undefined, duplication: true };
   const num = (flag: string, v: string | undefined, min: number): number => {
     const n = Number(v);
     if (v === undefined || !Number.isFinite(n) || n < min) throw new Error(`${flag} needs a number >= ${min} (got ${v ?? 'nothing'})\n${USAGE}`);
@@ -60,6 +63,12 @@ function parseArgs(argv: readonly string[]): Args {
       case '--out':
         args.out = argv[++i] ?? args.out;
         break;
+      case '--no-dup':
+        args.duplication = false;
+        break;
+      case '--kinds':
+        args.kinds = (argv[++i] ?? '').split(',') as FaultKind[];
+        break;
       case '--no-shrink':
         args.shrink = false;
         break;
@@ -76,7 +85,7 @@ function main(): number {
   const summary = emptySummary();
   for (let seed = args.from; seed < args.from + args.seeds; seed++) {
     if (args.minutes !== undefined && Date.now() - started > args.minutes * 60_000) break;
-    const schedule = generateSchedule(seed, { faultPhaseMs: args.phaseMs, clientFaults: args.clientFaults });
+    const schedule = generateSchedule(seed, { faultPhaseMs: args.phaseMs, clientFaults: args.clientFaults, duplication: args.duplication, ...(args.kinds === undefined ? {} : { kinds: args.kinds }) });
     console.log(`seed ${seed}: ${describeSwarm(schedule.swarm)}${args.clientFaults ? '' : ', peer links only'}`);
     for (const f of schedule.faults) console.log(`  ${describeFault(f)}`);
     const t0 = Date.now();

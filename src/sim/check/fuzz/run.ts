@@ -25,7 +25,7 @@ import { StoreHistoryRecorder } from './store-history';
 import { Compactor } from './compactor';
 import { StaleReader } from './stale-reader';
 import type { BugName } from './inject';
-import { converged, hashFailures, linearizabilityFailures, raftFailures, watchFailures, type Failure } from './checks';
+import { converged, hashFailures, linearizabilityFailures, raftFailures, watchFailures, type Failure, type LinearizabilityOutcome } from './checks';
 
 export const KEY_PREFIX = 'k/';
 const BASELINE_NETWORK: NetworkSettings = { latency: { kind: 'uniform', min: 2, max: 6 }, drop: 0, duplicate: 0, reorder: 0 };
@@ -109,43 +109,52 @@ export function runSchedule(schedule: Schedule, options: RunOptions = {}): RunRe
   const keys = Array.from({ length: schedule.swarm.keys }, (_, i) => `${KEY_PREFIX}${i}`);
   const staleReader = options.inject === 'stale-read' ? new StaleReader(world, keys) : undefined;
 
-  runFaults(world, driver, schedule.faults, schedule.faultPhaseMs);
-  // Heal: revert what is still on, stop the traffic.
-  driver.endAll(schedule.faults);
-  compactor.stop();
-  staleReader?.stop();
-  for (const wc of world.clients) if (wc.workload !== undefined) world.input({ type: 'workload-stop', client: wc.name });
-
-  const healedAt = world.now;
-  const deadline = healedAt + schedule.settleMs;
   const failures: Failure[] = [];
-  const progressed = awaitProgress(world, deadline);
-  const recoveryMs = progressed ? world.now - healedAt : undefined;
-  if (!progressed) failures.push({ check: 'liveness', message: `no leader with a completed write within ${schedule.settleMs} ms of healing` });
-  else {
-    waitUntil(world, () => converged(world), deadline);
-    failures.push(...hashFailures(world));
+  let recoveryMs: number | undefined;
+  let lin: LinearizabilityOutcome = { failures: [], inconclusive: false, operations: 0 };
+  try {
+    runFaults(world, driver, schedule.faults, schedule.faultPhaseMs);
+    // Heal: revert what is still on, stop the traffic.
+    driver.endAll(schedule.faults);
+    compactor.stop();
+    staleReader?.stop();
+    for (const wc of world.clients) if (wc.workload !== undefined) world.input({ type: 'workload-stop', client: wc.name });
+
+    const healedAt = world.now;
+    const deadline = healedAt + schedule.settleMs;
+    const progressed = awaitProgress(world, deadline);
+    recoveryMs = progressed ? world.now - healedAt : undefined;
+    if (!progressed) failures.push({ check: 'liveness', message: `no leader with a completed write within ${schedule.settleMs} ms of healing` });
+    else {
+      waitUntil(world, () => converged(world), deadline);
+      failures.push(...hashFailures(world));
+    }
+
+    // Let the open watches catch up to the final revision, then close them.
+    const finalRevision = store.maxRevision();
+    watches.requestProgress();
+    waitUntil(world, () => watches.openWatchesSeenUpTo().every((r) => r >= finalRevision), world.now + 3000, () => watches.requestProgress());
+    watches.stop();
+    const storeComplete = store.captureTo(store.maxRevision());
+
+    failures.unshift(...raftFailures(world));
+    lin = linearizabilityFailures(world);
+    failures.push(...lin.failures);
+    if (storeComplete) failures.push(...watchFailures(watches.watches, store.events));
+    else failures.push({ check: 'watch', message: 'the store history could not be captured completely (no member held it)' });
+  } catch (err) {
+    // A thrown error anywhere in the simulation (an assertion, a checker refusing an
+    // impossible observation) fails the run like any check, and is shrunk the same way.
+    failures.unshift(...raftFailures(world));
+    failures.push({ check: 'exception', message: `at ${Math.round(world.now)} ms: ${(err as Error).message}` });
   }
-
-  // Let the open watches catch up to the final revision, then close them.
-  const finalRevision = store.maxRevision();
-  watches.requestProgress();
-  waitUntil(world, () => watches.openWatchesSeenUpTo().every((r) => r >= finalRevision), world.now + 3000, () => watches.requestProgress());
-  watches.stop();
-  const storeComplete = store.captureTo(store.maxRevision());
-
-  failures.unshift(...raftFailures(world));
-  const lin = linearizabilityFailures(world);
-  failures.push(...lin.failures);
-  if (storeComplete) failures.push(...watchFailures(watches.watches, store.events));
-  else failures.push({ check: 'watch', message: 'the store history could not be captured completely (no member held it)' });
 
   const events: HistoryEvent[] = world.clients.flatMap((c) => c.history.events);
   return {
     schedule,
     failures,
     stats: {
-      operations: lin.operations,
+      operations: events.filter((e) => e.type === 'invoke').length,
       okOperations: events.filter((e) => e.type === 'ok').length,
       watches: watches.watches.length,
       watchEvents: watches.watches.reduce((n, w) => n + w.responses.reduce((m, r) => m + r.events.length, 0), 0),

@@ -15,6 +15,8 @@ import { getPrefixRangeEnd } from '../../mvcc/bytes';
 const POLL_MS = 50;
 const REOPEN_MS = 100;
 const PROGRESS_EVERY_MS = 700;
+/** An application closes and resumes each watch this often, exercising Resumable. */
+const RESUME_EVERY_MS = 1500;
 
 export interface WatchRecorderOptions {
   /** The watched prefix (the workload's keys). */
@@ -36,6 +38,8 @@ export class WatchRecorder {
     private readonly world: World,
     private readonly options: WatchRecorderOptions,
   ) {
+    // With no watches nothing is scheduled, so the run stays replayable by World.replay.
+    if (options.watchesPerClient === 0) return;
     for (const wc of world.clients) this.whenConnected(wc, (c) => this.startClient(c));
   }
 
@@ -62,8 +66,9 @@ export class WatchRecorder {
   }
 
   private startClient(c: Client): void {
-    // The first watch starts at "now"; others replay the whole history from revision 1.
-    for (let i = 0; i < this.options.watchesPerClient; i++) this.open(c, i === 0 ? 0 : 1);
+    // The first watch starts at "now" and lives long (a lost event shows as a gap); others
+    // replay the whole history from revision 1 and are closed and resumed now and then.
+    for (let i = 0; i < this.options.watchesPerClient; i++) this.open(c, i === 0 ? 0 : 1, i > 0);
     const progress = (): void => {
       if (this.stopped) return;
       c.watcher.requestProgress(c.ctx);
@@ -72,7 +77,7 @@ export class WatchRecorder {
     this.world.kernel.schedule(PROGRESS_EVERY_MS, progress, 'fuzz.watch-progress');
   }
 
-  private open(c: Client, startRevision: number): void {
+  private open(c: Client, startRevision: number, resumeOften: boolean, resumes?: number): void {
     if (this.stopped || c.isClosed) return;
     const { prefix } = this.options;
     const record: RecordedWatch = {
@@ -84,19 +89,21 @@ export class WatchRecorder {
       prevKv: true,
       opened: c.kernel.now,
       responses: [],
+      ...(resumes === undefined ? {} : { resumes }),
     };
     this.watches.push(record);
     const [ctx, cancel] = c.ctx.withCancel();
     this.cancels.push(cancel);
+    if (resumeOften) this.world.kernel.schedule(RESUME_EVERY_MS, cancel, 'fuzz.watch-resume');
     c.watcher.watch(ctx, prefix, { rev: startRevision, rangeEnd: record.rangeEnd, prevKv: true, createdNotify: true, progressNotify: true }, {
       onResponse: (r) => record.responses.push(recordResponse(c.kernel.now, r)),
       onClose: () => {
         record.closed = c.kernel.now;
         if (this.stopped) return;
         const last = lastEventRevision(record);
-        const next = last === 0 ? 0 : this.options.resumeAtLastRevision ? last : last + 1;
+        const next = last === 0 ? record.startRevision : this.options.resumeAtLastRevision ? last : last + 1;
         const compacted = record.responses.some((r) => r.compactRevision !== 0);
-        this.world.kernel.schedule(REOPEN_MS, () => this.open(c, compacted ? 0 : next), 'fuzz.watch-reopen');
+        this.world.kernel.schedule(REOPEN_MS, () => this.open(c, compacted ? 0 : next, resumeOften, compacted ? undefined : record.id), 'fuzz.watch-reopen');
       },
     });
   }

@@ -39,6 +39,25 @@ export function checkWatches(watches: readonly RecordedWatch[], history: StoreHi
   const truth = replay(history);
   const out: WatchViolation[] = [];
   for (const w of watches) out.push(...checkWatch(w, truth));
+  out.push(...checkResumedStreams(watches));
+  return out;
+}
+
+/** A resumed watch continues its predecessor: across the seam no event repeats or goes back. */
+function checkResumedStreams(watches: readonly RecordedWatch[]): WatchViolation[] {
+  const byId = new Map(watches.map((w) => [w.id, w]));
+  const out: WatchViolation[] = [];
+  for (const w of watches) {
+    const prev = w.resumes === undefined ? undefined : byId.get(w.resumes);
+    if (prev === undefined) continue;
+    const last = Math.max(0, ...prev.responses.flatMap((r) => r.events.map((e) => e.kv.modRevision)));
+    const first = w.responses.flatMap((r) => r.events)[0];
+    if (first === undefined || first.kv.modRevision > last) continue;
+    const rev = first.kv.modRevision;
+    const guarantee: WatchGuarantee = rev === last ? 'Unique' : 'Ordered';
+    const what = rev === last ? `redelivers revision ${rev}` : `goes back to revision ${rev}`;
+    out.push({ guarantee, watch: w.id, client: w.client, revision: rev, message: `${guarantee}: watch ${w.id} (${w.client}) resumes watch ${prev.id} (last event at ${last}) and ${what}` });
+  }
   return out;
 }
 

@@ -47,6 +47,11 @@ export interface RecordedWatch {
   responses: RecordedWatchResponse[];
   /** When the watch channel closed (absent: still open at the end of the run). */
   closed?: number;
+  /**
+   * The watch this one resumes (the application reopened it after that one closed): the
+   * two form one logical stream, which must stay Ordered and Unique across the seam.
+   */
+  resumes?: number;
 }
 
 /**
