@@ -12,14 +12,15 @@ const PORT = 4318;
 const MEASURE_MS = 5000;
 const executablePath = process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 
-// A 10 ms tick makes the leader heartbeat its 6 followers 100 times a second, each answered:
-// ~1,200 messages/s at 200-300 ms each keep ~300 in flight. The election timeout (2 s)
-// stays well above the round trip so the cluster keeps its leader.
-const busy = { workload: { rate: 100, concurrency: 4 } };
+// A 20 ms tick makes the leader heartbeat its 6 followers 50 times a second, each answered:
+// ~600 messages/s at 200-300 ms each keep ~150 in flight; the clients' requests and their
+// replication bring it to ~300. The election timeout (4 s) stays well above the round trip
+// so the cluster keeps its leader.
+const busy = { workload: { rate: 10, concurrency: 2 } };
 const heavy = {
   seed: 1,
   members: 7,
-  tickMs: 10,
+  tickMs: 20,
   electionTicks: 200,
   network: { latency: { kind: 'uniform', min: 200, max: 300 } },
   clients: [busy, busy],
