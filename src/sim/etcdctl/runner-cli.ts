@@ -2,13 +2,15 @@
 //                    [--interrupt-after D] [--linger D]
 // Runs etcdctl command lines (from F, or standard input) against a fresh simulated
 // cluster and prints their outputs in order. See runner.ts for the script conventions.
-// The cluster is the in-memory FakeCluster until the simulated server and client land.
+// The cluster is a World of real simulated etcd members; etcdctl talks to it through the
+// simulated etcd client over the simulated network.
 
 import { readFileSync } from 'node:fs';
-import type { EtcdctlEnv } from './backend';
+import { World } from '../world/world';
+import { MAX_MEMBERS } from '../world/config';
+import { clientEtcdctlEnv } from './client-backend';
 import { parseDuration } from './go-format';
 import { runScript } from './runner';
-import { FakeCluster } from './testing/fake-cluster';
 
 const USAGE = 'usage: npm run etcdctl -- [--members N] [--seed S] [--endpoints a,b] [--file F] [--interrupt-after D] [--linger D]';
 
@@ -40,25 +42,23 @@ async function main(): Promise<number> {
   let seed: number;
   try {
     opts = parseArgs(process.argv.slice(2));
-    members = positiveInt(opts.get('members'), 'members', 1);
+    members = positiveInt(opts.get('members'), 'members', 3);
     seed = positiveInt(opts.get('seed'), 'seed', 1);
-    if (members < 1 || members > 9) throw new Error('--members must be between 1 and 9');
+    if (members < 1 || members > MAX_MEMBERS) throw new Error(`--members must be between 1 and ${MAX_MEMBERS}`);
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
     return 2;
   }
   const file = opts.get('file');
   const text = readFileSync(file ?? 0, 'utf8');
-  const cluster = new FakeCluster({ members, seed });
-  const env: EtcdctlEnv = {
-    connect: (cfg) => cluster.connect(cfg),
-    now: () => cluster.now(),
-    sleep: (ms) => cluster.sleep(ms),
-    defaultEndpoints: opts.get('endpoints')?.split(',') ?? cluster.defaultEndpoints,
-  };
+  const world = new World({ members, seed });
+  // Let the cluster elect its first leader, as a freshly started etcd would have.
+  world.runUntilTrue(() => world.leader() !== undefined, 10_000);
+  const endpoints = opts.get('endpoints')?.split(',') ?? world.members.map((m) => `${m.name}:2379`);
+  const env = clientEtcdctlEnv({ kernel: world.kernel, net: world.net }, endpoints);
   const result = await runScript(text.split('\n'), {
     env,
-    clock: cluster.kernel,
+    clock: world.kernel,
     sink: (c) => (c.stream === 'stdout' ? process.stdout : process.stderr).write(c.text),
     interruptAfterMs: opts.has('interrupt-after') ? parseDuration(opts.get('interrupt-after') ?? '') : undefined,
     lingerMs: opts.has('linger') ? parseDuration(opts.get('linger') ?? '') : undefined,
