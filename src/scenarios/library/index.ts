@@ -1,6 +1,7 @@
 // The scenario library, by name, in the order a course would teach them.
 
 import type { Scenario } from '../schema';
+import { authTokenLost35, authTokenLost36 } from './auth-token-lost';
 import { clientEndpointDead } from './client-endpoint-dead';
 import { leaderCrash } from './leader-crash';
 import { leadershipTransfer } from './leadership-transfer';
@@ -9,4 +10,4 @@ import { putEndToEnd } from './put-end-to-end';
 import { leaderMinorityPartition } from './leader-minority-partition';
 import { rejoinWithoutPreVote, rejoinWithPreVote } from './rejoining-member';
 
-export const library: readonly Scenario[] = [leaderCrash, leaderMinorityPartition, rejoinWithoutPreVote, rejoinWithPreVote, clientEndpointDead, putEndToEnd, leadershipTransfer, staleReadPartition];
+export const library: readonly Scenario[] = [leaderCrash, leaderMinorityPartition, rejoinWithoutPreVote, rejoinWithPreVote, clientEndpointDead, putEndToEnd, leadershipTransfer, staleReadPartition, authTokenLost35, authTokenLost36];
