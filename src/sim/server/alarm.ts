@@ -32,7 +32,7 @@ export class AlarmStore {
     if (alarm === 'NONE') return undefined;
     if (!this.alarms.some((a) => a.memberID === memberID && a.alarm === alarm)) {
       this.alarms.push({ memberID, alarm });
-      this.alarms.sort((a, b) => a.memberID - b.memberID || a.alarm.localeCompare(b.alarm));
+      this.alarms.sort((a, b) => a.memberID - b.memberID || (a.alarm < b.alarm ? -1 : a.alarm > b.alarm ? 1 : 0));
     }
     return { memberID, alarm };
   }
