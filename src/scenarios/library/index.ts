@@ -1,13 +1,15 @@
 // The scenario library, by name, in the order a course would teach them.
 
 import type { Scenario } from '../schema';
+import { allEndpointsDown } from './all-endpoints-down';
 import { authTokenLost35, authTokenLost36 } from './auth-token-lost';
 import { clientEndpointDead } from './client-endpoint-dead';
 import { leaderCrash } from './leader-crash';
 import { leadershipTransfer } from './leadership-transfer';
 import { staleReadPartition } from './stale-read-partition';
+import { requestTooLarge } from './request-too-large';
 import { putEndToEnd } from './put-end-to-end';
 import { leaderMinorityPartition } from './leader-minority-partition';
 import { rejoinWithoutPreVote, rejoinWithPreVote } from './rejoining-member';
 
-export const library: readonly Scenario[] = [leaderCrash, leaderMinorityPartition, rejoinWithoutPreVote, rejoinWithPreVote, clientEndpointDead, putEndToEnd, leadershipTransfer, staleReadPartition, authTokenLost35, authTokenLost36];
+export const library: readonly Scenario[] = [leaderCrash, leaderMinorityPartition, rejoinWithoutPreVote, rejoinWithPreVote, clientEndpointDead, allEndpointsDown, putEndToEnd, leadershipTransfer, staleReadPartition, authTokenLost35, authTokenLost36, requestTooLarge];

@@ -22,7 +22,14 @@ const Key = z.string().min(1).max(1024);
 
 /** The etcd request a client sends (clientv3 call names, etcdctl's vocabulary). */
 export const RequestOpSchema = z.discriminatedUnion('op', [
-  z.object({ op: z.literal('put'), key: Key, value: z.string().max(2_000_000), lease: z.number().int().min(0).optional() }),
+  z.object({
+    op: z.literal('put'),
+    key: Key,
+    value: z.string().max(2_000_000),
+    /** Repeat the value to this many bytes (a large request without a large scenario file). */
+    valueSize: z.number().int().min(1).max(16 * 1024 * 1024).optional(),
+    lease: z.number().int().min(0).optional(),
+  }),
   /** serializable: answered from the contacted member's own state, without a ReadIndex round. */
   z.object({ op: z.literal('get'), key: Key, serializable: z.boolean().default(false) }),
   z.object({ op: z.literal('delete'), key: Key }),
@@ -60,7 +67,7 @@ export function sendRequest(kernel: Kernel, client: Client, op: RequestOp, timeo
   };
   switch (op.op) {
     case 'put':
-      return client.kv.put(ctx, op.key, op.value, op.lease === undefined ? {} : { lease: op.lease }, done(() => 'OK'));
+      return client.kv.put(ctx, op.key, sized(op.value, op.valueSize), op.lease === undefined ? {} : { lease: op.lease }, done(() => 'OK'));
     case 'get':
       return client.kv.get(ctx, op.key, { serializable: op.serializable }, done(describeRange));
     case 'delete':
@@ -78,9 +85,15 @@ export function sendRequest(kernel: Kernel, client: Client, op: RequestOp, timeo
   }
 }
 
+function sized(value: string, size: number | undefined): string {
+  if (size === undefined) return value;
+  const unit = value === '' ? 'x' : value;
+  return unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
+}
+
 function describeRange(v: RangeResponse): string {
   if (v.kvs.length === 0) return 'no key';
-  return v.kvs.map((kv) => `${kv.key}=${kv.value}`).join(', ');
+  return v.kvs.map((kv) => `${kv.key}=${kv.value.length > 64 ? `${kv.value.slice(0, 64)}… (${kv.value.length} bytes)` : kv.value}`).join(', ');
 }
 
 /** etcdctl's user add + auth enable (etcdctl/ctlv3/command/auth_command.go): root role added on demand. */
