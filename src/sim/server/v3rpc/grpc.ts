@@ -4,7 +4,7 @@
 //
 // Usage, per member (see README.md):
 //   const grpc = new GrpcServer(kernel, net, `${name}:2379`, name);
-//   registerV3RPC(server, grpc, { members: () => allServers });
+//   registerV3RPC(server, grpc);
 //   grpc.start();            // and grpc.stop() when the member crashes or stops
 //
 // The registration survives restarts of the member: handlers read the server's state
@@ -22,11 +22,6 @@ import { registerCluster } from './member';
 import { WatchService } from './watch';
 
 export interface V3RPCOptions {
-  /**
-   * Every member of the world, for the Authenticate shortcut (auth.ts): the token is
-   * registered on each running one. Defaults to this member only.
-   */
-  members?: () => readonly EtcdServer[];
   /** --watch-progress-notify-interval in ms (default 10 min). */
   watchProgressNotifyIntervalMs?: number;
 }
@@ -42,13 +37,12 @@ export function registerV3RPC(server: EtcdServer, grpc: GrpcServer, options: V3R
   const monitor = new LeaderMonitor(server);
   grpc.intercept(newInterceptor(server));
   registerKV(server, grpc);
-  const http = new PeerHTTP(server);
-  const lease = new LeaseService(server, monitor, http);
+  const lease = new LeaseService(server, monitor, new PeerHTTP(server));
   lease.register(grpc);
   const watch = new WatchService(server, monitor, options.watchProgressNotifyIntervalMs);
   watch.register(grpc);
-  registerAuth(server, grpc, options.members ?? (() => [server]));
-  registerCluster(server, grpc, http);
+  registerAuth(server, grpc);
+  registerCluster(server, grpc);
   registerMaintenance(server, grpc);
   return { monitor, lease, watch };
 }

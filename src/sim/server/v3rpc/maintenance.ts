@@ -1,10 +1,9 @@
 // The Maintenance service (etcd server/etcdserver/api/v3rpc/maintenance.go with its
 // auth wrapper, spec server.md §10.1). All local to the member except Alarm.
 //
-// SHORTCUTS (documented): the server keeps no alarm list, so Alarm GET answers none and
-// ACTIVATE/DEACTIVATE change nothing (after the admin check); Defragment rebuilds nothing
-// (the simulated backend has no free pages); Hash and Snapshot cover the member's state
-// machine as canonical JSON (kv, lease, auth), not bolt's file bytes.
+// SHORTCUTS (documented): Defragment rebuilds nothing (the simulated backend has no free
+// pages); Hash and Snapshot cover the member's state machine as canonical JSON (kv, lease,
+// auth), not bolt's file bytes.
 
 import { sha256Hex } from '../../auth/sha256';
 import type { GrpcServer, ServerStream } from '../../grpc/server';
@@ -26,14 +25,16 @@ import { serverError } from '../errors';
 import type { EtcdServer } from '../server';
 import type { Callback, RequestContext } from '../v3-server';
 import { isLearner } from './interceptor';
-import { checkAdmin, newHeader, reject, requestContext, requireAuthInfo, togRPCError, unary } from './util';
+import { checkAdmin, newHeader, reject, requestContext, requireAuthInfo, togRPCError, unary, unmarshalError } from './util';
 
 declare module '../../trace/trace' {
   interface TraceKinds {
-    'v3rpc.move-leader': { target: string; outcome: 'started' | 'done' | 'timeout' };
+    'v3rpc.move-leader': { target: string; outcome: 'started' | 'done' | 'failed'; error?: string };
     'v3rpc.snapshot': { bytes: number; chunks: number };
   }
 }
+
+const alarmTypes: ReadonlySet<string> = new Set(['NONE', 'NOSPACE', 'CORRUPT']);
 
 /** The version Status reports (server.md §10.1). */
 export const serverVersion = '3.6.0';
@@ -49,7 +50,9 @@ export function registerMaintenance(s: EtcdServer, grpc: GrpcServer): void {
     if (req.action === 'GET') requireAuthInfo(s, ctx);
     else if (req.action === 'ACTIVATE' || req.action === 'DEACTIVATE') checkAdmin(s, ctx);
     else throw serverError('ErrUnknownMethod');
-    done(undefined, { header: newHeader(s), alarms: [] });
+    const alarm = req.alarm ?? 'NONE';
+    if (!alarmTypes.has(alarm) || (req.memberID !== undefined && !Number.isSafeInteger(req.memberID))) throw unmarshalError();
+    s.alarm({ action: req.action, memberID: req.memberID ?? 0, alarm }, ctx, done);
   });
   unary<Record<string, never>, HeaderOnlyResponse>(s, grpc, M.Maintenance.Defragment, (_req, ctx, _call, done) => {
     checkAdmin(s, ctx);
@@ -83,40 +86,24 @@ export function status(s: EtcdServer): StatusResponse {
     raftIndex: s.committedIndex,
     raftTerm: s.appliedTerm,
     raftAppliedIndex: s.appliedIndex,
-    errors: s.lead === 0 ? [serverError('ErrNoLeader').message] : [],
+    errors: [
+      ...(s.lead === 0 ? [serverError('ErrNoLeader').message] : []),
+      // Each active alarm as protobuf compact text (§10.1).
+      ...s.alarms.get('NONE').map((a) => `memberID:${a.memberID} alarm:${a.alarm} `),
+    ],
     isLearner: isLearner(s),
   };
 }
 
-/**
- * EtcdServer.MoveLeader: only the leader; the target must be a voting member; then raft
- * transfers leadership and the server polls every tick until the target leads, or the
- * caller's deadline (ReqTimeout without one) passes: ErrTimeoutLeaderTransfer.
- */
+/** MoveLeader on the server, with the decision and its outcome in the trace. */
 function moveLeader(s: EtcdServer, target: number, ctx: RequestContext, done: Callback<void>): void {
-  if (!s.isLeader) return done(serverError('ErrNotLeader'));
-  const m = s.cluster.member(target);
-  if (m === undefined || m.isLearner) return done(serverError('ErrBadLeaderTransferee'));
-  if (target === s.id) return done(undefined);
-  const kernel = s.kernel;
-  const deadline = ctx.deadline ?? kernel.now + s.reqTimeoutMs;
   const t = target.toString(16);
-  kernel.trace.emit(s.name, 'v3rpc.move-leader', { target: t, outcome: 'started' }, { reason: 'MoveLeader on the leader' });
-  const err = s.node.rawNode.transferLeader(target);
-  if (err !== undefined) return done(err);
-  s.node.kick();
-  const poll = (): void => {
-    if (s.isRunning && s.lead === target) {
-      kernel.trace.emit(s.name, 'v3rpc.move-leader', { target: t, outcome: 'done' }, { reason: 'the target leads' });
-      return done(undefined);
-    }
-    if (kernel.now + s.config.tickMs > deadline) {
-      kernel.trace.emit(s.name, 'v3rpc.move-leader', { target: t, outcome: 'timeout' }, { reason: 'the deadline passed before the transfer' });
-      return done(serverError('ErrTimeoutLeaderTransfer'));
-    }
-    kernel.schedule(s.config.tickMs, poll, `${s.name} move leader poll`);
-  };
-  poll();
+  s.kernel.trace.emit(s.name, 'v3rpc.move-leader', { target: t, outcome: 'started' }, { reason: 'MoveLeader asked' });
+  s.moveLeader(target, ctx, (err) => {
+    const outcome = err === undefined ? 'done' : 'failed';
+    s.kernel.trace.emit(s.name, 'v3rpc.move-leader', { target: t, outcome, error: err?.message }, { reason: err === undefined ? 'the target leads' : 'the transfer failed' });
+    done(err);
+  });
 }
 
 /** The member's state machine as canonical JSON: what Hash and Snapshot cover here. */

@@ -1,7 +1,6 @@
 // The Cluster service (etcd server/etcdserver/api/v3rpc/member.go, spec server.md §10.2):
 // MemberList (token required, optionally linearizable), and the admin-only conf changes
-// through the server's membership API (cluster-api.ts). A promote that reaches a follower
-// is forwarded to the leader's "/members/promote" (peer-http.ts), as etcd does.
+// through the server's membership API (cluster-api.ts).
 
 import type { GrpcServer } from '../../grpc/server';
 import * as M from '../../client/methods';
@@ -17,11 +16,7 @@ import type {
 } from '../../client/rpc-types';
 import type { Member as ServerMember } from '../membership/member';
 import type { EtcdServer } from '../server';
-import type { Callback, RequestContext } from '../v3-server';
-import { isServerError, serverError } from '../errors';
-import type { ServerErrorName } from '../errors';
-import { callLeader } from './peer-http';
-import type { PeerHTTP } from './peer-http';
+import type { Callback } from '../v3-server';
 import { linearizableReadNotify } from '../v3-server';
 import { checkAdmin, clusterHeader, requireAuthInfo, unary, unmarshalError } from './util';
 
@@ -34,48 +29,7 @@ function membersResponse(s: EtcdServer, done: Callback<MembersResponse>): Callba
   return (err, ms) => (err !== undefined ? done(err) : done(undefined, { header: clusterHeader(s), members: (ms ?? []).map(toPbMember) }));
 }
 
-/** etcdhttp's promote endpoint on the leader. */
-const promotePath = '/members/promote';
-
-/** What the leader's promote endpoint answers. */
-interface PromoteAnswer {
-  members?: ServerMember[];
-  err?: string;
-  message?: string;
-}
-
-/** Errors that end a forwarded promote at once; any other is retried until ReqTimeout (etcd). */
-const finalPromoteErrors: ReadonlySet<string> = new Set(['ErrLearnerNotReady', 'ErrIDNotFound', 'ErrMemberNotLearner']);
-
-/**
- * PromoteMember: served by the leader; a follower forwards it (callLeader) and gets
- * ErrTimeout if no leader answered in time.
- */
-function promote(s: EtcdServer, http: PeerHTTP, id: number, ctx: RequestContext, done: Callback<ServerMember[]>): void {
-  callLeader<ServerMember[]>(
-    s,
-    http,
-    ctx.deadline,
-    {
-      path: promotePath,
-      body: { id },
-      local: (settle) =>
-        s.memberPromote({ id }, ctx, (err, ms) =>
-          settle(err === undefined ? { value: ms ?? [] } : isServerError(err, 'ErrNotLeader') ? { retry: 'leadership moved' } : { err }),
-        ),
-      decode: (body) => {
-        const a = body as PromoteAnswer;
-        if (a.err === undefined) return { value: a.members ?? [] };
-        if (finalPromoteErrors.has(a.err)) return { err: serverError(a.err as ServerErrorName) };
-        return { retry: `member promote: unknown error(${a.message ?? a.err})` };
-      },
-      timeout: () => serverError('ErrTimeout'),
-    },
-    done,
-  );
-}
-
-export function registerCluster(s: EtcdServer, grpc: GrpcServer, http: PeerHTTP): void {
+export function registerCluster(s: EtcdServer, grpc: GrpcServer): void {
   unary<MemberListRequest, MemberListResponse>(s, grpc, M.Cluster.MemberList, (req, ctx, _call, done) => {
     requireAuthInfo(s, ctx);
     const list = () => done(undefined, { header: clusterHeader(s), members: s.memberList().map(toPbMember) });
@@ -104,12 +58,6 @@ export function registerCluster(s: EtcdServer, grpc: GrpcServer, http: PeerHTTP)
   unary<MemberIdRequest, MembersResponse>(s, grpc, M.Cluster.MemberPromote, (req, ctx, _call, done) => {
     checkAdmin(s, ctx);
     if (!Number.isSafeInteger(req.ID)) throw unmarshalError();
-    promote(s, http, req.ID, ctx, membersResponse(s, done));
-  });
-  http.handle(promotePath, (body, reply) => {
-    const id = (body as { id: number }).id;
-    s.memberPromote({ id }, { deadline: s.kernel.now + s.reqTimeoutMs }, (err, ms) =>
-      reply(err === undefined ? { members: ms ?? [] } : { err: err.name, message: err.message }),
-    );
+    s.memberPromote({ id: req.ID }, ctx, membersResponse(s, done));
   });
 }

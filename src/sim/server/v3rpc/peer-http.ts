@@ -1,7 +1,12 @@
-// The peer HTTP endpoints the API layer calls on the leader (etcd lease/leasehttp's
-// "/leases" and "/leases/internal", etcdhttp's "/members/promote"): a request and its
-// answer over the simulated network, between the members' "<peer host:port>/http"
-// addresses. A member whose process is not running answers `down` (the connection is
+// The peer HTTP endpoints the lease API calls on the leader (etcd lease/leasehttp's
+// "/leases" and "/leases/internal"): a request and its answer over the simulated network,
+// between the members' "<peer host:port>/http" addresses.
+//
+// WORKAROUND: EtcdServer.leaseRenew / leaseTimeToLive (server lease-api.ts) forward over
+// the peer transport but never serve locally when this member becomes the leader during
+// the loop (lead === self is retried until ReqTimeout), so a keep-alive stream on the new
+// leader times out after a leader crash. Until that is fixed the v3rpc layer keeps this
+// forwarder, which serves locally whenever this member leads (etcd POSTs to its own URL). A member whose process is not running answers `down` (the connection is
 // refused); a lost packet is never answered (the caller's deadline ends the wait).
 
 import type { Packet } from '../../net/network';
@@ -102,8 +107,8 @@ export interface LeaderCall<T> {
 }
 
 /**
- * The loop etcd runs to get an answer from the leader (LeaseRenew, LeaseTimeToLive,
- * promoteMember): served locally when this member leads, else POSTed to the leader's peer
+ * The loop etcd runs to get an answer from the leader (LeaseRenew, LeaseTimeToLive):
+ * served locally when this member leads, else POSTed to the leader's peer
  * endpoint; waits for a leader, retries every 50 ms, and gives up with `timeout()` at
  * ReqTimeout or the caller's deadline, whichever is first.
  */

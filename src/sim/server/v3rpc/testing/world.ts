@@ -36,7 +36,7 @@ export class World {
   /** A GrpcServer on the member's client address with etcd's services. */
   serve(m: EtcdServer): void {
     const g = new GrpcServer(this.c.kernel, this.c.net, `${m.name}:2379`, m.name);
-    registerV3RPC(m, g, { members: () => this.c.members, ...this.rpcOptions });
+    registerV3RPC(m, g, this.rpcOptions);
     g.start();
     this.grpc.set(m.name, g);
   }
