@@ -3,6 +3,8 @@
 import type { Scenario } from '../schema';
 import { allEndpointsDown } from './all-endpoints-down';
 import { authTokenLost35, authTokenLost36 } from './auth-token-lost';
+import { bootstrap } from './bootstrap';
+import { restartFromWal } from './restart-from-wal';
 import { clientEndpointDead } from './client-endpoint-dead';
 import { leaderCrash } from './leader-crash';
 import { leadershipTransfer } from './leadership-transfer';
@@ -12,4 +14,4 @@ import { putEndToEnd } from './put-end-to-end';
 import { leaderMinorityPartition } from './leader-minority-partition';
 import { rejoinWithoutPreVote, rejoinWithPreVote } from './rejoining-member';
 
-export const library: readonly Scenario[] = [leaderCrash, leaderMinorityPartition, rejoinWithoutPreVote, rejoinWithPreVote, clientEndpointDead, allEndpointsDown, putEndToEnd, leadershipTransfer, staleReadPartition, authTokenLost35, authTokenLost36, requestTooLarge];
+export const library: readonly Scenario[] = [bootstrap, restartFromWal, leaderCrash, leaderMinorityPartition, rejoinWithoutPreVote, rejoinWithPreVote, clientEndpointDead, allEndpointsDown, putEndToEnd, leadershipTransfer, staleReadPartition, authTokenLost35, authTokenLost36, requestTooLarge];
