@@ -108,7 +108,8 @@ export function foldEvent(f: FrameState, e: TraceEvent): void {
       if (m !== undefined) {
         m.status = 'running';
         if (typeof ev.id === 'string') m.id = ev.id;
-        if (typeof ev.term === 'number') m.term = ev.term;
+        // A fresh member reports its term before Raft bootstraps it: never move backwards.
+        if (typeof ev.term === 'number') m.term = Math.max(m.term, ev.term);
         if (typeof ev.commit === 'number') m.commit = ev.commit;
         if (typeof ev.applied === 'number') m.applied = ev.applied;
       }
@@ -143,6 +144,8 @@ export function foldEvent(f: FrameState, e: TraceEvent): void {
     }
     case 'server.persisted': {
       const m = memberOf(f, e.source);
+      const term = /term=(\d+)/.exec(String(ev.hardState ?? ''));
+      if (m !== undefined && term !== null) m.term = Number(term[1]);
       if (m !== undefined) appendEntries(m, Number(ev.lastIndex), Number(ev.entries));
       break;
     }

@@ -53,6 +53,14 @@ suite('frame fold', () => {
     expect(f.index).toBe(6);
   });
 
+  it('gives bootstrap entries the term Raft bootstrapped them at', () => {
+    const w = new World(config);
+    w.runFor(3000);
+    const m1 = timelineOf(w).frameAt(Infinity).members[0];
+    if (m1.log.length === 0) return; // a world of member shells keeps no log
+    expect(m1.log.filter((e) => e.index <= 5).map((e) => e.term)).toEqual([1, 1, 1, 1, 1]);
+  });
+
   it('a frame from a checkpoint equals the frame folded from the start', () => {
     const w = worldWithFaults();
     const tl = timelineOf(w, 64);
