@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../auth/sha256';
-import type { AlarmResponse, HeaderOnlyResponse, SnapshotResponse } from '../../client/rpc-types';
+import type { AlarmResponse, HeaderOnlyResponse, SnapshotResponse, StatusResponse } from '../../client/rpc-types';
 import type { HashKVResponse, PutResponse } from '../../mvcc/rpc';
 import type { EtcdServer } from '../server';
 import { EPS, World } from './testing/world';
@@ -44,5 +44,28 @@ describe('Maintenance service', () => {
     expect(moved.ok).toBe(true);
     expect(target.isLeader).toBe(true);
     expect(w.events('v3rpc.move-leader').map((e) => e.outcome)).toEqual(['started', 'failed', 'started', 'failed', 'started', 'done']);
+  });
+});
+
+describe('Alarms', () => {
+  it('a put beyond the quota raises NOSPACE: listed by Alarm and Status, disarmed through the client', async () => {
+    const w = await World.create(45, 3, { cluster: { config: { quotaBackendBytes: 8 * 1024 } } });
+    const client = w.client({ endpoints: EPS });
+    let failed: string | undefined;
+    for (let i = 0; i < 40 && failed === undefined; i++) {
+      const r = w.call<PutResponse>((d) => client.kv.put(w.ctx(), `big/${i}`, 'x'.repeat(1000), {}, d));
+      if (!r.ok) failed = r.error.message;
+    }
+    expect(failed).toBe('etcdserver: mvcc: database space exceeded');
+    w.c.run(500);
+    const list = w.ok<AlarmResponse>((d) => client.maintenance.alarmList(w.ctx(), d));
+    expect(list.alarms.map((a) => a.alarm)).toContain('NOSPACE');
+    const raised = list.alarms.find((a) => a.alarm === 'NOSPACE') as { memberID: number };
+    const st = w.ok<StatusResponse>((d) => client.maintenance.status(w.ctx(), 'm1:2379', d));
+    expect(st.errors).toContain(`memberID:${raised.memberID} alarm:NOSPACE `);
+    const disarmed = w.ok<AlarmResponse>((d) => client.maintenance.alarmDisarm(w.ctx(), raised.memberID, 'NOSPACE', d));
+    expect(disarmed.alarms).toEqual([{ memberID: raised.memberID, alarm: 'NOSPACE' }]);
+    const after = w.ok<AlarmResponse>((d) => client.maintenance.alarmList(w.ctx(), d));
+    expect(after.alarms.filter((a) => a.memberID === raised.memberID && a.alarm === 'NOSPACE')).toEqual([]);
   });
 });
