@@ -1,16 +1,17 @@
 // npm run fuzz -- --seeds N [--from S] [--minutes M] [--inject BUG] [--phase MS]
-//                 [--peer-only] [--out DIR] [--no-shrink]
+//                 [--peer-only] [--no-dup] [--kinds K,...] [--out DIR] [--no-shrink]
+// npm run fuzz -- --replay FILE   (reruns a repro file's schedule and prints its failures)
 // Runs seeds S, S+1, ... (each printed with its schedule first), stops after N seeds or
 // M wall-clock minutes, shrinks each failing seed and writes a repro file for it, and
 // ends with a summary. Exit code 1 when a run failed (without --inject) or when an
 // injected bug was never caught (with --inject).
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FAULT_KINDS, describeFault, describeSwarm, generateSchedule, type FaultKind } from './schedule';
 import { runSchedule, type RunResult } from './run';
 import { shrink } from './shrink';
-import { reproJSON } from './repro';
+import { reproJSON, REPRO_FORMAT, type Repro } from './repro';
 import { addRun, emptySummary } from './summary';
 import { BUG_NAMES, parseBug, requireAvailable, type BugName } from './inject';
 
@@ -28,6 +29,7 @@ interface Args {
 }
 
 const USAGE = `usage: npm run fuzz -- --seeds N [--from S] [--minutes M] [--inject BUG] [--phase MS] [--peer-only] [--no-dup] [--kinds K,...] [--out DIR] [--no-shrink]
+       npm run fuzz -- --replay FILE
   bugs: ${BUG_NAMES.join(', ')}
   kinds: ${FAULT_KINDS.join(', ')}`;
 
@@ -79,8 +81,25 @@ function parseArgs(argv: readonly string[]): Args {
   return args;
 }
 
+/** Reruns a repro file's schedule (with its injected bug) and prints what fails. */
+function replay(file: string): number {
+  const repro = JSON.parse(readFileSync(file, 'utf8')) as Repro;
+  if (repro.format !== REPRO_FORMAT) throw new Error(`${file}: not a fuzz repro file (format ${JSON.stringify(repro.format)}, expected ${REPRO_FORMAT})`);
+  console.log(`seed ${repro.seed}: ${describeSwarm(repro.schedule.swarm)}`);
+  for (const f of repro.schedule.faults) console.log(`  ${describeFault(f)}`);
+  const result = runSchedule(repro.schedule, repro.inject === undefined ? {} : { inject: repro.inject });
+  for (const f of result.failures) console.log(`  ! ${f.check}: ${f.message}`);
+  console.log(result.failures.length === 0 ? '  -> ok (the failure no longer reproduces)' : '  -> FAILED');
+  return result.failures.length === 0 ? 0 : 1;
+}
+
 function main(): number {
-  const args = parseArgs(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  if (argv[0] === '--replay') {
+    if (argv[1] === undefined) throw new Error(`--replay needs a file\n${USAGE}`);
+    return replay(argv[1]);
+  }
+  const args = parseArgs(argv);
   const started = Date.now();
   const summary = emptySummary();
   for (let seed = args.from; seed < args.from + args.seeds; seed++) {
