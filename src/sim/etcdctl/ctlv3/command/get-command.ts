@@ -48,7 +48,12 @@ export function getGetOp(args: string[], flags: Flags): RangeRequest {
 
   if (prefix) withPrefixOrFromKey(req, false);
   if (fromKey) withPrefixOrFromKey(req, true);
+  // --count-only arrived in etcdctl 3.5 (3.4 answers "unknown flag").
+  if (flags.bool('keys-only') && flags.bool('count-only')) {
+    throw new Exit(ExitBadArgs, '`--keys-only` and `--count-only` cannot be set at the same time, choose one');
+  }
   if (flags.bool('keys-only')) req.keysOnly = true;
+  if (flags.bool('count-only')) req.countOnly = true;
   return req;
 }
 
@@ -72,6 +77,7 @@ export const getCommand: Command = {
     { name: 'from-key', type: 'bool', def: false, usage: 'Get keys that are greater than or equal to the given key using byte compare' },
     { name: 'rev', type: 'int64', def: 0, usage: 'Specify the kv revision' },
     { name: 'keys-only', type: 'bool', def: false, usage: 'Get only the keys' },
+    { name: 'count-only', type: 'bool', def: false, usage: 'Get only the count' },
     { name: 'print-value-only', type: 'bool', def: false, usage: 'Only write values when using the "simple" output format' },
   ],
   run: async (inv) => {
@@ -80,6 +86,9 @@ export const getCommand: Command = {
     const resp = await call(c.get(req));
     const valueOnly = inv.flags.bool('print-value-only');
     // Checked after the request, as etcdctl does.
+    if (inv.flags.bool('count-only') && inv.flags.string('write-out') !== 'fields') {
+      throw new Exit(ExitBadArgs, '--count-only is only for `--write-out=fields`');
+    }
     if (valueOnly && inv.flags.string('write-out') !== 'simple') {
       throw new Exit(ExitBadArgs, 'print-value-only is only for `--write-out=simple`');
     }
