@@ -89,10 +89,10 @@ export class LeaseService {
       });
     });
     unary<Record<string, never>, LeaseLeasesResponse>(s, grpc, M.Lease.LeaseLeases, (_req, ctx, _call, done) => {
-      const leases = s.lessor.leases();
-      const denied = this.permissionError(ctx, leases.map((l) => l.id), 'read');
+      const ids = s.leaseLeases();
+      const denied = this.permissionError(ctx, ids, 'read');
       if (denied !== undefined) return done(denied);
-      done(undefined, { header: newHeader(s), leases: leases.map((l) => ({ ID: l.id })) });
+      done(undefined, { header: newHeader(s), leases: ids.map((ID) => ({ ID })) });
     });
     grpc.stream<LeaseKeepAliveRequest, LeaseKeepAliveResponse>(M.Lease.LeaseKeepAlive, (stream) => this.keepAliveStream(stream));
   }
