@@ -1,9 +1,9 @@
-// Member references in scenario steps: "@leader" / "@follower" / "@follower2" name a member
+// Member references in scenario steps: "@leader" / "@follower" .. "@follower4" name a member
 // by its role when the step applies, "$name" a member bound by an earlier step. Resolved
 // before an input reaches the world, so the recorded inputs name members and replay exactly.
 
 import type { World } from '../sim/world/world';
-import type { MemberRef } from './schema';
+import { MemberRef } from './schema';
 
 export type Bindings = ReadonlyMap<string, string>;
 
@@ -15,7 +15,7 @@ export function resolveMember(world: World, ref: MemberRef): string | Error {
   const leader = world.leader();
   if (ref === '@leader') return leader?.name ?? new Error('"@leader": no member is leader now');
   const followers = world.members.filter((m) => m.isRunning && m !== leader);
-  const m = followers[ref === '@follower' ? 0 : 1];
+  const m = followers[ref === '@follower' ? 0 : Number(ref.slice('@follower'.length)) - 1];
   return m?.name ?? new Error(`"${ref}": not enough running followers`);
 }
 
@@ -33,8 +33,9 @@ function mapStrings<T>(value: T, fn: (s: string) => string): T {
 /** Replaces references in every string of a JSON value ("http://$old:2379" too); throws on an unknown one. */
 export function resolveRefs<T>(value: T, world: World, bindings: Bindings): T {
   return mapStrings(value, (s) => {
-    if (s === '@leader' || s === '@follower' || s === '@follower2') {
-      const m = resolveMember(world, s);
+    const ref = MemberRef.safeParse(s);
+    if (ref.success) {
+      const m = resolveMember(world, ref.data);
       if (m instanceof Error) throw m;
       return m;
     }

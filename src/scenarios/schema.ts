@@ -11,7 +11,7 @@ import { InputSchema } from '../sim/world/inputs';
 export const SCENARIO_VERSION = 1;
 
 /** A member by its role at the moment a step applies. */
-export const MemberRef = z.enum(['@leader', '@follower', '@follower2']);
+export const MemberRef = z.enum(['@leader', '@follower', '@follower2', '@follower3', '@follower4']);
 export type MemberRef = z.infer<typeof MemberRef>;
 
 const Ms = z.number().min(0).max(24 * 3600 * 1000);
@@ -53,9 +53,9 @@ export const StepSchema = z
     afterMs: Ms.default(0),
     /**
      * Names for members as they are when the step applies ({"old": "@leader"}); later
-     * actions, conditions and expectations write "$old". In any action, "@leader",
-     * "@follower" and "@follower2" name the member that leads / the first and second
-     * followers (in member order) at that moment.
+     * actions, conditions and expectations write "$old". In any action, "@leader" names
+     * the member that leads and "@follower" .. "@follower4" the running followers in
+     * member order, at that moment.
      */
     bind: z.record(z.string().regex(/^[a-z][a-zA-Z0-9]*$/, 'a name of letters and digits'), MemberRef).optional(),
     /** What the lesson says at this step. */
