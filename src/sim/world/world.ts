@@ -132,7 +132,7 @@ export class World {
     });
     for (const s of this.members) {
       const g = new GrpcServer(this.kernel, this.net, `${s.name}:${CLIENT_PORT}`, s.name);
-      registerV3RPC(s, g, { members: () => this.members });
+      registerV3RPC(s, g);
       this.grpc.set(s.name, g);
     }
     for (const s of this.members) this.startMember(s);
