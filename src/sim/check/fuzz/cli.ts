@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { FAULT_KINDS, describeFault, describeSwarm, generateSchedule, type FaultKind } from './schedule';
 import { runSchedule, type RunResult } from './run';
 import { shrink } from './shrink';
-import { reproJSON, REPRO_FORMAT, type Repro } from './repro';
+import { toRepro, REPRO_FORMAT, type Repro } from './repro';
 import { addRun, emptySummary } from './summary';
 import { BUG_NAMES, parseBug, requireAvailable, type BugName } from './inject';
 
@@ -129,8 +129,14 @@ function report(result: RunResult, args: Args): void {
   }
   mkdirSync(args.out, { recursive: true });
   const file = join(args.out, `seed-${result.schedule.seed}${args.inject === undefined ? '' : `-${args.inject}`}.json`);
-  writeFileSync(file, reproJSON(final.result, args.inject));
-  console.log(`  repro: ${file}${final.result.replayableByWorld ? ' (World.replay reproduces it)' : ' (rerun its schedule with runSchedule)'}`);
+  const repro = toRepro(final.result, args.inject);
+  writeFileSync(file, `${JSON.stringify(repro, null, 1)}\n`);
+  console.log(`  repro: ${file} (npm run fuzz -- --replay ${file})`);
+  if (repro.scenario !== undefined) {
+    const scenarioFile = file.replace(/\.json$/, '.scenario.json');
+    writeFileSync(scenarioFile, `${JSON.stringify(repro.scenario, null, 1)}\n`);
+    console.log(`  scenario: ${scenarioFile} (npm run scenario -- ${scenarioFile}; World.replay reproduces it)`);
+  }
 }
 
 try {

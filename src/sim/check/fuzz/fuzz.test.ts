@@ -124,3 +124,16 @@ describe('known simulator issues found by the fuzzer', () => {
     expect(runSchedule({ ...s, faults: stop }).failures).toEqual([]);
   });
 });
+
+describe('repro scenario', () => {
+  it('a run replayable by world inputs exports a scenario the scenario parser accepts', async () => {
+    const { parseScenario } = await import('../../../scenarios/parse');
+    const base = generateSchedule(4, KNOWN_GOOD);
+    const r = runSchedule({ ...base, swarm: { ...base.swarm, watchesPerClient: 0, compactEveryMs: 0 } });
+    const repro = toRepro(r);
+    expect(repro.scenario).toBeDefined();
+    const scenario = parseScenario(JSON.parse(JSON.stringify(repro.scenario)));
+    expect(scenario.steps.flatMap((s) => s.actions).length).toBe(r.inputs.length);
+    expect(scenario.durationMs).toBe(r.until);
+  });
+});
