@@ -192,3 +192,20 @@ describe('membership under faults', () => {
     expect(c.violations).toEqual([]);
   });
 });
+
+describe('clean stop and restart', () => {
+  it('a stopped member restarts from its WAL and the invariant checker follows it', async () => {
+    const c = await TestCluster.create({ size: 3, seed: 12 });
+    c.waitForLeader();
+    const m = c.members.find((s) => !s.isLeader)!;
+    c.put(c.leader()!, 'k', 'v');
+    m.stop();
+    c.run(500);
+    m.start();
+    c.waitForLeader();
+    expect(c.waitConverged()).toBe(true);
+    expect(m.status).toBe('running');
+    expect(c.get(m, 'k', true)).toBe('v');
+    expect(c.violations).toEqual([]);
+  });
+});

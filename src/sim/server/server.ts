@@ -294,6 +294,8 @@ export class EtcdServer {
     this.teardown(undefined);
     this.setStatus('stopped');
     this.kernel.trace.emit(this.name, 'server.stop', { id: formatMemberId(this.id), crash: false }, { reason: 'stopped by request' });
+    // For Raft the process is gone as after a crash: volatile state is lost, the disk stays.
+    this.observe?.({ kind: 'crash', member: this.id, t: this.kernel.now });
   }
 
   private teardown(_why: Error | undefined): void {
