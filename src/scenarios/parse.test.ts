@@ -38,7 +38,7 @@ describe('scenario files', () => {
 
   it('refuses broken JSON and unknown names clearly', () => {
     expect(() => loadScenario('{ "version": 1,')).toThrow(/not valid JSON/);
-    expect(() => loadScenario('no-such-story')).toThrow(/no scenario named "no-such-story": the library has leader-crash/);
+    expect(() => loadScenario('no-such-story')).toThrow(/no scenario named "no-such-story": the library has bootstrap, /);
   });
 
   it('a step naming an unknown member fails that step, not the run', () => {

@@ -37,6 +37,11 @@ export const InputSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('workload-stop'), client: Host }),
   /** One etcd request sent by a client (traced as world.request / world.response). */
   z.object({ type: z.literal('request'), ...RequestInputFields }),
+  /**
+   * A new member process joining the running cluster (--initial-cluster-state=existing),
+   * started after a member-add request named its peer URL http://<member>:2380.
+   */
+  z.object({ type: z.literal('member-join'), member: Host.regex(/^[a-z][a-z0-9-]*$/, 'a host name: lower-case letters, digits and dashes') }),
   /** A new client host (named c<N+1>) started now, as clientv3.New. */
   z.object({ type: z.literal('client-add'), settings: ClientSettingsSchema.default({ version: '3.6' }) }),
 ]);

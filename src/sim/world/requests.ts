@@ -36,6 +36,9 @@ export const RequestOpSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('lease-grant'), ttl: z.number().int().min(1).max(9_000_000_000) }),
   z.object({ op: z.literal('member-add'), peerURLs: z.array(z.string().min(1)).min(1), learner: z.boolean().default(false) }),
   z.object({ op: z.literal('member-list') }),
+  /** By member name; the world looks up its ID as etcdctl's user would from member list. */
+  z.object({ op: z.literal('member-promote'), member: z.string().min(1) }),
+  z.object({ op: z.literal('member-remove'), member: z.string().min(1) }),
   /**
    * What `etcdctl user add root` then `etcdctl auth enable` do: add the root user with the
    * password, add the root role when missing, grant it, enable authentication.
@@ -57,7 +60,7 @@ export const RequestInputFields = {
 type Emit = (fields: { outcome: 'ok' | 'error'; error?: string; result?: string; revision?: number }) => void;
 
 /** Sends the request through the client's API; reports its outcome once. */
-export function sendRequest(kernel: Kernel, client: Client, op: RequestOp, timeoutMs: number, emit: Emit): void {
+export function sendRequest(kernel: Kernel, client: Client, op: RequestOp, timeoutMs: number, memberId: (name: string) => number, emit: Emit): void {
   const [ctx, cancel] = Context.background(kernel).withTimeout(timeoutMs);
   const done = <T>(summarize: (v: T) => string) => (r: Result<T>) => {
     cancel();
@@ -80,6 +83,10 @@ export function sendRequest(kernel: Kernel, client: Client, op: RequestOp, timeo
     }
     case 'member-list':
       return client.cluster.memberList(ctx, done((v) => `${v.members.length} members`));
+    case 'member-promote':
+      return client.cluster.memberPromote(ctx, memberId(op.member), done(() => `member ${op.member} promoted`));
+    case 'member-remove':
+      return client.cluster.memberRemove(ctx, memberId(op.member), done(() => `member ${op.member} removed`));
     case 'auth-enable':
       return enableAuth(client, ctx, op.rootPassword, done(() => 'Authentication Enabled'));
   }

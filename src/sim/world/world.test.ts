@@ -152,3 +152,18 @@ describe('request and client-add inputs', () => {
     expect(World.replay(w.config, w.inputs, w.now).hash()).toBe(w.hash());
   });
 });
+
+describe('member-join input', () => {
+  it('a member added with member-add joins the running cluster, and the run replays exactly', () => {
+    const w = new World({ members: 3, seed: 2, clients: [{}] });
+    w.runFor(6500);
+    w.input({ type: 'request', client: 'c1', label: 'add', request: { op: 'member-add', peerURLs: ['http://m4:2380'] } });
+    w.runFor(500);
+    w.input({ type: 'member-join', member: 'm4' });
+    expect(() => w.input({ type: 'member-join', member: 'm4' })).toThrow(/member m4 already exists/);
+    expect(w.runUntilTrue(() => w.member('m4').lead === w.leader()?.id, 10_000)).toBe(true);
+    expect(w.member('m4').mode).toBe('join');
+    expect(w.violations).toEqual([]);
+    expect(World.replay(w.config, w.inputs, w.now).hash()).toBe(w.hash());
+  });
+});

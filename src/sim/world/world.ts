@@ -18,7 +18,7 @@ import { registerV3RPC } from '../server/v3rpc/grpc';
 import { Client } from '../client/client';
 import { Workload } from '../client/workload';
 import { MemoryHistory } from '../client/history';
-import { MAX_CLIENTS, parseWorldConfig, type ClientSettings, type WorldConfig } from './config';
+import { MAX_CLIENTS, MAX_MEMBERS, parseWorldConfig, type ClientSettings, type WorldConfig } from './config';
 import { InputSchema, type Input, type InputRequest, type RecordedInput } from './inputs';
 import { sendRequest } from './requests';
 
@@ -110,33 +110,46 @@ export class World {
   }
 
   private boot(disks: Disk[]): void {
-    const c = this.config;
     const initial = this.initialMembers();
-    initial.forEach((m, i) => {
-      const server = new EtcdServer({
-        kernel: this.kernel,
-        net: this.net,
-        disk: disks[i],
-        config: {
-          ...defaultServerConfig(m.name, initial),
-          tickMs: c.tickMs,
-          electionMs: c.electionTicks * c.tickMs,
-          snapshotCount: c.snapshotCount,
-          snapshotCatchUpEntries: c.snapshotCatchUpEntries,
-          preVote: c.preVote,
-          applyDelayPerEntryMs: c.applyDelayPerEntryMs,
-        },
-        observe: this.checker === undefined ? undefined : (o) => this.check(o),
-      });
-      this.members.push(server);
-    });
-    for (const s of this.members) {
-      const g = new GrpcServer(this.kernel, this.net, `${s.name}:${CLIENT_PORT}`, s.name);
-      registerV3RPC(s, g);
-      this.grpc.set(s.name, g);
-    }
+    initial.forEach((m, i) => this.createMember(m.name, disks[i], initial, 'new'));
     for (const s of this.members) this.startMember(s);
-    c.clients.forEach((settings, i) => this.addClient(`c${i + 1}`, settings));
+    this.config.clients.forEach((settings, i) => this.addClient(`c${i + 1}`, settings));
+  }
+
+  /** An etcd member process (not started) with its gRPC server on the client port. */
+  private createMember(name: string, disk: Disk, initialCluster: InitialMember[], state: 'new' | 'existing'): EtcdServer {
+    const c = this.config;
+    const server = new EtcdServer({
+      kernel: this.kernel,
+      net: this.net,
+      disk,
+      config: {
+        ...defaultServerConfig(name, initialCluster),
+        initialClusterState: state,
+        tickMs: c.tickMs,
+        electionMs: c.electionTicks * c.tickMs,
+        snapshotCount: c.snapshotCount,
+        snapshotCatchUpEntries: c.snapshotCatchUpEntries,
+        preVote: c.preVote,
+        applyDelayPerEntryMs: c.applyDelayPerEntryMs,
+      },
+      observe: this.checker === undefined ? undefined : (o) => this.check(o),
+    });
+    this.members.push(server);
+    const g = new GrpcServer(this.kernel, this.net, `${name}:${CLIENT_PORT}`, name);
+    registerV3RPC(server, g);
+    this.grpc.set(name, g);
+    return server;
+  }
+
+  /**
+   * Starts a new member process that joins the running cluster (--initial-cluster-state
+   * existing), as an operator does after `etcdctl member add`; on a memory disk.
+   */
+  private joinMember(name: string): void {
+    const peers = [...this.members.map((m) => ({ name: m.name, peerURL: `http://${m.name}:${PEER_PORT}` })), { name, peerURL: `http://${name}:${PEER_PORT}` }];
+    const disk = freshMemberDisk(this.kernel, name, new MemoryBackend(), this.config.disk);
+    this.startMember(this.createMember(name, disk, peers, 'existing'));
   }
 
   private startMember(s: EtcdServer): void {
@@ -175,7 +188,7 @@ export class World {
     const sent = this.kernel.now;
     const detail = JSON.stringify(request);
     trace.emit(name, 'world.request', { client: name, label, op: request.op, detail, timeoutMs });
-    sendRequest(this.kernel, this.client(name).client as Client, request, timeoutMs, (r) =>
+    sendRequest(this.kernel, this.client(name).client as Client, request, timeoutMs, (m) => this.member(m).id, (r) =>
       trace.emit(name, 'world.response', { client: name, label, op: request.op, ...r, elapsedMs: this.kernel.now - sent }),
     );
   }
@@ -314,12 +327,19 @@ export class World {
       case 'workload-stop':
         this.client(input.client);
         break;
-      case 'workload-start':
       case 'request':
+        if (input.request.op === 'member-promote' || input.request.op === 'member-remove') this.member(input.request.member);
+        if (this.client(input.client).client === undefined) throw new InputError(`client ${input.client} is not connected yet`);
+        break;
+      case 'workload-start':
         if (this.client(input.client).client === undefined) throw new InputError(`client ${input.client} is not connected yet`);
         break;
       case 'client-add':
         if (this.clients.length >= MAX_CLIENTS) throw new InputError(`at most ${MAX_CLIENTS} clients`);
+        break;
+      case 'member-join':
+        if (this.members.some((m) => m.name === input.member)) throw new InputError(`member ${input.member} already exists`);
+        if (this.members.length >= MAX_MEMBERS) throw new InputError(`at most ${MAX_MEMBERS} members`);
         break;
     }
     // Network faults name hosts: members or clients.
@@ -383,6 +403,9 @@ export class World {
         break;
       case 'client-add':
         this.addClient(`c${this.clients.length + 1}`, input.settings);
+        break;
+      case 'member-join':
+        this.joinMember(input.member);
         break;
     }
   }
