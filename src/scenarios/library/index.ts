@@ -10,6 +10,7 @@ import { leaderCrash } from './leader-crash';
 import { leadershipTransfer } from './leadership-transfer';
 import { staleReadPartition } from './stale-read-partition';
 import { requestTooLarge } from './request-too-large';
+import { tooManyRequests } from './too-many-requests';
 import { putEndToEnd } from './put-end-to-end';
 import { learnerPromoted } from './learner';
 import { slowFollowerSnapshot } from './slow-follower-snapshot';
@@ -17,4 +18,4 @@ import { majorityPartition } from './majority-partition';
 import { leaderMinorityPartition } from './leader-minority-partition';
 import { rejoinWithoutPreVote, rejoinWithPreVote } from './rejoining-member';
 
-export const library: readonly Scenario[] = [bootstrap, restartFromWal, leaderCrash, leaderMinorityPartition, majorityPartition, rejoinWithoutPreVote, rejoinWithPreVote, clientEndpointDead, allEndpointsDown, putEndToEnd, leadershipTransfer, learnerPromoted, slowFollowerSnapshot, staleReadPartition, authTokenLost35, authTokenLost36, requestTooLarge];
+export const library: readonly Scenario[] = [bootstrap, restartFromWal, leaderCrash, leaderMinorityPartition, majorityPartition, rejoinWithoutPreVote, rejoinWithPreVote, clientEndpointDead, allEndpointsDown, putEndToEnd, leadershipTransfer, learnerPromoted, slowFollowerSnapshot, staleReadPartition, authTokenLost35, authTokenLost36, requestTooLarge, tooManyRequests];

@@ -30,6 +30,8 @@ export const RequestOpSchema = z.discriminatedUnion('op', [
     valueSize: z.number().int().min(1).max(16 * 1024 * 1024).optional(),
     lease: z.number().int().min(0).optional(),
   }),
+  /** `count` puts sent at once (an open-loop burst), to keys `<keyPrefix><i % 100>`. */
+  z.object({ op: z.literal('put-burst'), keyPrefix: Key, value: z.string().max(1024), count: z.number().int().min(1).max(20_000) }),
   /** serializable: answered from the contacted member's own state, without a ReadIndex round. */
   z.object({ op: z.literal('get'), key: Key, serializable: z.boolean().default(false) }),
   z.object({ op: z.literal('delete'), key: Key }),
@@ -71,6 +73,11 @@ export function sendRequest(kernel: Kernel, client: Client, op: RequestOp, timeo
   switch (op.op) {
     case 'put':
       return client.kv.put(ctx, op.key, sized(op.value, op.valueSize), op.lease === undefined ? {} : { lease: op.lease }, done(() => 'OK'));
+    case 'put-burst':
+      return putBurst(client, ctx, op, (r) => {
+        cancel();
+        emit(r);
+      });
     case 'get':
       return client.kv.get(ctx, op.key, { serializable: op.serializable }, done(describeRange));
     case 'delete':
@@ -89,6 +96,24 @@ export function sendRequest(kernel: Kernel, client: Client, op: RequestOp, timeo
       return client.cluster.memberRemove(ctx, memberId(op.member), done(() => `member ${op.member} removed`));
     case 'auth-enable':
       return enableAuth(client, ctx, op.rootPassword, done(() => 'Authentication Enabled'));
+  }
+}
+
+/** Reports once every put has answered: ok if all succeeded, else the first error and the tally. */
+function putBurst(client: Client, ctx: Context, op: Extract<RequestOp, { op: 'put-burst' }>, emit: Emit): void {
+  let pending = op.count;
+  let failed = 0;
+  let firstError: string | undefined;
+  for (let i = 0; i < op.count; i++) {
+    client.kv.put(ctx, `${op.keyPrefix}${i % 100}`, op.value, {}, (r) => {
+      if (!r.ok) {
+        failed++;
+        firstError ??= r.error.message;
+      }
+      if (--pending > 0) return;
+      const result = `${op.count - failed} of ${op.count} puts succeeded`;
+      emit(firstError === undefined ? { outcome: 'ok', result } : { outcome: 'error', error: firstError, result });
+    });
   }
 }
 
