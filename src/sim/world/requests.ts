@@ -8,6 +8,8 @@ import { Context } from '../grpc/context';
 import type { Result } from '../grpc/result';
 import type { Client } from '../client/client';
 import type { RangeResponse, ResponseHeader } from '../mvcc/rpc';
+import type { LeaseGrantRequest, LeaseGrantResponse } from '../client/rpc-types';
+import * as M from '../client/methods';
 
 declare module '../trace/trace' {
   interface TraceKinds {
@@ -35,7 +37,8 @@ export const RequestOpSchema = z.discriminatedUnion('op', [
   /** serializable: answered from the contacted member's own state, without a ReadIndex round. */
   z.object({ op: z.literal('get'), key: Key, serializable: z.boolean().default(false) }),
   z.object({ op: z.literal('delete'), key: Key }),
-  z.object({ op: z.literal('lease-grant'), ttl: z.number().int().min(1).max(9_000_000_000) }),
+  /** id: the lease ID to ask for (0 = let the server choose), so later puts can name it. */
+  z.object({ op: z.literal('lease-grant'), ttl: z.number().int().min(1).max(9_000_000_000), id: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0) }),
   z.object({ op: z.literal('member-add'), peerURLs: z.array(z.string().min(1)).min(1), learner: z.boolean().default(false) }),
   z.object({ op: z.literal('member-list') }),
   /** By member name; the world looks up its ID as etcdctl's user would from member list. */
@@ -83,7 +86,7 @@ export function sendRequest(kernel: Kernel, client: Client, op: RequestOp, timeo
     case 'delete':
       return client.kv.delete(ctx, op.key, {}, done((v: { deleted: number }) => `deleted ${v.deleted}`));
     case 'lease-grant':
-      return client.lease.grant(ctx, op.ttl, done((v) => `lease ${v.ID.toString(16)} granted with TTL(${v.TTL}s)`));
+      return client.unary(ctx, M.Lease.LeaseGrant, { TTL: op.ttl, ID: op.id } satisfies LeaseGrantRequest, done((v: LeaseGrantResponse) => `lease ${v.ID.toString(16)} granted with TTL(${v.TTL}s)`));
     case 'member-add': {
       const add = op.learner ? client.cluster.memberAddAsLearner : client.cluster.memberAdd;
       return add.call(client.cluster, ctx, op.peerURLs, done((v) => `member ${v.member.ID.toString(16)} added`));
