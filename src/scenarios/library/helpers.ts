@@ -3,7 +3,7 @@
 import { parseScenario } from '../parse';
 import type { Scenario, ScenarioInput } from '../schema';
 import type { InputRequest } from '../../sim/world/inputs';
-import type { RequestOp } from '../../sim/world/requests';
+import type { RequestOpInput } from '../../sim/world/requests';
 import type { z } from 'zod';
 import type { StepSchema, TraceMatch } from '../schema';
 
@@ -24,7 +24,7 @@ export function when(condition: StepInput['when'], narration: string, actions: A
   return { when: condition, narration, actions, ...extra };
 }
 
-export function request(client: string, label: string, req: RequestOp, timeoutMs?: number): Action {
+export function request(client: string, label: string, req: RequestOpInput, timeoutMs?: number): Action {
   return { type: 'request', client, label, request: req, timeoutMs };
 }
 

@@ -15,8 +15,9 @@ import { putEndToEnd } from './put-end-to-end';
 import { learnerPromoted } from './learner';
 import { slowFollowerSnapshot } from './slow-follower-snapshot';
 import { leaseLeaderChange } from './lease-leader-change';
+import { watchCompaction } from './watch-compaction';
 import { majorityPartition } from './majority-partition';
 import { leaderMinorityPartition } from './leader-minority-partition';
 import { rejoinWithoutPreVote, rejoinWithPreVote } from './rejoining-member';
 
-export const library: readonly Scenario[] = [bootstrap, restartFromWal, leaderCrash, leaderMinorityPartition, majorityPartition, rejoinWithoutPreVote, rejoinWithPreVote, clientEndpointDead, allEndpointsDown, putEndToEnd, leadershipTransfer, learnerPromoted, slowFollowerSnapshot, leaseLeaderChange, staleReadPartition, authTokenLost35, authTokenLost36, requestTooLarge, tooManyRequests];
+export const library: readonly Scenario[] = [bootstrap, restartFromWal, leaderCrash, leaderMinorityPartition, majorityPartition, rejoinWithoutPreVote, rejoinWithPreVote, clientEndpointDead, allEndpointsDown, putEndToEnd, leadershipTransfer, learnerPromoted, slowFollowerSnapshot, leaseLeaderChange, watchCompaction, staleReadPartition, authTokenLost35, authTokenLost36, requestTooLarge, tooManyRequests];

@@ -14,6 +14,8 @@ import * as M from '../client/methods';
 declare module '../trace/trace' {
   interface TraceKinds {
     /** A request a person or a scenario asked a client to send. */
+    /** A watch response delivered to the application. */
+    'world.watch': { client: string; label: string; events: string; compactRevision: number; error?: string };
     'world.request': { client: string; label: string; op: string; detail: string; timeoutMs: number };
     /** Its outcome as the application sees it (after the client's retries). */
     'world.response': { client: string; label: string; op: string; outcome: 'ok' | 'error'; error?: string; result?: string; revision?: number; elapsedMs: number };
@@ -37,6 +39,14 @@ export const RequestOpSchema = z.discriminatedUnion('op', [
   /** serializable: answered from the contacted member's own state, without a ReadIndex round. */
   z.object({ op: z.literal('get'), key: Key, serializable: z.boolean().default(false) }),
   z.object({ op: z.literal('delete'), key: Key }),
+  /** Compacts the key-value history up to this revision (etcdctl compaction). */
+  z.object({ op: z.literal('compact'), revision: z.number().int().min(1) }),
+  /**
+   * A watch on a key from a revision (0 = from now). Its events are traced as
+   * world.watch; its outcome comes when it ends: an error (compacted, canceled) or, at
+   * the deadline, ok with the events it saw.
+   */
+  z.object({ op: z.literal('watch'), key: Key, startRevision: z.number().int().min(0).default(0) }),
   /** id: the lease ID to ask for (0 = let the server choose), so later puts can name it. */
   z.object({ op: z.literal('lease-grant'), ttl: z.number().int().min(1).max(9_000_000_000), id: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0) }),
   z.object({ op: z.literal('member-add'), peerURLs: z.array(z.string().min(1)).min(1), learner: z.boolean().default(false) }),
@@ -52,6 +62,8 @@ export const RequestOpSchema = z.discriminatedUnion('op', [
 ]);
 
 export type RequestOp = z.infer<typeof RequestOpSchema>;
+/** As written in an input: defaults may be left out. */
+export type RequestOpInput = z.input<typeof RequestOpSchema>;
 
 export const RequestInputFields = {
   client: z.string().min(1).max(64),
@@ -65,7 +77,16 @@ export const RequestInputFields = {
 type Emit = (fields: { outcome: 'ok' | 'error'; error?: string; result?: string; revision?: number }) => void;
 
 /** Sends the request through the client's API; reports its outcome once. */
-export function sendRequest(kernel: Kernel, client: Client, op: RequestOp, timeoutMs: number, memberId: (name: string) => number, emit: Emit): void {
+export interface RequestHost {
+  kernel: Kernel;
+  client: Client;
+  memberId(name: string): number;
+  /** Traces one watch response. */
+  watched(fields: { events: string; compactRevision: number; error?: string }): void;
+}
+
+export function sendRequest(host: RequestHost, op: RequestOp, timeoutMs: number, emit: Emit): void {
+  const { kernel, client, memberId } = host;
   const [ctx, cancel] = Context.background(kernel).withTimeout(timeoutMs);
   const done = <T>(summarize: (v: T) => string) => (r: Result<T>) => {
     cancel();
@@ -83,6 +104,10 @@ export function sendRequest(kernel: Kernel, client: Client, op: RequestOp, timeo
       });
     case 'get':
       return client.kv.get(ctx, op.key, { serializable: op.serializable }, done(describeRange));
+    case 'compact':
+      return client.kv.compact(ctx, op.revision, {}, done(() => `compacted revision ${op.revision}`));
+    case 'watch':
+      return watch(host, ctx, op, emit);
     case 'delete':
       return client.kv.delete(ctx, op.key, {}, done((v: { deleted: number }) => `deleted ${v.deleted}`));
     case 'lease-grant':
@@ -100,6 +125,28 @@ export function sendRequest(kernel: Kernel, client: Client, op: RequestOp, timeo
     case 'auth-enable':
       return enableAuth(client, ctx, op.rootPassword, done(() => 'Authentication Enabled'));
   }
+}
+
+/** A watch until its deadline (ok, with what it saw) or its first error. */
+function watch(host: RequestHost, ctx: Context, op: Extract<RequestOp, { op: 'watch' }>, emit: Emit): void {
+  const seen: string[] = [];
+  let ended = false;
+  const end = (r: Parameters<Emit>[0]) => {
+    if (ended) return;
+    ended = true;
+    emit(r);
+  };
+  host.client.watcher.watch(ctx, op.key, { rev: op.startRevision }, {
+    onResponse(resp) {
+      const events = resp.events.map((e) => (e.type === 'PUT' ? `${e.kv.key}=${e.kv.value}@${e.kv.modRevision}` : `delete ${e.kv.key}@${e.kv.modRevision}`));
+      seen.push(...events);
+      host.watched({ events: events.join(', '), compactRevision: resp.compactRevision, error: resp.err?.message });
+      if (resp.err !== undefined) end({ outcome: 'error', error: resp.err.message, result: seen.join(', ') });
+    },
+    onClose() {
+      end({ outcome: 'ok', result: seen.length === 0 ? 'no events' : seen.join(', ') });
+    },
+  });
 }
 
 /** Reports once every put has answered: ok if all succeeded, else the first error and the tally. */

@@ -188,9 +188,13 @@ export class World {
     const sent = this.kernel.now;
     const detail = JSON.stringify(request);
     trace.emit(name, 'world.request', { client: name, label, op: request.op, detail, timeoutMs });
-    sendRequest(this.kernel, this.client(name).client as Client, request, timeoutMs, (m) => this.member(m).id, (r) =>
-      trace.emit(name, 'world.response', { client: name, label, op: request.op, ...r, elapsedMs: this.kernel.now - sent }),
-    );
+    const host = {
+      kernel: this.kernel,
+      client: this.client(name).client as Client,
+      memberId: (m: string) => this.member(m).id,
+      watched: (w: { events: string; compactRevision: number; error?: string }) => trace.emit(name, 'world.watch', { client: name, label, ...w }),
+    };
+    sendRequest(host, request, timeoutMs, (r) => trace.emit(name, 'world.response', { client: name, label, op: request.op, ...r, elapsedMs: this.kernel.now - sent }));
   }
 
   private check(o: Parameters<RaftInvariantChecker['observe']>[0]): void {
