@@ -12,6 +12,7 @@ import { staleReadPartition } from './stale-read-partition';
 import { requestTooLarge } from './request-too-large';
 import { tooManyRequests } from './too-many-requests';
 import { putEndToEnd } from './put-end-to-end';
+import { memberJoin } from './member-join';
 import { learnerPromoted } from './learner';
 import { slowFollowerSnapshot } from './slow-follower-snapshot';
 import { leaseLeaderChange } from './lease-leader-change';
@@ -20,4 +21,4 @@ import { majorityPartition } from './majority-partition';
 import { leaderMinorityPartition } from './leader-minority-partition';
 import { rejoinWithoutPreVote, rejoinWithPreVote } from './rejoining-member';
 
-export const library: readonly Scenario[] = [bootstrap, restartFromWal, leaderCrash, leaderMinorityPartition, majorityPartition, rejoinWithoutPreVote, rejoinWithPreVote, clientEndpointDead, allEndpointsDown, putEndToEnd, leadershipTransfer, learnerPromoted, slowFollowerSnapshot, leaseLeaderChange, watchCompaction, staleReadPartition, authTokenLost35, authTokenLost36, requestTooLarge, tooManyRequests];
+export const library: readonly Scenario[] = [bootstrap, restartFromWal, leaderCrash, leaderMinorityPartition, majorityPartition, rejoinWithoutPreVote, rejoinWithPreVote, clientEndpointDead, allEndpointsDown, putEndToEnd, leadershipTransfer, memberJoin, learnerPromoted, slowFollowerSnapshot, leaseLeaderChange, watchCompaction, staleReadPartition, authTokenLost35, authTokenLost36, requestTooLarge, tooManyRequests];
