@@ -17,3 +17,13 @@ describe('library scenarios pass headless', () => {
     expect(r.passed, failures(r)).toBe(true);
   });
 });
+
+describe('library scenarios are plain data', () => {
+  it.each(library.map((s) => [s.name, s] as const))('%s survives a JSON round trip unchanged', (_, s) => {
+    expect(loadScenario(JSON.stringify(s))).toEqual(s);
+  });
+
+  it('names are unique', () => {
+    expect(new Set(library.map((s) => s.name)).size).toBe(library.length);
+  });
+});
