@@ -168,10 +168,12 @@ export class RaftNode {
     // the WAL write (3.5 shouldWaitWALSync): the entries they replace must not be what a
     // crash leaves under an applied index.
     const waitWAL = shouldWaitWALSync(rd.entries, rd.committedEntries);
-    if (!waitWAL) {
-      this.observeCommit(rd.hardState);
-      host.scheduleApply(job);
-    }
+    // A commit that comes with a snapshot is justified only by that snapshot: raft moves
+    // commit to the snapshot's index as it restores it (raft.md §9.2-9.3), over a log the
+    // snapshot replaces. Report it once the snapshot is durable, not over the stale log.
+    const commitAfterSync = waitWAL || snap !== undefined;
+    if (!commitAfterSync) this.observeCommit(rd.hardState);
+    if (!waitWAL) host.scheduleApply(job);
 
     const isLeader = this.isLeader;
     // The leader replicates while it writes (raft thesis 10.2.1); followers wait.
@@ -215,10 +217,8 @@ export class RaftNode {
         });
       }
       this.observeDurable(rd.entries, mustSync);
-      if (waitWAL) {
-        this.observeCommit(rd.hardState);
-        host.scheduleApply(job);
-      }
+      if (commitAfterSync) this.observeCommit(rd.hardState);
+      if (waitWAL) host.scheduleApply(job);
       if (snap !== undefined) {
         // etcd: WAL synced, notifyc, then MemoryStorage.ApplySnapshot and Release.
         job.markPersisted();
