@@ -52,7 +52,8 @@ export function parseConsoleLine(line: string): ParsedCommand {
       const ttl = Number(args[1]);
       if (args.length !== 2) return fail('lease grant command needs TTL argument');
       if (!Number.isInteger(ttl) || ttl < 1) return fail(`bad TTL (strconv.ParseInt: parsing "${args[1]}": invalid syntax)`);
-      return { ok: true, op: { op: 'lease-grant', ttl } };
+      // ID 0 lets the server choose, as etcdctl does.
+      return { ok: true, op: { op: 'lease-grant', ttl, id: 0 } };
     }
     case 'member':
       if (args[0] === 'list') return { ok: true, op: { op: 'member-list' } };
