@@ -7,7 +7,7 @@ describe('console commands', () => {
     expect(parseConsoleLine('etcdctl put foo "hello world" --lease=1f')).toEqual({ ok: true, op: { op: 'put', key: 'foo', value: 'hello world', lease: 31 } });
     expect(parseConsoleLine('get foo --consistency=s')).toEqual({ ok: true, op: { op: 'get', key: 'foo', serializable: true } });
     expect(parseConsoleLine('del foo')).toEqual({ ok: true, op: { op: 'delete', key: 'foo' } });
-    expect(parseConsoleLine('lease grant 60')).toEqual({ ok: true, op: { op: 'lease-grant', ttl: 60 } });
+    expect(parseConsoleLine('lease grant 60')).toEqual({ ok: true, op: { op: 'lease-grant', ttl: 60, id: 0 } });
     expect(parseConsoleLine('member list')).toEqual({ ok: true, op: { op: 'member-list' } });
     expect(parseConsoleLine('member add m6 --peer-urls=http://m6:2380 --learner')).toEqual({
       ok: true,
