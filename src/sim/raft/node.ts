@@ -29,9 +29,10 @@ export interface Ready {
   softState?: SoftState;
   hardState: HardState;
   readStates: ReadState[];
-  entries: Entry[];
+  // Read-only: an empty batch is a shared empty array (no allocation per Ready).
+  entries: readonly Entry[];
   snapshot: Snapshot | undefined;
-  committedEntries: Entry[];
+  committedEntries: readonly Entry[];
   messages: Message[];
   mustSync: boolean;
 }

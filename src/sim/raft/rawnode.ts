@@ -16,12 +16,15 @@ import {
 import type { Config } from './raft';
 import { Raft } from './raft';
 import type { Ready, SoftState } from './node';
-import { SnapshotStatus, emptyHardState, isEmptyHardState, isEmptySnap, isHardStateEqual, mustSync } from './node';
+import { SnapshotStatus, emptyHardState, isEmptyHardState, isEmptySnap } from './node';
 import type { BasicStatus, Status } from './status';
 import { getBasicStatus, getStatus } from './status';
 import { traceEvent } from './state-trace';
 import type { Progress } from './tracker/progress';
 import { checkConfChange, checkMessage, entsSize, isLocalMsg, isResponseMsg } from './util';
+
+// Shared by every Ready without entries, so an idle Ready allocates no arrays.
+const noEntries: readonly Entry[] = Object.freeze([]);
 
 /** Returned by step() for a local message type from the network. */
 export const ErrStepLocalMsg = new Error('raft: cannot step raft local message');
@@ -112,17 +115,17 @@ export class RawNode {
       softState: undefined,
       hardState: emptyHardState,
       readStates: r.readStates,
-      entries: r.raftLog.nextUnstableEnts() ?? [],
+      entries: r.raftLog.nextUnstableEnts() ?? noEntries,
       snapshot: r.raftLog.nextUnstableSnapshot(),
-      committedEntries: r.raftLog.nextCommittedEnts(this.applyUnstableEntries()) ?? [],
+      committedEntries: r.raftLog.nextCommittedEnts(this.applyUnstableEntries()) ?? noEntries,
       messages: r.msgs,
       mustSync: false,
     };
-    const softSt = r.softState();
-    if (softSt.lead !== this.prevSoftSt.lead || softSt.raftState !== this.prevSoftSt.raftState) rd.softState = softSt;
-    const hardSt = r.hardState();
-    if (!isHardStateEqual(hardSt, this.prevHardSt)) rd.hardState = hardSt;
-    rd.mustSync = mustSync(hardSt, this.prevHardSt, rd.entries.length);
+    // The state objects are built only when they changed (compared field by field).
+    if (this.softStateChanged()) rd.softState = r.softState();
+    if (this.hardStateChanged()) rd.hardState = r.hardState();
+    // etcd's MustSync: new entries, or a changed vote or term.
+    rd.mustSync = rd.entries.length !== 0 || r.vote !== this.prevHardSt.vote || r.term !== this.prevHardSt.term;
     if (this.asyncStorageWrites) {
       // Persistence and application happen on "threads" that reply with messages (§2.9).
       if (this.needStorageAppendMsg(rd)) rd.messages.push(this.newStorageAppendMsg(rd));
@@ -175,14 +178,14 @@ export class RawNode {
     return m;
   }
 
-  private newStorageApplyMsg(ents: Entry[]): Message {
+  private newStorageApplyMsg(ents: readonly Entry[]): Message {
     const m = newMessage(MessageType.MsgStorageApply, LocalApplyThread, this.raft.id);
     m.entries = ents;
     m.responses = [this.newStorageApplyRespMsg(ents)];
     return m;
   }
 
-  private newStorageApplyRespMsg(ents: Entry[]): Message {
+  private newStorageApplyRespMsg(ents: readonly Entry[]): Message {
     const m = newMessage(MessageType.MsgStorageApplyResp, this.raft.id, LocalApplyThread);
     m.entries = ents;
     return m;
@@ -200,13 +203,26 @@ export class RawNode {
       if (rd.committedEntries.length > 0) this.stepsOnAdvance.push(this.newStorageApplyRespMsg(rd.committedEntries));
     }
     r.msgs = [];
-    r.msgsAfterAppend = [];
+    // Its messages were copied above (or sliced into the storage message), so the array can stay.
+    if (r.msgsAfterAppend.length !== 0) r.msgsAfterAppend = [];
     r.raftLog.acceptUnstable();
     if (rd.committedEntries.length > 0) {
       const ents = rd.committedEntries;
       r.raftLog.acceptApplying(ents[ents.length - 1].index, entsSize(ents), this.applyUnstableEntries());
     }
     if (r.traceLogger !== undefined) traceEvent(r.traceLogger, 'Ready', r);
+  }
+
+  /** Whether raft.softState() differs from the last accepted one, without building it. */
+  private softStateChanged(): boolean {
+    return this.raft.lead !== this.prevSoftSt.lead || this.raft.state !== this.prevSoftSt.raftState;
+  }
+
+  /** Whether raft.hardState() differs from the last accepted one, without building it. */
+  private hardStateChanged(): boolean {
+    const r = this.raft;
+    const prev = this.prevHardSt;
+    return r.term !== prev.term || r.vote !== prev.vote || r.raftLog.committed !== prev.commit;
   }
 
   /** In sync mode committed entries may be applied before they are durable locally (§2.3). */
@@ -216,10 +232,9 @@ export class RawNode {
 
   hasReady(): boolean {
     const r = this.raft;
-    const softSt = r.softState();
-    if (softSt.lead !== this.prevSoftSt.lead || softSt.raftState !== this.prevSoftSt.raftState) return true;
-    const hardSt = r.hardState();
-    if (!isEmptyHardState(hardSt) && !isHardStateEqual(hardSt, this.prevHardSt)) return true;
+    if (this.softStateChanged()) return true;
+    const hardStEmpty = r.term === 0 && r.vote === None && r.raftLog.committed === 0;
+    if (!hardStEmpty && this.hardStateChanged()) return true;
     if (r.raftLog.hasNextUnstableSnapshot()) return true;
     if (r.msgs.length > 0 || r.msgsAfterAppend.length > 0) return true;
     if (r.raftLog.hasNextUnstableEnts() || r.raftLog.hasNextCommittedEnts(this.applyUnstableEntries())) return true;
