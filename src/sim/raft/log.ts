@@ -1,6 +1,7 @@
 // The raft log: stable storage plus the unstable tail, and the commit/apply cursors
 // (log.go, spec §4.1-§4.7).
 import type { Entry, Snapshot } from './raftpb';
+import { noEntries } from './raftpb';
 import type { Logger } from './logger';
 import { LogLevel } from './logger';
 import type { Storage } from './storage';
@@ -241,12 +242,13 @@ export class RaftLog {
   }
 
   /** Entries from i to the end, limited to maxSize encoded bytes. Throws ErrCompacted. */
-  entries(i: number, maxSize: number): Entry[] {
-    if (i > this.lastIndex()) return [];
+  entries(i: number, maxSize: number): readonly Entry[] {
+    // Asked after the last entry (a caught-up follower): nothing to copy.
+    if (i > this.lastIndex()) return noEntries;
     return this.slice(i, this.lastIndex() + 1, maxSize);
   }
 
-  allEntries(): Entry[] {
+  allEntries(): readonly Entry[] {
     return this.entries(this.firstIndex(), Infinity);
   }
 

@@ -7,7 +7,7 @@ import { StateType } from './node';
 import { Network, msg, newTestMemoryStorage, newTestRaft, prop, readMessages } from './rafttest/network';
 
 const terms = (...ts: number[]): Entry[] => ts.map((term, i) => ({ term, index: i + 1, type: 0 }));
-const ids = (ents: Entry[]) => ents.map((e) => [e.index, e.term]);
+const ids = (ents: readonly Entry[]) => ents.map((e) => [e.index, e.term]);
 
 describe('leader syncs follower logs (TestLeaderSyncFollowerLog, Figure 7)', () => {
   const leaderLog = [1, 1, 1, 4, 4, 5, 5, 6, 6, 6];

@@ -13,6 +13,7 @@ import {
   leaveJoint,
   marshalConfChangeEntry,
   newMessage,
+  noEntries,
   unmarshalConfChange,
   unmarshalConfChangeV2,
 } from './raftpb';
@@ -293,7 +294,7 @@ export class Raft {
     const prevIndex = pr.next - 1;
     const prevTerm = this.raftLog.termOrNegative(prevIndex);
     if (prevTerm < 0) return this.maybeSendSnapshot(to, pr);
-    let ents: Entry[] = [];
+    let ents: readonly Entry[] = noEntries;
     let compacted = false;
     // A full window in Replicate sends no entries, but may still send an empty MsgApp.
     if (pr.state !== ProgressStateType.StateReplicate || !pr.inflights.full()) {

@@ -127,7 +127,9 @@ export function isLocalMsgTarget(id: number): boolean {
   return id === LocalAppendThread || id === LocalApplyThread;
 }
 
-const noEntries: readonly Entry[] = [];
+// A shared empty entry list; readonly in type. Not frozen: a frozen array has its own
+// hidden class, which makes the entries reads on the hot path polymorphic.
+export const noEntries: readonly Entry[] = [];
 const noMessages: readonly Message[] = [];
 
 /** A message with every field at its zero value; callers fill what they use. */

@@ -12,6 +12,7 @@ import {
   marshalConfChange,
   marshalConfChangeEntry,
   newMessage,
+  noEntries,
 } from './raftpb';
 import type { Config } from './raft';
 import { Raft } from './raft';
@@ -22,9 +23,6 @@ import { getBasicStatus, getStatus } from './status';
 import { traceEvent } from './state-trace';
 import type { Progress } from './tracker/progress';
 import { checkConfChange, checkMessage, entsSize, isLocalMsg, isResponseMsg } from './util';
-
-// Shared by every Ready without entries, so an idle Ready allocates no arrays.
-const noEntries: readonly Entry[] = Object.freeze([]);
 
 /** Returned by step() for a local message type from the network. */
 export const ErrStepLocalMsg = new Error('raft: cannot step raft local message');
