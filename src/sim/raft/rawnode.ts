@@ -46,6 +46,10 @@ export class RawNode {
   private prevHardSt: HardState;
   // Self-directed messages to step at Advance (sync mode, §2.4).
   private stepsOnAdvance: Message[] = [];
+  // Sync mode reuses one storage acknowledgment of each kind: at most one Ready is
+  // pending Advance, the acks never leave the node, and stepping them keeps no reference.
+  private readonly appendAck: Message;
+  private readonly applyAck: Message;
 
   /** Throws on an invalid Config (etcd's validation texts). */
   constructor(config: Config) {
@@ -53,6 +57,8 @@ export class RawNode {
     this.asyncStorageWrites = config.asyncStorageWrites ?? false;
     this.prevSoftSt = this.raft.softState();
     this.prevHardSt = this.raft.hardState();
+    this.appendAck = newMessage(MessageType.MsgStorageAppendResp, this.raft.id, LocalAppendThread);
+    this.applyAck = newMessage(MessageType.MsgStorageApplyResp, this.raft.id, LocalApplyThread);
   }
 
   tick(): void {
@@ -176,6 +182,18 @@ export class RawNode {
     return m;
   }
 
+  /** newStorageAppendRespMsg's fields, written into the reused sync-mode message. */
+  private reuseStorageAppendRespMsg(rd: Ready): Message {
+    const r = this.raft;
+    const m = this.appendAck;
+    m.term = r.term;
+    const unstable = r.raftLog.hasNextOrInProgressUnstableEnts();
+    m.index = unstable ? r.raftLog.lastIndex() : 0;
+    m.logTerm = unstable ? r.raftLog.lastTerm() : 0;
+    m.snapshot = isEmptySnap(rd.snapshot) ? undefined : rd.snapshot;
+    return m;
+  }
+
   private newStorageApplyMsg(ents: readonly Entry[]): Message {
     const m = newMessage(MessageType.MsgStorageApply, LocalApplyThread, this.raft.id);
     m.entries = ents;
@@ -197,8 +215,12 @@ export class RawNode {
     if (!this.asyncStorageWrites) {
       if (this.stepsOnAdvance.length !== 0) r.logger.panic('two accepted Ready structs without call to Advance');
       for (const m of r.msgsAfterAppend) if (m.to === r.id) this.stepsOnAdvance.push(m);
-      if (this.needStorageAppendRespMsg(rd)) this.stepsOnAdvance.push(this.newStorageAppendRespMsg(rd));
-      if (rd.committedEntries.length > 0) this.stepsOnAdvance.push(this.newStorageApplyRespMsg(rd.committedEntries));
+      if (this.needStorageAppendRespMsg(rd)) this.stepsOnAdvance.push(this.reuseStorageAppendRespMsg(rd));
+      if (rd.committedEntries.length > 0) {
+        // As newStorageApplyRespMsg, in the reused message.
+        this.applyAck.entries = rd.committedEntries;
+        this.stepsOnAdvance.push(this.applyAck);
+      }
     }
     r.msgs = [];
     // Its messages were copied above (or sliced into the storage message), so the array can stay.
@@ -248,6 +270,9 @@ export class RawNode {
     const steps = this.stepsOnAdvance;
     this.stepsOnAdvance = [];
     for (const m of steps) this.raft.step(m);
+    // Let the reused acks drop the batch they carried.
+    this.applyAck.entries = noEntries;
+    this.appendAck.snapshot = undefined;
   }
 
   status(): Status {
