@@ -3,11 +3,13 @@ import { print, type Figure } from './figures';
 import { kernelEvents } from './kernel.bench';
 import { netDelivered } from './net.bench';
 import { raftSteady } from './raft.bench';
+import { clusterStandard } from './cluster.bench';
 
 const benches: Record<string, () => Figure[] | Promise<Figure[]>> = {
   kernel: () => [kernelEvents()],
   net: () => [netDelivered()],
   raft: () => raftSteady(),
+  cluster: () => clusterStandard(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
