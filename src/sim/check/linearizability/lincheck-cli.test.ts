@@ -1,11 +1,11 @@
-// The CLI lives at src/sim/check/lincheck-cli.ts; its test sits with the checker it drives.
+// The CLI lives at src/cli/lincheck.ts; its test sits with the checker it drives.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const CLI = path.resolve(process.cwd(), 'src/sim/check/lincheck-cli.ts');
+const CLI = path.resolve(process.cwd(), 'src/cli/lincheck.ts');
 const VECTORS = path.resolve(process.cwd(), '../shared/vectors');
 
 function lincheck(...args: string[]) {

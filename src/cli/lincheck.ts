@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { MODEL_NAMES, loadHistory } from './linearizability/load';
-import type { CheckResult } from './linearizability/checker';
-import type { LoadedHistory, ModelName } from './linearizability/load';
-import { ParseError } from './linearizability/parse/parse-error';
+import { MODEL_NAMES, loadHistory } from '../sim/check/linearizability/load';
+import type { CheckResult } from '../sim/check/linearizability/checker';
+import type { LoadedHistory, ModelName } from '../sim/check/linearizability/load';
+import { ParseError } from '../sim/check/linearizability/parse/parse-error';
 
 const HELP = `Usage: npm run lincheck -- [--model MODEL] [--explain] FILE...
 

@@ -8,12 +8,12 @@
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FAULT_KINDS, describeFault, describeSwarm, generateSchedule, type FaultKind } from './schedule';
-import { runSchedule, type RunResult } from './run';
-import { shrink } from './shrink';
-import { toRepro, REPRO_FORMAT, type Repro } from './repro';
-import { addRun, emptySummary } from './summary';
-import { BUG_NAMES, parseBug, requireAvailable, type BugName } from './inject';
+import { FAULT_KINDS, describeFault, describeSwarm, generateSchedule, type FaultKind } from '../sim/check/fuzz/schedule';
+import { runSchedule, type RunResult } from '../sim/check/fuzz/run';
+import { shrink } from '../sim/check/fuzz/shrink';
+import { toRepro, REPRO_FORMAT, type Repro } from '../sim/check/fuzz/repro';
+import { addRun, emptySummary } from '../sim/check/fuzz/summary';
+import { BUG_NAMES, parseBug, requireAvailable, type BugName } from '../sim/check/fuzz/inject';
 
 interface Args {
   seeds: number;
