@@ -7,7 +7,7 @@ import { World } from '../sim/world/world';
 import type { InputRequest } from '../sim/world/inputs';
 import { initialFrame, shareUnchanged } from './model/frame';
 import { narrationAt } from './model/narration';
-import { inputsUntil, replaySlices } from './model/replay';
+import { inputsUntil } from './model/replay';
 import { makeRun, type RunFile } from './model/run-file';
 import { inFlightAt, Timeline } from './model/timeline';
 import { playerMachine } from './player';
@@ -115,7 +115,7 @@ export class SimLoop {
   }
 
   private startFork(config: unknown, inputs: RunFile['inputs'], until: number, then?: InputRequest): void {
-    this.fork = { slices: replaySlices(config, inputs, until), then };
+    this.fork = { slices: World.replaySteps(config, inputs, until), then };
     this.player.send({ type: 'FORK' });
     useUIStore.getState().set({ progress: 0, error: undefined });
   }

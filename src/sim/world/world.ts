@@ -96,12 +96,35 @@ export class World {
 
   /** Replays a recorded run: the same config and inputs give the same trace. */
   static replay(config: unknown, inputs: readonly RecordedInput[], until: number): World {
+    const steps = World.replaySteps(config, inputs, until);
+    for (;;) {
+      const r = steps.next();
+      if (r.done === true) return r.value;
+    }
+  }
+
+  /**
+   * Replay in slices: yields the fraction done every `slice` events, so a page can show
+   * progress while it re-executes; returns the world at `until`.
+   */
+  static *replaySteps(config: unknown, inputs: readonly RecordedInput[], until: number, slice = 20_000): Generator<number, World> {
     const world = new World(config);
+    const kernel = world.kernel;
+    let n = 0;
+    const progress = () => (until > 0 ? Math.min(1, kernel.now / until) : 1);
     for (const r of inputs) {
-      world.runToPosition(r.t, r.at);
+      while (kernel.fired < r.at && kernel.step()) if (++n % slice === 0) yield progress();
+      if (kernel.fired !== r.at) {
+        throw new InputError(`replay diverged: expected ${r.at} events fired before the input at t=${r.t}, got ${kernel.fired}`);
+      }
+      if (r.t > kernel.now) kernel.runUntil(r.t);
       world.input(r.input);
     }
-    world.runUntil(until);
+    for (let next = kernel.nextTime(); next !== undefined && next <= until; next = kernel.nextTime()) {
+      kernel.step();
+      if (++n % slice === 0) yield progress();
+    }
+    kernel.runUntil(until);
     return world;
   }
 
@@ -293,16 +316,6 @@ export class World {
 
   hash(): string {
     return this.kernel.trace.hash();
-  }
-
-  private runToPosition(t: number, fired: number): void {
-    while (this.kernel.fired < fired && this.kernel.step()) {
-      /* fire events up to the recorded position */
-    }
-    if (this.kernel.fired !== fired) {
-      throw new InputError(`replay diverged: expected ${fired} events fired before the input at t=${t}, got ${this.kernel.fired}`);
-    }
-    if (t > this.kernel.now) this.kernel.runUntil(t);
   }
 
   private validateHosts(input: Input): void {
