@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { IntervalSet, compareKeys } from './adt';
+import { compareKeys } from '../mvcc/bytes';
+import { IntervalSet } from './adt';
 
 const utf8 = (s: string) => Array.from(new TextEncoder().encode(s));
 

@@ -1,24 +1,6 @@
-// Key order and key intervals, after etcd's pkg/adt (BytesAffineComparable, IntervalTree).
-// Keys are JS strings. etcd compares keys as UTF-8 bytes, which orders like Unicode code
-// points, so keys are compared by code point rather than by UTF-16 unit.
-
-/** Byte-order (code point) comparison of two keys: negative, zero or positive. */
-export function compareKeys(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x !== y) return codePointRank(x) - codePointRank(y);
-  }
-  return a.length - b.length;
-}
-
-// UTF-16 puts surrogates (code points >= U+10000) below U+E000..U+FFFF; move them above.
-function codePointRank(unit: number): number {
-  if (unit >= 0xd800 && unit <= 0xdfff) return unit + 0x2000;
-  if (unit >= 0xe000) return unit - 0x800;
-  return unit;
-}
+// Key intervals, after etcd's pkg/adt (BytesAffineComparable, IntervalTree). Keys are
+// JS strings compared in UTF-8 byte order (mvcc/bytes.ts compareKeys).
+import { compareKeys } from '../mvcc/bytes';
 
 /**
  * A half-open interval [begin, end) of keys. `end` undefined is +infinity: etcd's empty

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareKeys } from './adt';
+import { compareKeys } from '../mvcc/bytes';
 import { PermissionType } from './authpb';
 import type { Permission } from './authpb';
 import { RangePermCache, isValidPermissionRange } from './range-perm-cache';

@@ -2,7 +2,8 @@
 // server/auth/range_perm_cache.go), rebuilt after every auth change (spec server.md §9.1),
 // and the key checks against them (§9.4 step 6).
 
-import { IntervalSet, compareKeys, pointInterval } from './adt';
+import { compareKeys } from '../mvcc/bytes';
+import { IntervalSet, pointInterval } from './adt';
 import type { KeyInterval } from './adt';
 import { PermissionType } from './authpb';
 import type { Permission, Role, User } from './authpb';

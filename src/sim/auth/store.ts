@@ -5,7 +5,7 @@
 // state. Errors are thrown as AuthError.
 
 import { z } from 'zod';
-import { compareKeys } from './adt';
+import { compareKeys } from '../mvcc/bytes';
 import { PermissionType } from './authpb';
 import type { Permission, Role, User } from './authpb';
 import { AuthError } from './errors';

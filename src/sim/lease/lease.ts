@@ -1,7 +1,7 @@
 // One lease (etcd server/lease/lease.go): its TTL, the remaining TTL from the last
 // checkpoint, its expiry on this member's clock, and the keys attached to it.
 
-import { compareKeys } from '../auth/adt';
+import { compareKeys } from '../mvcc/bytes';
 
 /** A lease ID: etcd's int64, here a safe integer. 0 is NoLease. */
 export type LeaseID = number;
