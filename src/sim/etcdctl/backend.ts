@@ -4,6 +4,7 @@
 // or "rpc error: code = ... desc = ..." for errors the client does not map). Transport,
 // retries and timeouts are the backend's business.
 
+import type { Permission } from '../auth/authpb';
 import type { KeyValue } from '../mvcc/mvccpb';
 import type {
   CompactionRequest,
@@ -92,17 +93,8 @@ export interface AlarmResponse {
   alarms: AlarmMember[];
 }
 
-export enum PermissionType {
-  READ = 0,
-  WRITE = 1,
-  READWRITE = 2,
-}
-export interface Permission {
-  permType: PermissionType;
-  key: string;
-  /** '' = the single key; '\0' = every key >= key. */
-  rangeEnd: string;
-}
+export { PermissionType } from '../auth/authpb';
+export type { Permission };
 export interface AuthStatusResponse {
   header: ResponseHeader;
   enabled: boolean;
