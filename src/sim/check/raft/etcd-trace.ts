@@ -23,6 +23,7 @@
 import { z } from 'zod';
 import type { MemberId, ObservedEntry, RaftObservation, Role } from './observation';
 import { TermLog } from './term-log';
+import { describeZodError } from '../zod-issue';
 
 /** Bad input: what is wrong and on which line (1-based). */
 export class EtcdTraceError extends Error {
@@ -120,21 +121,15 @@ function parseLine(text: string, line: number): EtcdTraceEvent | undefined {
     throw new EtcdTraceError(line, `not valid JSON (${(e as Error).message})`);
   }
   const record = recordSchema.safeParse(json);
-  if (!record.success) throw new EtcdTraceError(line, describe(record.error));
+  if (!record.success) throw new EtcdTraceError(line, describeZodError(record.error));
   if (record.data.tag !== 'trace') return undefined;
   const event = eventSchema.safeParse(record.data.event);
-  if (!event.success) throw new EtcdTraceError(line, `event.${describe(event.error)}`);
+  if (!event.success) throw new EtcdTraceError(line, `event.${describeZodError(event.error)}`);
   const isMessageEvent = event.data.name.startsWith('Send') || event.data.name.startsWith('Receive');
   if (isMessageEvent && event.data.msg === undefined) {
     throw new EtcdTraceError(line, `event.msg: required on ${event.data.name}`);
   }
   return event.data;
-}
-
-function describe(error: z.ZodError): string {
-  const issue = error.issues[0];
-  const field = issue.path.join('.');
-  return field === '' ? issue.message : `${field}: ${issue.message}`;
 }
 
 /** What the adapter knows of one node. */

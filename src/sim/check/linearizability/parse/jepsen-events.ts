@@ -4,7 +4,7 @@ import type { EdnValue } from './edn';
 import { readJsonLines } from './json-lines';
 import type { PairedEvent } from './pair-events';
 import { ParseError } from './parse-error';
-import { describeZodError } from './zod-issue';
+import { describeZodError } from '../../zod-issue';
 
 /**
  * Jepsen-style histories: invoke / ok / fail / info events by single-threaded

@@ -5,7 +5,7 @@ import type { SimKvInput, SimKvOutput } from '../models/sim-kv';
 import { readJsonLines } from './json-lines';
 import { pairEvents } from './pair-events';
 import { ParseError } from './parse-error';
-import { describeZodError } from './zod-issue';
+import { describeZodError } from '../../zod-issue';
 
 /** The simulator's own history files (history.ts), as sim-kv operations. */
 
