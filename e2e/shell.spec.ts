@@ -41,5 +41,5 @@ test('speed control changes how fast virtual time runs', async ({ page }) => {
 
 test('a bad configuration in the URL shows a clear error', async ({ page }) => {
   await page.goto('/?members=1000');
-  await expect(page.getByRole('alert')).toContainText('members: must be at most 15 (got 1000)');
+  await expect(page.getByRole('alert')).toContainText('members: must be at most 51 (got 1000)');
 });

@@ -26,7 +26,7 @@ describe('scenario files', () => {
   it.each([
     [{ ...minimal, version: 2 }, /version: this file uses scenario format 2, newer than the 1/],
     [{ ...minimal, version: 0 }, /version: /],
-    [{ ...minimal, world: { members: 99 } }, /world.members: must be at most 15 \(got 99\)/],
+    [{ ...minimal, world: { members: 99 } }, /world.members: must be at most 51 \(got 99\)/],
     [{ ...minimal, steps: [{ narration: 'x' }] }, /steps.0: a step needs exactly one of "at"/],
     [{ ...minimal, steps: [{ at: 5, narration: 'x', actions: [{ type: 'crash' }] }] }, /steps.0.actions.0.member/],
     [{ ...minimal, expectations: [{ type: 'sometimes' }] }, /expectations.0.type/],

@@ -12,7 +12,7 @@ describe('world config', () => {
 
   it.each([
     [{ members: 0 }, /members: must be at least 1 \(got 0\)/],
-    [{ members: 1000 }, /members: must be at most 15 \(got 1000\)/],
+    [{ members: 1000 }, /members: must be at most 51 \(got 1000\)/],
     [{ members: 2.5 }, /members: must be a whole number \(got 2.5\)/],
     [{ tickMs: -5 }, /tickMs: must be at least 1/],
     [{ electionTicks: 1 }, /electionTicks: must be at least 5/],
