@@ -75,7 +75,18 @@ export interface LeaseAttacher {
 export type WatcherGroupName = 'synced' | 'unsynced' | 'victim';
 
 /** Every decision of the store and the watchable store, for the trace. */
+/** A key written by a completed write transaction, without its value (for views). */
+export interface KeyChange {
+  key: string;
+  /** 0 for a deletion (a tombstone record). */
+  createRevision: number;
+  version: number;
+  lease: number;
+}
+
 export type MvccEvent =
+  /** A completed write transaction: every change has modRevision = revision. */
+  | { type: 'mvcc.write'; revision: number; changes: KeyChange[] }
   | { type: 'mvcc.compact'; revision: number; removed: number; kept: number; hash: number }
   | { type: 'mvcc.restore'; currentRevision: number; compactRevision: number; keys: number }
   | {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ErrCompacted, ErrFutureRev } from './kv';
+import type { MvccEvent } from './kv';
 import { KVStore } from './kvstore';
 import type { StoreSnapshot } from './kvstore';
 import { compaction, deleteRange, hashKV, put, range } from './txn';
@@ -136,5 +137,19 @@ describe('views', () => {
     deleteRange(s, { key: 'a' });
     expect(s.listKeys('a', 1)).toEqual([{ key: 'a', live: false, createRevision: 0, modRevision: 8, version: 0 }]);
     expect(s.liveKeys).toBe(2);
+  });
+
+  it('traces each completed write with its keys, revisions, versions and leases', () => {
+    const events: MvccEvent[] = [];
+    const s = new KVStore({ onEvent: (e) => events.push(e) });
+    put(s, { key: 'a', value: '1', lease: 7 });
+    put(s, { key: 'a', value: '2' });
+    deleteRange(s, { key: 'a' });
+    deleteRange(s, { key: 'missing' });
+    expect(events).toEqual([
+      { type: 'mvcc.write', revision: 2, changes: [{ key: 'a', createRevision: 2, version: 1, lease: 7 }] },
+      { type: 'mvcc.write', revision: 3, changes: [{ key: 'a', createRevision: 2, version: 2, lease: 0 }] },
+      { type: 'mvcc.write', revision: 4, changes: [{ key: 'a', createRevision: 0, version: 0, lease: 0 }] },
+    ]);
   });
 });
