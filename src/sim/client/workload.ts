@@ -30,7 +30,8 @@ export const WorkloadSchema = z
       .object({ get: Weight, put: Weight, delete: Weight, txn: Weight, range: Weight, watch: Weight, lease: Weight })
       .partial()
       .default({ get: 4, put: 4, txn: 1, delete: 1 }),
-    keys: z.number().int().min(1).max(100_000).default(5),
+    // Up to a million keys: the bench measures speed with a store that large.
+    keys: z.number().int().min(1).max(1_000_000).default(5),
     keyPrefix: z.string().min(1).default('k/'),
     /** uniform, or zipf (s = 1): key i is chosen with weight 1/(i+1). */
     distribution: z.enum(['uniform', 'zipf']).default('uniform'),
