@@ -29,7 +29,10 @@ declare module '../trace/trace' {
       mustSync: boolean;
       leaderSendsFirst: boolean;
     };
-    'server.persisted': { entries: number; lastIndex: number; hardState: string; synced: boolean };
+    /** `terms`: the persisted entries' terms as runs "term:count,..." ('' for none). */
+    'server.persisted': { entries: number; lastIndex: number; terms: string; hardState: string; synced: boolean };
+    /** The leader's Progress of each peer: "<id> <State> match=<n> next=<n> inflights=<n>[ learner][ paused]; ...". */
+    'server.progress': { peers: string };
     'server.messages': { to: string; count: number; types: string; afterPersist: boolean };
     'server.apply': { first: number; last: number; entries: number; applied: number; consistentIndex: number };
     'server.apply.snapshot': { index: number; term: number; members: number };

@@ -12,13 +12,15 @@ import type { RaftObservation, Role } from '../check/raft/observation';
 import type { Entry, HardState, Message, Snapshot } from '../raft/raftpb';
 import { EntryType, MessageType, None } from '../raft/raftpb';
 import type { MemoryStorage } from '../raft/storage';
-import type { RawNode } from '../raft/rawnode';
+import { ProgressType, type RawNode } from '../raft/rawnode';
+import { progressStateName } from '../raft/tracker/state';
 import type { ReadState, SoftState } from '../raft/node';
 import { StateType, isEmptyHardState, isEmptySnap } from '../raft/node';
 import { msgTypeName } from '../raft/util';
 import type { Storage } from '../storage/storage';
 import type { Transport } from './transport/transport';
 import { entryDigest } from './digest';
+import { formatMemberId } from './membership/member';
 
 /** One Ready's work for the applier (etcd toApply), with its notifyc. */
 export class ApplyJob {
@@ -87,6 +89,8 @@ export class RaftNode {
   private lastVote = 0;
   private lastCommit = 0;
   private lastSavedHardState: HardState | undefined;
+  /** The leader's view of its peers as last traced ('' when not leading). */
+  private lastProgress = '';
 
   constructor(
     private readonly kernel: Kernel,
@@ -159,6 +163,7 @@ export class RaftNode {
     const host = this.host;
 
     if (rd.softState !== undefined) this.softState(rd.softState);
+    if (this.kernel.trace.enabled('info')) this.traceProgress();
     this.observeState(rd.hardState, rd.softState !== undefined);
     if (rd.readStates.length > 0) host.onReadState(rd.readStates[rd.readStates.length - 1]);
 
@@ -301,6 +306,23 @@ export class RaftNode {
     this.transport.send(out);
   }
 
+  /** Traces the leader's Progress of each peer (raft.md §5.1) when it changed since the last Ready. */
+  private traceProgress(): void {
+    let text = '';
+    if (this.isLeader) {
+      const self = this.rawNode.raft.id;
+      this.rawNode.withProgress((id, typ, pr) => {
+        if (id === self) return;
+        const learner = typ === ProgressType.ProgressTypeLearner ? ' learner' : '';
+        const paused = pr.msgAppFlowPaused ? ' paused' : '';
+        text += `${text === '' ? '' : '; '}${formatMemberId(id)} ${progressStateName(pr.state)} match=${pr.match} next=${pr.next} inflights=${pr.inflights.count()}${learner}${paused}`;
+      });
+    }
+    if (text === this.lastProgress) return;
+    this.lastProgress = text;
+    if (text !== '') this.kernel.trace.emit(this.source, 'server.progress', { peers: text }, { reason: "the leader's view of its followers changed" });
+  }
+
   private observeState(ready: HardState, roleChanged: boolean): void {
     const hs = isEmptyHardState(ready) ? { term: this.lastTerm, vote: this.lastVote } : ready;
     if (this.host.observe !== undefined && (roleChanged || hs.term !== this.lastTerm || hs.vote !== this.lastVote)) {
@@ -322,7 +344,7 @@ export class RaftNode {
       this.kernel.trace.emit(
         this.source,
         'server.persisted',
-        { entries: entries.length, lastIndex: last, hardState: describeHardState(this.lastSavedHardState), synced },
+        { entries: entries.length, lastIndex: last, terms: termRuns(entries), hardState: describeHardState(this.lastSavedHardState), synced },
         { reason: synced ? 'WAL fsync completed' : 'WAL written (no fsync needed)' },
       );
     }
@@ -354,6 +376,18 @@ function roleOf(s: StateType): Role {
 function describeHardState(hs: HardState | undefined): string {
   if (hs === undefined || isEmptyHardState(hs)) return '';
   return `term=${hs.term} vote=${hs.vote.toString(16)} commit=${hs.commit}`;
+}
+
+/** The entries' terms as runs "term:count,term:count" (one run unless the entries span terms). */
+function termRuns(entries: readonly Entry[]): string {
+  let out = '';
+  for (let i = 0; i < entries.length; ) {
+    let j = i + 1;
+    while (j < entries.length && entries[j].term === entries[i].term) j++;
+    out += `${out === '' ? '' : ','}${entries[i].term}:${j - i}`;
+    i = j;
+  }
+  return out;
 }
 
 /** Whether the last committed entry lies at or after the first new entry (etcd 3.5 raft.go). */
