@@ -20,6 +20,11 @@ export class RaftLog {
   /** Encoded bytes of entries being applied, and whether that paused delivery. */
   applyingEntsSize = 0;
   applyingEntsPaused = false;
+  /**
+   * Injected bug (check/fuzz/inject.ts, set by Raft): an append replaces everything after
+   * its previous entry, so a stale append drops later entries, committed ones included.
+   */
+  bugTruncateCommitted = false;
 
   constructor(
     readonly storage: Storage,
@@ -45,6 +50,11 @@ export class RaftLog {
   maybeAppend(prevIndex: number, prevTerm: number, committed: number, ents: readonly Entry[]): number {
     if (!this.matchTerm(prevIndex, prevTerm)) return -1;
     const lastNew = prevIndex + ents.length;
+    if (this.bugTruncateCommitted && ents.length > 0 && lastNew < this.lastIndex()) {
+      this.unstable.truncateAndAppend(ents);
+      this.commitTo(Math.min(committed, lastNew));
+      return lastNew;
+    }
     const ci = this.findConflict(ents);
     if (ci !== 0) {
       if (ci <= this.committed) {

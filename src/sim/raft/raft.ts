@@ -74,6 +74,16 @@ export interface Config {
    * passes a seeded stream; the default is a small deterministic generator seeded by id.
    */
   randInt?: (n: number) => number;
+  /**
+   * Deliberate bugs for the fault search's bug re-injection (check/fuzz/inject.ts), read
+   * once here; undefined in every real configuration.
+   */
+  injected?: InjectedBugs;
+}
+
+/** Which deliberate bugs are on (structural, so raft does not import the fuzz harness). */
+export interface InjectedBugs {
+  has(bug: string): boolean;
 }
 
 /** Why an election is started (CampaignType); the transfer value travels as vote context. */
@@ -92,7 +102,7 @@ function isCampaignTransfer(ctx: Uint8Array | undefined): boolean {
 }
 
 /** Config validation with etcd's error texts; fills defaults. Throws on bad input. */
-function validate(c: Config): Required<Omit<Config, 'randInt' | 'traceLogger'>> & Pick<Config, 'traceLogger'> & { randInt: (n: number) => number } {
+function validate(c: Config): Required<Omit<Config, 'randInt' | 'traceLogger' | 'injected'>> & Pick<Config, 'traceLogger'> & { randInt: (n: number) => number } {
   if (!Number.isSafeInteger(c.id) || c.id <= 0) throw new Error('cannot use none as id');
   if (isLocalMsgTarget(c.id)) throw new Error('cannot use local target as id');
   if (!(c.heartbeatTick > 0)) throw new Error('heartbeat tick must be greater than 0');
@@ -110,7 +120,8 @@ function validate(c: Config): Required<Omit<Config, 'randInt' | 'traceLogger'>> 
   }
   const checkQuorum = c.checkQuorum ?? false;
   const readOnlyOption = c.readOnlyOption ?? ReadOnlyOption.ReadOnlySafe;
-  if (readOnlyOption === ReadOnlyOption.ReadOnlyLeaseBased && !checkQuorum) {
+  // Injected bug: lease reads without check-quorum, so a deposed leader keeps its lease.
+  if (readOnlyOption === ReadOnlyOption.ReadOnlyLeaseBased && !checkQuorum && c.injected?.has('raft-lease-read-without-check-quorum') !== true) {
     throw new Error('CheckQuorum must be enabled when ReadOnlyOption is ReadOnlyLeaseBased');
   }
   return {
@@ -192,6 +203,9 @@ export class Raft {
   /** ReadIndex requests a new leader holds until it commits an entry of its term (§6.3). */
   pendingReadIndexMessages: Message[] = [];
   private readonly randInt: (n: number) => number;
+  /** Injected bugs (Config.injected), as booleans so the hot path pays one field read. */
+  private readonly bugCommitOldTerm: boolean;
+  private readonly bugVoteWithoutLogCheck: boolean;
   private readonly tickElectionFn = (): void => this.tickElection();
   private readonly tickHeartbeatFn = (): void => this.tickHeartbeat();
   private tickFn: () => void = this.tickElectionFn;
@@ -202,6 +216,9 @@ export class Raft {
     this.id = c.id;
     this.logger = c.logger;
     this.raftLog = new RaftLog(c.storage, c.logger, c.maxCommittedSizePerReady);
+    this.bugCommitOldTerm = config.injected?.has('raft-commit-old-term') === true;
+    this.bugVoteWithoutLogCheck = config.injected?.has('raft-vote-without-log-check') === true;
+    this.raftLog.bugTruncateCommitted = config.injected?.has('raft-truncate-committed') === true;
     const { hardState, confState } = c.storage.initialState();
     this.maxMsgSize = c.maxSizePerMsg;
     this.maxUncommittedSize = c.maxUncommittedEntriesSize;
@@ -400,7 +417,9 @@ export class Raft {
 
   /** Advances commit to the quorum index if it is in the current term (§4.6). */
   maybeCommit(): boolean {
-    const committed = this.raftLog.maybeCommit(this.trk.committed(), this.term);
+    const index = this.trk.committed();
+    // Injected bug (Raft paper Figure 8): commit whatever a quorum holds, of any term.
+    const committed = this.raftLog.maybeCommit(index, this.bugCommitOldTerm ? this.raftLog.zeroTermOnOutOfBounds(index) : this.term);
     if (this.traceLogger !== undefined) traceEvent(this.traceLogger, 'Commit', this);
     return committed;
   }
@@ -752,7 +771,8 @@ export class Raft {
       (this.vote === None && this.lead === None) ||
       // A pre-vote for a future term.
       (m.type === MessageType.MsgPreVote && m.term > this.term);
-    if (canVote && this.raftLog.isUpToDate(m.index, m.logTerm)) {
+    // Injected bug: grant without the candidate's-log-is-up-to-date check.
+    if (canVote && (this.bugVoteWithoutLogCheck || this.raftLog.isUpToDate(m.index, m.logTerm))) {
       if (this.logger.enabled(LogLevel.Info)) this.logVoteDecision(m, 'cast', '');
       // Granted responses carry the request's term (the future term for pre-votes).
       this.send(newMessage(voteRespMsgType(m.type), m.from, None, m.term));
