@@ -7,7 +7,7 @@
 import { compareKeys } from './bytes';
 import type { WatcherGroupName } from './kv';
 import { KVStore } from './kvstore';
-import type { StoreSnapshot } from './kvstore';
+import type { StoreOptions, StoreSnapshot } from './kvstore';
 import type { Event, KeyValue } from './mvccpb';
 import { isTombstone } from './mvccpb';
 import { WatcherGroup, newWatcherBatch } from './watcher-group';
@@ -74,12 +74,24 @@ export interface WatcherView {
   group: WatcherGroupName;
 }
 
+export interface WatchableStoreOptions extends StoreOptions {
+  /** Deliberate bugs for the fault search (check/fuzz/inject.ts); undefined in real use. */
+  injected?: { has(bug: string): boolean };
+}
+
 export class WatchableStore extends KVStore {
+  /** Injected bug: a watcher whose start revision was compacted skips to after the compaction. */
+  private readonly bugSkipCompacted: boolean;
   private readonly synced = new WatcherGroup();
   private readonly unsynced = new WatcherGroup();
   /** Batches that could not be sent, in the order they failed. */
   private victims: WatcherBatch[] = [];
   private nextStreamId = 1;
+
+  constructor(options: WatchableStoreOptions = {}) {
+    super(options);
+    this.bugSkipCompacted = options.injected?.has('mvcc-watch-skip-compacted') === true;
+  }
 
   newWatchStream(options: WatchStreamOptions = {}): WatchStream {
     return new WatchStream(this, this.nextStreamId++, options);
@@ -157,6 +169,7 @@ export class WatchableStore extends KVStore {
         if (!w.restore) throw new Error(`mvcc: watcher minimum revision ${w.minRev} should not exceed current revision ${curRev}`);
         w.restore = false;
       }
+      if (w.minRev < compactRev && this.bugSkipCompacted) w.minRev = compactRev + 1;
       if (w.minRev < compactRev) {
         // §7.3: the history it asks for is gone; tell it and drop it (retry if the channel is full).
         if (w.stream.ch.trySend({ watchId: w.id, events: [], revision: 0, compactRevision: compactRev })) {
