@@ -2,7 +2,7 @@
 // loop only replaces a slice when it changed, so one change re-renders one view.
 import { create } from 'zustand';
 import type { PlayerMode } from './player';
-import type { FrameState } from './model/frame';
+import { initialFrame, type FrameState } from './model/frame';
 import type { NarrationLine } from './model/narration';
 import type { Flight, MessageSpan } from './model/timeline';
 
@@ -52,7 +52,7 @@ export const useUIStore = create<UIState>((set) => ({
   speed: DEFAULT_SPEED,
   cursor: { index: 0, t: 0 },
   stats: { fired: 0, end: 0, delivered: 0, lost: 0 },
-  frame: { index: 0, members: [], faults: { groups: [], blocked: [], down: {}, slowDisks: [] }, clients: {}, console: [] },
+  frame: initialFrame([]),
   flights: [],
   spans: [],
   narration: [],
