@@ -91,6 +91,11 @@ export class RaftNode {
   private lastSavedHardState: HardState | undefined;
   /** The leader's view of its peers as last traced ('' when not leading). */
   private lastProgress = '';
+  /**
+   * Injected bug raft-vote-before-persist (check/fuzz/inject.ts), set once by the server:
+   * a follower sends its messages (votes, acks) before its fsync, as the leader does.
+   */
+  bugSendBeforePersist = false;
 
   constructor(
     private readonly kernel: Kernel,
@@ -181,8 +186,9 @@ export class RaftNode {
     if (!waitWAL) host.scheduleApply(job);
 
     const isLeader = this.isLeader;
+    const sendFirst = isLeader || this.bugSendBeforePersist;
     // The leader replicates while it writes (raft thesis 10.2.1); followers wait.
-    if (isLeader) this.send(rd.messages, false);
+    if (sendFirst) this.send(rd.messages, false);
 
     if (snap !== undefined) this.storage.saveSnap(snap);
     const mustSync = this.storage.save(rd.hardState, rd.entries) || snap !== undefined;
@@ -239,7 +245,7 @@ export class RaftNode {
       job.markPersisted();
       const release = () => {
         if (this.stopped) return;
-        this.send(rd.messages, true);
+        if (!sendFirst) this.send(rd.messages, true);
         this.advance();
       };
       // A follower applying a conf change waits for it before going on (etcd's second notifyc).
