@@ -33,7 +33,8 @@ export interface Ready {
   entries: readonly Entry[];
   snapshot: Snapshot | undefined;
   committedEntries: readonly Entry[];
-  messages: Message[];
+  // Read-only, as entries: often one of raft's own lists, handed out whole.
+  messages: readonly Message[];
   mustSync: boolean;
 }
 

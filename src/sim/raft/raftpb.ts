@@ -130,7 +130,7 @@ export function isLocalMsgTarget(id: number): boolean {
 // A shared empty entry list; readonly in type. Not frozen: a frozen array has its own
 // hidden class, which makes the entries reads on the hot path polymorphic.
 export const noEntries: readonly Entry[] = [];
-const noMessages: readonly Message[] = [];
+export const noMessages: readonly Message[] = [];
 
 /** A message with every field at its zero value; callers fill what they use. */
 export function newMessage(type: MessageType, to: number, from: number = None, term = 0): Message {

@@ -13,6 +13,7 @@ import {
   marshalConfChangeEntry,
   newMessage,
   noEntries,
+  noMessages,
 } from './raftpb';
 import type { Config } from './raft';
 import { Raft } from './raft';
@@ -22,7 +23,7 @@ import type { BasicStatus, Status } from './status';
 import { getBasicStatus, getStatus } from './status';
 import { traceEvent } from './state-trace';
 import type { Progress } from './tracker/progress';
-import { checkConfChange, checkMessage, entsSize, isLocalMsg, isResponseMsg } from './util';
+import { checkConfChange, checkMessage, clearList, entsSize, isLocalMsg, isResponseMsg } from './util';
 
 /** Returned by step() for a local message type from the network. */
 export const ErrStepLocalMsg = new Error('raft: cannot step raft local message');
@@ -45,7 +46,7 @@ export class RawNode {
   private prevSoftSt: SoftState;
   private prevHardSt: HardState;
   // Self-directed messages to step at Advance (sync mode, §2.4).
-  private stepsOnAdvance: Message[] = [];
+  private readonly stepsOnAdvance: Message[] = [];
   // Sync mode reuses one storage acknowledgment of each kind: at most one Ready is
   // pending Advance, the acks never leave the node, and stepping them keeps no reference.
   private readonly appendAck: Message;
@@ -122,7 +123,7 @@ export class RawNode {
       entries: r.raftLog.nextUnstableEnts() ?? noEntries,
       snapshot: r.raftLog.nextUnstableSnapshot(),
       committedEntries: r.raftLog.nextCommittedEnts(this.applyUnstableEntries()) ?? noEntries,
-      messages: r.msgs,
+      messages: this.asyncStorageWrites ? r.msgs : this.syncReadyMessages(),
       mustSync: false,
     };
     // The state objects are built only when they changed (compared field by field).
@@ -132,12 +133,26 @@ export class RawNode {
     rd.mustSync = rd.entries.length !== 0 || r.vote !== this.prevHardSt.vote || r.term !== this.prevHardSt.term;
     if (this.asyncStorageWrites) {
       // Persistence and application happen on "threads" that reply with messages (§2.9).
-      if (this.needStorageAppendMsg(rd)) rd.messages.push(this.newStorageAppendMsg(rd));
-      if (rd.committedEntries.length > 0) rd.messages.push(this.newStorageApplyMsg(rd.committedEntries));
-    } else {
-      for (const m of r.msgsAfterAppend) if (m.to !== r.id) rd.messages.push(m);
+      if (this.needStorageAppendMsg(rd)) r.msgs.push(this.newStorageAppendMsg(rd));
+      if (rd.committedEntries.length > 0) r.msgs.push(this.newStorageApplyMsg(rd.committedEntries));
     }
     return rd;
+  }
+
+  /**
+   * Sync mode: msgs, then the msgsAfterAppend not addressed to this node, as a new
+   * exact-size list (raft keeps its own lists and their capacity, see acceptReady).
+   */
+  private syncReadyMessages(): readonly Message[] {
+    const r = this.raft;
+    const after = r.msgsAfterAppend;
+    let others = 0;
+    for (let i = 0; i < after.length; i++) if (after[i].to !== r.id) others++;
+    if (others === 0) return r.msgs.length === 0 ? noMessages : r.msgs.slice();
+    if (r.msgs.length === 0 && others === after.length) return after.slice();
+    const out = r.msgs.slice();
+    for (let i = 0; i < after.length; i++) if (after[i].to !== r.id) out.push(after[i]);
+    return out;
   }
 
   private needStorageAppendMsg(rd: Ready): boolean {
@@ -222,9 +237,10 @@ export class RawNode {
         this.stepsOnAdvance.push(this.applyAck);
       }
     }
-    r.msgs = [];
-    // Its messages were copied above (or sliced into the storage message), so the array can stay.
-    if (r.msgsAfterAppend.length !== 0) r.msgsAfterAppend = [];
+    if (this.asyncStorageWrites) r.msgs = []; // handed out as the Ready's messages
+    else clearList(r.msgs); // copied: emptied in place, keeping its capacity
+    // Its messages were copied above (or sliced into the storage message).
+    clearList(r.msgsAfterAppend);
     r.raftLog.acceptUnstable();
     if (rd.committedEntries.length > 0) {
       const ents = rd.committedEntries;
@@ -267,9 +283,10 @@ export class RawNode {
    */
   advance(_rd?: Ready): void {
     if (this.asyncStorageWrites) this.raft.logger.panic('Advance must not be called when using AsyncStorageWrites');
+    // Stepping these queues no new ones (only acceptReady does).
     const steps = this.stepsOnAdvance;
-    this.stepsOnAdvance = [];
-    for (const m of steps) this.raft.step(m);
+    for (let i = 0; i < steps.length; i++) this.raft.step(steps[i]);
+    clearList(steps);
     // Let the reused acks drop the batch they carried.
     this.applyAck.entries = noEntries;
     this.appendAck.snapshot = undefined;

@@ -105,6 +105,14 @@ export function limitSize(ents: Entry[], maxSize: number): Entry[] {
   return limit === ents.length ? ents : ents.slice(0, limit);
 }
 
+/**
+ * Empties a list in place, keeping its capacity: `length = 0` would free the backing
+ * store, and the next push would allocate it again (the hot path reuses such lists).
+ */
+export function clearList(xs: unknown[]): void {
+  while (xs.length > 0) xs.pop();
+}
+
 export function hex(id: number): string {
   return id.toString(16);
 }
