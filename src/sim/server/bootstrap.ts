@@ -40,6 +40,23 @@ export interface Bootstrapped {
   backend?: BackendImage;
   /** New cluster: raft's bootstrap peers. */
   bootstrapPeers?: Peer[];
+  /** Force-new-cluster: what the standalone restart changed. */
+  forced?: ForcedRestart;
+}
+
+/** What restartAsStandaloneNode did to the recovered log. */
+export interface ForcedRestart {
+  /** Uncommitted entries dropped (above max(commit, consistent index)). */
+  discarded: number;
+  /** Members removed by the appended RemoveNode entries, ascending. */
+  removed: number[];
+  /** Whether an AddNode(self) was appended first. */
+  addedSelf: boolean;
+  /**
+   * The HardState on disk: the appended entries are written with an empty HardState, so
+   * the raised commit is volatile until raft next persists one (as in etcd).
+   */
+  durable: HardState;
 }
 
 interface WalMetadata {
@@ -121,11 +138,12 @@ export function bootstrapFromWAL(disk: Disk, cfg: ServerConfig, walOptions: WALO
   if (rec.snapshot !== undefined) memStorage.applySnapshot(rec.snapshot);
   let state = rec.state;
   let ents = rec.ents;
-  const force = cfg.forceNewCluster;
-  if (force) {
+  let forcedRestart: ForcedRestart | undefined;
+  if (cfg.forceNewCluster) {
     const forced = forceNewClusterEntries(meta.nodeId, cfg, rec.snapshot, state, ents, rec.backend?.consistentIndex ?? 0);
     rec.storage.save({ term: 0, vote: 0, commit: 0 }, forced.added);
     rec.storage.sync();
+    forcedRestart = { discarded: ents.length - (forced.ents.length - forced.added.length), removed: forced.removed, addedSelf: forced.addedSelf, durable: rec.state };
     ents = forced.ents;
     state = forced.state;
   }
@@ -139,7 +157,7 @@ export function bootstrapFromWAL(disk: Disk, cfg: ServerConfig, walOptions: WALO
     if (ctx !== undefined && !ctx.isPromote) peers.set(ctx.member.id, ctx.member);
   }
   return {
-    mode: force ? 'force-new-cluster' : 'restart',
+    mode: forcedRestart !== undefined ? 'force-new-cluster' : 'restart',
     id: meta.nodeId,
     clusterId: meta.clusterId,
     cluster,
@@ -148,6 +166,7 @@ export function bootstrapFromWAL(disk: Disk, cfg: ServerConfig, walOptions: WALO
     storage: rec.storage,
     snapshot: rec.snapshot,
     backend: rec.backend,
+    forced: forcedRestart,
   };
 }
 
@@ -168,7 +187,7 @@ function forceNewClusterEntries(
   st: HardState,
   ents: Entry[],
   consistentIndex: number,
-): { ents: Entry[]; added: Entry[]; state: HardState } {
+): { ents: Entry[]; added: Entry[]; state: HardState; removed: number[]; addedSelf: boolean } {
   const commit = Math.max(st.commit, consistentIndex);
   const kept = ents.filter((e) => e.index <= commit);
   const ids = new Set<number>([...(snapshot?.metadata.confState.voters ?? []), ...(snapshot?.metadata.confState.learners ?? [])]);
@@ -183,9 +202,8 @@ function forceNewClusterEntries(
     const self: Member = { id: selfId, name: cfg.name, peerURLs: ['http://localhost:2380'], clientURLs: [], isLearner: false };
     changes.push({ type: ConfChangeType.ConfChangeAddNode, nodeID: selfId, context: encodeConfigChangeContext({ member: self }) });
   }
-  for (const id of [...ids].sort((a, b) => a - b)) {
-    if (id !== selfId) changes.push({ type: ConfChangeType.ConfChangeRemoveNode, nodeID: id });
-  }
+  const removed = [...ids].filter((id) => id !== selfId).sort((a, b) => a - b);
+  for (const id of removed) changes.push({ type: ConfChangeType.ConfChangeRemoveNode, nodeID: id });
   const lastIndex = kept.length > 0 ? kept[kept.length - 1].index : (snapshot?.metadata.index ?? 0);
   const added: Entry[] = changes.map((cc, i) => ({
     term: st.term,
@@ -195,5 +213,5 @@ function forceNewClusterEntries(
   }));
   const all = [...kept, ...added];
   const last = all.length > 0 ? all[all.length - 1].index : lastIndex;
-  return { ents: all, added, state: { term: st.term, vote: st.vote, commit: last } };
+  return { ents: all, added, state: { term: st.term, vote: st.vote, commit: last }, removed, addedSelf: !ids.has(selfId) };
 }

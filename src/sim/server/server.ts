@@ -217,12 +217,16 @@ export class EtcdServer {
 
   // ---------------------------------------------------------------- lifecycle
 
-  /** Starts (or restarts) the member from its disk. A join first asks a peer for the membership. */
-  start(): void {
+  /**
+   * Starts (or restarts) the member from its disk. A join first asks a peer for the
+   * membership. `forceNewCluster` is etcd's --force-new-cluster for this start only (the
+   * flag is given to one process run); without a WAL it has no effect, as in etcd.
+   */
+  start(opts: { forceNewCluster?: boolean } = {}): void {
     if (this.status === 'running' || this.status === 'joining') return;
     this.epoch++;
     this.failure = undefined;
-    const cfg = this.config;
+    const cfg = opts.forceNewCluster === true ? { ...this.config, forceNewCluster: true } : this.config;
     try {
       if (hasWAL(this.disk)) {
         this.boot(bootstrapFromWAL(this.disk, cfg, this.options.walOptions ?? {}));
@@ -463,7 +467,8 @@ export class EtcdServer {
     const observe = this.observe;
     if (observe === undefined) return;
     const t = this.kernel.now;
-    observe({ kind: 'restart', member: b.id, t, applied: this.appliedIndex });
+    const forced = b.forced;
+    observe({ kind: 'restart', member: b.id, t, applied: this.appliedIndex, ...(forced !== undefined ? { forceNewCluster: true } : {}) });
     const ms = b.memStorage;
     const first = ms.firstIndex();
     const last = ms.lastIndex();
@@ -471,10 +476,13 @@ export class EtcdServer {
       const entries = ms.entries(first, last + 1, Infinity).map((e) => ({ index: e.index, term: e.term, digest: entryDigest(e) }));
       observe({ kind: 'entries', member: b.id, t, entries });
     }
-    const { hardState: hs, confState: cs } = ms.initialState();
+    const { hardState, confState: cs } = ms.initialState();
+    const hs = forced?.durable ?? hardState;
     observe({ kind: 'hard-state', member: b.id, t, term: hs.term, vote: hs.vote, commit: hs.commit });
     // Raft restarts with the snapshot's configuration; later conf changes are re-applied.
     if (cs.voters.length > 0) observe({ kind: 'config', member: b.id, t, voters: cs.voters, outgoing: cs.votersOutgoing });
+    // The standalone restart commits its appended conf changes in memory only.
+    if (forced !== undefined && hardState.commit > hs.commit) observe({ kind: 'commit', member: b.id, t, commit: hardState.commit });
   }
 
   private createStateMachine(): void {
@@ -1237,8 +1245,14 @@ function bootReason(b: Bootstrapped): string {
       return 'no WAL, initial-cluster-state=existing: joining with the ID given at MemberAdd';
     case 'restart':
       return `WAL found: restart from snapshot ${b.snapshot?.metadata.index ?? 0} and the WAL; entries above consistent index ${b.backend?.consistentIndex ?? 0} are re-applied`;
-    case 'force-new-cluster':
-      return 'WAL found with --force-new-cluster: uncommitted entries dropped, other members removed';
+    case 'force-new-cluster': {
+      const f = b.forced;
+      const removed = f === undefined || f.removed.length === 0 ? 'none' : f.removed.map(formatMemberId).join(', ');
+      return (
+        `WAL found with --force-new-cluster: restart as a single-member cluster; ${f?.discarded ?? 0} uncommitted entries discarded, ` +
+        `conf changes appended${f?.addedSelf === true ? ' adding itself and' : ''} removing members ${removed}`
+      );
+    }
   }
 }
 

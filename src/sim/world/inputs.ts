@@ -25,7 +25,15 @@ export const InputSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('network'), settings: NetworkSettingsSchema }),
   z.object({ type: z.literal('crash'), member: Host }),
-  z.object({ type: z.literal('restart'), member: Host }),
+  z.object({
+    type: z.literal('restart'),
+    member: Host,
+    /**
+     * etcd --force-new-cluster for this start: the member restarts from its WAL and snapshot
+     * as a one-member cluster (uncommitted entries discarded, the others removed).
+     */
+    forceNewCluster: z.boolean().optional(),
+  }),
   /** A clean stop (etcd's graceful shutdown), unlike a crash. */
   z.object({ type: z.literal('stop'), member: Host }),
   /** The member's disk: fsync latency in ms (constant), to slow it down or speed it up. */

@@ -175,8 +175,8 @@ export class World {
     this.startMember(this.createMember(name, disk, peers, 'existing'));
   }
 
-  private startMember(s: EtcdServer): void {
-    s.start();
+  private startMember(s: EtcdServer, forceNewCluster = false): void {
+    s.start({ forceNewCluster });
     const g = this.grpc.get(s.name) as GrpcServer;
     if (!g.isServing) g.start();
   }
@@ -332,11 +332,17 @@ export class World {
         hosts.push(input.a, input.b);
         break;
       case 'crash':
-      case 'restart':
       case 'stop':
       case 'disk':
         this.member(input.member);
         break;
+      case 'restart': {
+        const m = this.member(input.member);
+        if (input.forceNewCluster === true && (m.status === 'running' || m.status === 'joining')) {
+          throw new InputError(`member ${m.name} is ${m.status}: crash or stop it before restarting it with forceNewCluster`);
+        }
+        break;
+      }
       case 'transfer-leader':
         this.member(input.to);
         break;
@@ -395,7 +401,7 @@ export class World {
         this.member(input.member).stop();
         break;
       case 'restart':
-        this.startMember(this.member(input.member));
+        this.startMember(this.member(input.member), input.forceNewCluster === true);
         break;
       case 'disk':
         this.member(input.member).disk.reconfigure({ ...this.member(input.member).disk.config, fsyncLatency: { kind: 'constant', ms: input.fsyncMs } });

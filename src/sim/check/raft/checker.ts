@@ -50,6 +50,16 @@
 // (back to the durable HardState, which may be lower than the lost volatile values),
 // commit (back to the durable commit) and applied (to the restart's `applied`). None
 // of these is reported.
+//
+// Force New Cluster (a rule, not an invariant). A restart with `forceNewCluster` (etcd
+// --force-new-cluster, server.md §4.3 case 4) rewrites history on purpose: the member
+// drops its uncommitted entries, commits conf changes removing every other member and
+// goes on as a new one-member cluster with the same member IDs, while the old members
+// may still run their own. So the member leaves its cluster's history (leaders of each
+// term, committed prefix, entry facts) for a new one that starts with the old committed
+// prefix up to its durable commit. The other members stay in the old history; a member
+// first observed later belongs to the newest history (only MemberAdd on the new cluster
+// brings one). Every invariant above is checked within each history, never across two.
 
 import { None } from '../../raft/raftpb';
 import { CommittedPrefix } from './committed-prefix';
@@ -69,8 +79,20 @@ import { isQuorum } from './quorum';
 import { TermLog } from './term-log';
 import { InvalidObservationError, type InvariantName, type Violation } from './violation';
 
+/** The cluster-wide records of one cluster history (see Force New Cluster above). */
+class History {
+  readonly leaderOfTerm = new Map<number, MemberId>();
+  /** Members whose role is leader now, in the order they became leader. */
+  readonly leaders = new Set<MemberState>();
+  readonly registry = new EntryRegistry();
+
+  constructor(readonly committed: CommittedPrefix) {}
+}
+
 interface MemberState {
   readonly id: MemberId;
+  /** The cluster history the member belongs to. */
+  history: History;
   up: boolean;
   term: number;
   vote: MemberId;
@@ -94,11 +116,8 @@ const NO_VIOLATIONS: readonly Violation[] = [];
 
 export class RaftInvariantChecker {
   private readonly members = new Map<MemberId, MemberState>();
-  private readonly leaderOfTerm = new Map<number, MemberId>();
-  /** Members whose role is leader now, in the order they became leader. */
-  private readonly leaders = new Set<MemberState>();
-  private readonly committed = new CommittedPrefix();
-  private readonly registry = new EntryRegistry();
+  /** The newest cluster history: members first observed now join it. */
+  private history = new History(new CommittedPrefix());
   private readonly found: Violation[] = [];
   private seq = 0;
   /** The observation being checked, for the violations it causes. */
@@ -158,6 +177,7 @@ export class RaftInvariantChecker {
         m.vote = m.durableVote;
         m.commit = m.durableCommit;
         m.applied = obs.applied;
+        if (obs.forceNewCluster === true) this.forkHistory(m);
         break;
       default:
         this.invalid(`unknown observation kind '${(obs as { kind: unknown }).kind}'`);
@@ -189,28 +209,29 @@ export class RaftInvariantChecker {
   private setRole(m: MemberState, role: Role): void {
     m.role = role;
     if (role === 'leader') {
-      this.leaders.add(m);
+      m.history.leaders.add(m);
     } else {
-      this.leaders.delete(m);
+      m.history.leaders.delete(m);
       m.awaited = undefined;
     }
   }
 
   private onBecomeLeader(m: MemberState): void {
-    const holder = this.leaderOfTerm.get(m.term);
+    const holder = m.history.leaderOfTerm.get(m.term);
     if (holder !== undefined && holder !== m.id) {
       this.report('Election Safety', `member ${m.id} became leader of term ${m.term}, which member ${holder} leads`, {
         term: m.term,
         leader: holder,
       });
     } else {
-      this.leaderOfTerm.set(m.term, m.id);
+      m.history.leaderOfTerm.set(m.term, m.id);
     }
     m.incompleteReported = false;
     m.awaited = undefined;
     // By Log Matching, holding the last such entry means holding all below it.
-    const index = this.committed.lastIndexCommittedBefore(m.term);
-    if (index > 0) this.checkLeaderHolds(m, index, this.committed.termAt(index) ?? 0);
+    const committed = m.history.committed;
+    const index = committed.lastIndexCommittedBefore(m.term);
+    if (index > 0) this.checkLeaderHolds(m, index, committed.termAt(index) ?? 0);
   }
 
   private checkLeaderHolds(leader: MemberState, index: number, term: number): void {
@@ -247,7 +268,7 @@ export class RaftInvariantChecker {
       // Entries already compacted into the snapshot are ignored, as etcd's storage does.
       if (entry.index <= log.snapshotIndex) continue;
       const prevTerm = log.termAt(entry.index - 1);
-      const fact = this.registry.learn(entry, prevTerm, m.id);
+      const fact = m.history.registry.learn(entry, prevTerm, m.id);
       if (fact !== undefined) this.reportMismatch(m, entry.index, entry.term, prevTerm, entry.digest, fact);
       log.push(entry.term);
     }
@@ -362,7 +383,10 @@ export class RaftInvariantChecker {
   private checkLeaderCommit(m: MemberState, commit: number): void {
     const term = commit > m.log.lastIndex ? m.term : m.log.termAt(commit);
     if (term === undefined) return; // compacted: committed long ago
-    const holds = (id: MemberId): boolean => this.members.get(id)?.log.holds(commit, term) ?? false;
+    const holds = (id: MemberId): boolean => {
+      const voter = this.members.get(id);
+      return voter !== undefined && voter.history === m.history && voter.log.holds(commit, term);
+    };
     if (isQuorum(m.config, holds)) return;
     const { voters, outgoing } = m.config;
     const holders = [...new Set([...voters, ...outgoing])].filter(holds);
@@ -389,10 +413,11 @@ export class RaftInvariantChecker {
    * prefix; false, after reporting `invariant`, when it contradicts the prefix.
    */
   private commitEntry(m: MemberState, index: number, term: number, invariant: InvariantName, what: string): boolean {
-    const grows = index === this.committed.lastIndex + 1;
+    const { committed, leaders } = m.history;
+    const grows = index === committed.lastIndex + 1;
     // Committed in m's term at the latest: the leader commits in its own term, and others
     // learn commits from leaders of their term or an earlier one.
-    const prior = this.committed.note(index, term, m.term);
+    const prior = committed.note(index, term, m.term);
     if (prior !== undefined) {
       this.report(invariant, `member ${m.id} ${what} ${index} of term ${term}, but term ${prior} is committed there`, {
         index,
@@ -402,7 +427,7 @@ export class RaftInvariantChecker {
       return false;
     }
     if (grows) {
-      for (const leader of this.leaders) if (m.term < leader.term) this.checkLeaderHolds(leader, index, term);
+      for (const leader of leaders) if (m.term < leader.term) this.checkLeaderHolds(leader, index, term);
     }
     return true;
   }
@@ -428,7 +453,7 @@ export class RaftInvariantChecker {
     } else {
       this.commitEntry(m, index, term, 'State Machine Safety', 'applied entry');
     }
-    const fact = this.registry.learn(o.entry, undefined, m.id);
+    const fact = m.history.registry.learn(o.entry, undefined, m.id);
     if (fact !== undefined) {
       this.report(
         'State Machine Safety',
@@ -455,11 +480,20 @@ export class RaftInvariantChecker {
     m.config = copyConfig(o);
   }
 
+  /** Force New Cluster: `m` leaves its history for a new one, the newest. */
+  private forkHistory(m: MemberState): void {
+    const cut = Math.min(m.durableCommit, m.history.committed.lastIndex);
+    m.history = new History(m.history.committed.truncated(cut));
+    this.history = m.history;
+    m.recorded = Math.min(m.recorded, cut);
+  }
+
   private member(id: MemberId): MemberState {
     let m = this.members.get(id);
     if (m === undefined) {
       m = {
         id,
+        history: this.history,
         up: true,
         term: 0,
         vote: None,

@@ -47,6 +47,18 @@ export class CommittedPrefix {
     return known !== undefined && known !== term ? known : undefined;
   }
 
+  /** A copy of the prefix up to `upTo` (inclusive), with the same commit terms. */
+  truncated(upTo: number): CommittedPrefix {
+    const copy = new CommittedPrefix();
+    const last = Math.min(upTo, this.lastIndex);
+    for (let i = 1; i <= last; i++) copy.terms.push(this.terms[i]);
+    for (let k = 0; k < this.runStart.length && this.runStart[k] <= last; k++) {
+      copy.runStart.push(this.runStart[k]);
+      copy.runTerm.push(this.runTerm[k]);
+    }
+    return copy;
+  }
+
   /** The highest index committed in a term below `term`, or 0. */
   lastIndexCommittedBefore(term: number): number {
     let lo = -1;

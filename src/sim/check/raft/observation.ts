@@ -109,6 +109,12 @@ export interface CrashObservation extends About {
 export interface RestartObservation extends About {
   readonly kind: 'restart';
   readonly applied: number;
+  /**
+   * etcd --force-new-cluster: the member restarts as a new one-member cluster, its
+   * uncommitted entries dropped and conf changes removing the others committed. Then
+   * emit the durable HardState and, as a 'commit', the raised (volatile) commit.
+   */
+  readonly forceNewCluster?: boolean;
 }
 
 export type RaftObservation =
