@@ -1,24 +1,25 @@
-// The standard workload, full stack: 5 etcd members (Raft, WAL on simulated memory disks,
-// MVCC), one etcd client offering 100 puts per virtual second through gRPC and the retry
-// interceptor (32 closed-loop processes: each waits for its answer, so about 82/s
-// complete), latency 10-15 ms, default tracing, Raft invariant checker off. Figures:
-// virtual seconds per wall second and completed puts (proposals committed and applied
-// on the leader and answered) per wall second.
+// The standard workload (bench/standard.ts) with the memory backend, in Node: figures
+// cluster.{virtual_seconds,completed_puts,committed_proposals,applied_proposals}_per_wall_second,
+// and the peak memory of the same run. The run goes in slices of one virtual second and
+// reads process memory after each (bench/memory.ts), which costs far less than 1%.
 import { World } from '../src/sim/world/world';
-import { rate, timed, type Figure } from './figures';
+import { timed, type Figure } from './figures';
+import { MemoryPeak, runSampled } from './memory';
+import { STANDARD_VIRTUAL_SECONDS, standardConfig, standardFigures } from './standard';
 
-export function clusterStandard(virtualSeconds = 600): Figure[] {
-  const world = new World({
-    seed: 1,
-    members: 5,
-    check: false,
-    network: { latency: { kind: 'uniform', min: 10, max: 15 } },
-    clients: [{ workload: { mix: { put: 1 }, rate: 100, concurrency: 32, keys: 1000, timeoutMs: 5000 } }],
-  });
-  const t = timed(() => world.runUntil(virtualSeconds * 1000));
-  const puts = world.client('c1').history.events.filter((e) => e.type === 'ok').length;
+const MB = 1024 * 1024;
+
+export function clusterStandard(virtualSeconds = STANDARD_VIRTUAL_SECONDS): Figure[] {
+  const before = process.memoryUsage();
+  const peak = new MemoryPeak();
+  const world = new World(standardConfig());
+  const t = timed(() => runSampled((to) => world.runUntil(to), virtualSeconds * 1000, 1000, peak));
+  const mb = (bytes: number) => Math.round(bytes / MB);
+  const memory = { samples: peak.samples, virtual_s: virtualSeconds, members: world.members.length };
   return [
-    { ...rate('cluster.virtual_seconds_per_wall_second', virtualSeconds, 'x', t), value: Math.round((virtualSeconds / t.wall) * 10) / 10 },
-    rate('cluster.completed_puts_per_wall_second', puts, 'puts/s', t, { puts, members: 5 }),
+    ...standardFigures('cluster', world, virtualSeconds, t),
+    // Whole process: Node itself, the code, and what earlier benches left unreclaimed.
+    { name: 'cluster.peak_rss', value: mb(peak.rss), unit: 'MiB', rss_before_mib: mb(before.rss), process_max_rss_mib: mb(process.resourceUsage().maxRSS * 1024), ...memory },
+    { name: 'cluster.peak_heap_used', value: mb(peak.heapUsed), unit: 'MiB', heap_before_mib: mb(before.heapUsed), trace_events: world.kernel.trace.length, ...memory },
   ];
 }

@@ -7,7 +7,7 @@
 //   raft.messages_stepped_per_wall_second: messages delivered and stepped into members.
 //   raft.virtual_seconds_per_wall_second: how much faster than real time the run goes.
 import { RaftCluster } from '../src/sim/testing/raft-cluster';
-import { rate, timed, type Figure } from './figures';
+import { rate, speed, timed, type Figure } from './figures';
 
 export function raftSteady(virtualSeconds = 600): Figure[] {
   const c = new RaftCluster({ seed: 1, members: 5, check: false, network: { latency: { kind: 'uniform', min: 10, max: 15 } } });
@@ -26,10 +26,6 @@ export function raftSteady(virtualSeconds = 600): Figure[] {
       kernelEvents: c.kernel.fired,
       traceEvents: c.kernel.trace.length,
     }),
-    {
-      ...rate('raft.virtual_seconds_per_wall_second', virtualSeconds, 'x', t, { committed }),
-      value: Math.round((virtualSeconds / t.wall) * 10) / 10,
-      per_cpu_second: Math.round((virtualSeconds / t.cpu) * 10) / 10,
-    },
+    speed('raft.virtual_seconds_per_wall_second', virtualSeconds, t, { committed }),
   ];
 }

@@ -1,15 +1,31 @@
-// npm run bench [-- NAME...]: runs the benchmarks and prints one JSON line per figure.
+// npm run bench [-- NAME...]: runs the benchmarks (all of them, or the ones named) and
+// prints one JSON line per figure: {"name", "value", "unit", ...extra}. Every bench
+// runs by default, the Chromium one too (the figures the README shows); it needs a
+// Chromium that Playwright can launch (see playwright.config.ts).
 import { print, type Figure } from './figures';
 import { kernelEvents } from './kernel.bench';
 import { netDelivered } from './net.bench';
 import { raftSteady } from './raft.bench';
 import { clusterStandard } from './cluster.bench';
+import { scaleKeys, scaleMembers } from './scale.bench';
+import { lincheckLargest } from './lincheck.bench';
+import { chromiumStandard } from './chromium.bench';
 
 const benches: Record<string, () => Figure[] | Promise<Figure[]>> = {
   kernel: () => [kernelEvents()],
   net: () => [netDelivered()],
   raft: () => raftSteady(),
   cluster: () => clusterStandard(),
+  'scale-members': () => scaleMembers(),
+  'scale-keys': () => scaleKeys(),
+  lincheck: () => lincheckLargest(),
+  // The standard 600 virtual seconds in Chromium's memory; 60 over IndexedDB, where each
+  // fsync waits for a real transaction (about 1.3 virtual s per wall s here).
+  chromium: () =>
+    chromiumStandard([
+      { backend: 'memory', virtualSeconds: 600 },
+      { backend: 'indexeddb', virtualSeconds: 60 },
+    ]),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
