@@ -509,10 +509,13 @@ export class EtcdServer {
           if (this.lessor.lookup(id) !== undefined) this.lessor.detach(id, [key]);
         },
       },
-      onEvent: kernel.trace.enabled('debug')
+      // Writes, compactions and watcher lifetimes feed the page's key-value view (info);
+      // each watch response and group move is detail (debug).
+      onEvent: traceOn
         ? (e) => {
             const { cause, ...rest } = e as MvccEvent & { cause?: string };
-            kernel.trace.emit(name, 'server.mvcc', rest as TraceKinds['server.mvcc'], cause === undefined ? undefined : { reason: cause }, 'debug');
+            const level = e.type === 'watch.sent' || e.type === 'watch.moved' ? 'debug' : 'info';
+            kernel.trace.emit(name, 'server.mvcc', rest as TraceKinds['server.mvcc'], cause === undefined ? undefined : { reason: cause }, level);
           }
         : undefined,
     });
