@@ -98,6 +98,17 @@ export class SimLoop {
     this.startFork(run.config, run.inputs, run.cursor);
   }
 
+  /** Shows another world (a lesson's, already played) from its start, paused; not while forking. */
+  show(world: World): boolean {
+    if (this.player.getSnapshot().value === 'forking') return false;
+    this.player.send({ type: 'PAUSE' });
+    this.world = world;
+    this.timeline = this.timelineOf(world);
+    this.shown.index = -1;
+    this.seek(0);
+    return true;
+  }
+
   /** A fingerprint of what the page shows: the same run and cursor give the same one. */
   screen(): string {
     const s = useUIStore.getState();
