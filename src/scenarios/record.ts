@@ -13,21 +13,25 @@ export interface RecordMeta {
   description: string;
 }
 
-export function recordScenario(world: World, meta: RecordMeta): Scenario {
+/** The session up to virtual time `until` (default: as far as the world has run). */
+export function recordScenario(world: World, meta: RecordMeta, until = world.now): Scenario {
   const { seed, ...config } = world.config;
   const steps: Step[] = [];
   for (const r of world.inputs) {
+    if (r.t > until) break;
     const last = steps[steps.length - 1];
     if (last !== undefined && last.at === r.t) last.actions.push(r.input);
     else steps.push(stepAt(r));
   }
+  // A scenario has at least one step; a session without inputs just watches the cluster.
+  if (steps.length === 0) steps.push({ at: 0, narration: 'Nobody changes anything: the cluster runs by itself.', actions: [], withinMs: 30_000, afterMs: 0 });
   return parseScenario({
     version: SCENARIO_VERSION,
     ...meta,
     seed,
     world: config,
     steps,
-    durationMs: world.now,
+    durationMs: until,
     expectations: [{ type: 'no-invariant-violations' }],
   });
 }

@@ -4,6 +4,7 @@
 // a ScenarioRun step by step, the CLI and the tests run it to the end.
 
 import { World } from '../sim/world/world';
+import type { TraceEvent } from '../sim/trace/trace';
 import { matches } from './match';
 import { evaluate, type ExpectationResult } from './expectations';
 import type { Condition, Scenario, Step } from './schema';
@@ -107,10 +108,16 @@ export class ScenarioRun {
 
   /** The expectations now: pending ones are decided when the run ends. */
   expectations(): ExpectationResult[] {
-    const events = this.world.trace;
-    const final = this.done || this.error !== undefined;
-    const input = { events, now: this.world.now, final, history: (c: string) => this.world.clients.find((x) => x.name === c)?.history.events };
-    return this.scenario.expectations.map((x) => evaluate(resolveBound(x, this.bindings), input));
+    return this.expectationsOver(this.world.trace, this.world.now, this.done || this.error !== undefined);
+  }
+
+  /**
+   * The expectations over a prefix of this run's trace, as they stood at time `now` (the
+   * page's cursor); `final` decides the pending ones. Client histories are cut at `now`.
+   */
+  expectationsOver(events: readonly TraceEvent[], now: number, final: boolean): ExpectationResult[] {
+    const history = (c: string) => this.world.clients.find((x) => x.name === c)?.history.events.filter((e) => e.t <= now);
+    return this.scenario.expectations.map((x) => evaluate(resolveBound(x, this.bindings), { events, now, final, history }));
   }
 
   report(): ScenarioReport {
