@@ -4,6 +4,7 @@ import { World } from '../sim/world/world';
 import { App } from './App';
 import { SimLoop } from './sim-loop';
 import { decodeRun } from './model/run-file';
+import { lessonFromURL, useLessonStore } from './model/lesson';
 import { SPEEDS, useUIStore } from './store';
 import { permalinkFor } from './views/RunPanel';
 import './style.css';
@@ -32,8 +33,11 @@ const params = new URLSearchParams(location.search);
 const root = createRoot(document.getElementById('root') as HTMLElement);
 try {
   const run = params.has('run') ? decodeRun(params.get('run') as string) : undefined;
-  const loop = new SimLoop(new World(run?.config ?? configFromURL(params)));
+  // `?scenario=NAME&seed=N` opens a guided lesson, played in the page as headless.
+  const lesson = run === undefined ? lessonFromURL(params) : undefined;
+  const loop = new SimLoop(lesson?.world ?? new World(run?.config ?? configFromURL(params)));
   if (run !== undefined) loop.load(run);
+  if (lesson !== undefined && loop.show(lesson.world)) useLessonStore.getState().set({ lesson, step: 0 });
   const speed = Number(params.get('speed') ?? NaN);
   if ((SPEEDS as readonly number[]).includes(speed)) useUIStore.getState().set({ speed });
   // A small handle for tests and the console: the same world API the page uses.
@@ -42,6 +46,7 @@ try {
       loop,
       World,
       permalink: () => permalinkFor(loop),
+      lesson: () => useLessonStore.getState().lesson,
       /** Runs a fresh world headless in the page and returns its trace hash. */
       hashOf(cfg: unknown, ms: number): string {
         const w = new World(cfg);
