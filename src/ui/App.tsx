@@ -6,6 +6,7 @@ import { ClusterRing } from './views/ClusterRing';
 import { Controls, StatusBar } from './views/Controls';
 import { EtcdctlConsole } from './views/EtcdctlConsole';
 import { FaultPanel } from './views/FaultPanel';
+import { LessonPanel } from './views/LessonPanel';
 import { LogGrid } from './views/LogGrid';
 import { MessageLegend } from './views/MessageLegend';
 import { NarrationList } from './views/NarrationList';
@@ -77,6 +78,7 @@ export function App({ loop }: { loop: SimLoop }) {
       <Controls loop={loop} />
       <ErrorBanner />
       <StatusBar />
+      <Panel title="Lesson" id="lesson"><LessonPanel loop={loop} /></Panel>
       <div className="grid">
         <Panel title="Cluster" id="cluster">
           <ClusterRing />
