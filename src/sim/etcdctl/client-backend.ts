@@ -131,8 +131,8 @@ class ClientBackend implements EtcdctlBackend {
     this.call((ctx, done) => this.c.auth.roleRevokePermission(ctx, name, key, end, done));
 }
 
-/** An EtcdctlEnv whose clients live in a world (its kernel and network). */
-export function clientEtcdctlEnv(world: Omit<ClientEnv, 'name'>, defaultEndpoints?: string[]): EtcdctlEnv {
+/** An EtcdctlEnv whose clients live in a world (its kernel and network), named <host>-1, <host>-2, ... */
+export function clientEtcdctlEnv(world: Omit<ClientEnv, 'name'>, defaultEndpoints?: string[], host = 'etcdctl'): EtcdctlEnv {
   let n = 0;
   return {
     defaultEndpoints,
@@ -148,7 +148,7 @@ export function clientEtcdctlEnv(world: Omit<ClientEnv, 'name'>, defaultEndpoint
           username: cfg.username ?? '',
           password: cfg.password ?? '',
         };
-        Client.create({ ...world, name: `etcdctl-${++n}` }, config, (r) =>
+        Client.create({ ...world, name: `${host}-${++n}` }, config, (r) =>
           r.ok ? resolve(new ClientBackend(r.value, cfg.commandTimeoutMs)) : reject(r.error),
         );
       }),

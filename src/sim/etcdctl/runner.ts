@@ -38,7 +38,7 @@ export interface RunnerOptions {
 }
 
 /** Promise continuations run as microtasks; give chains of awaits room to complete. */
-async function flushMicrotasks(): Promise<void> {
+export async function flushMicrotasks(): Promise<void> {
   for (let i = 0; i < 64; i++) await Promise.resolve();
 }
 

@@ -9,6 +9,7 @@ import { ClientSettingsSchema } from './config';
 import { RequestInputFields } from './requests';
 
 const Host = z.string().min(1).max(64);
+const EtcdctlHost = Host.regex(/^[a-z][a-z0-9-]*$/, 'a host name: lower-case letters, digits and dashes');
 
 export const InputSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('partition'), groups: z.array(z.array(Host).min(1)).min(1) }),
@@ -50,6 +51,13 @@ export const InputSchema = z.discriminatedUnion('type', [
    * started after a member-add request named its peer URL http://<member>:2380.
    */
   z.object({ type: z.literal('member-join'), member: Host.regex(/^[a-z][a-z0-9-]*$/, 'a host name: lower-case letters, digits and dashes') }),
+  /**
+   * An etcdctl command line run as a new etcdctl process on host `client` (see
+   * etcdctl-input.ts); lines after the first are its standard input (txn reads them).
+   */
+  z.object({ type: z.literal('etcdctl'), client: EtcdctlHost.default('etcdctl'), line: z.string().max(100_000).regex(/\S/, 'a command line, e.g. "put foo bar"') }),
+  /** Ctrl-C to the etcdctl commands running on host `client` (ends a watch or a keep-alive). */
+  z.object({ type: z.literal('etcdctl-interrupt'), client: EtcdctlHost.default('etcdctl') }),
   /** A new client host (named c<N+1>) started now, as clientv3.New. */
   z.object({ type: z.literal('client-add'), settings: ClientSettingsSchema.default({ version: '3.6' }) }),
 ]);

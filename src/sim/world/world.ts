@@ -21,6 +21,8 @@ import { MemoryHistory } from '../client/history';
 import { MAX_CLIENTS, MAX_MEMBERS, parseWorldConfig, type ClientSettings, type WorldConfig } from './config';
 import { InputSchema, type Input, type InputRequest, type RecordedInput } from './inputs';
 import { sendRequest } from './requests';
+import { EtcdctlProcesses } from './etcdctl-input';
+import { flushMicrotasks } from '../etcdctl/runner';
 
 declare module '../trace/trace' {
   interface TraceKinds {
@@ -69,6 +71,9 @@ export class World {
   readonly clients: WorldClient[] = [];
   readonly checker: RaftInvariantChecker | undefined;
   private readonly recorded: RecordedInput[] = [];
+  private readonly etcdctl: EtcdctlProcesses;
+  /** An input or event left etcdctl continuations to run: settle() before going on. */
+  private unsettled = false;
 
   /**
    * Builds and starts a cluster from a raw config, with every member on a fresh memory
@@ -79,6 +84,7 @@ export class World {
     this.kernel = new Kernel(this.config.seed, this.config.traceLevel);
     this.net = new Network(this.kernel, this.config.network);
     this.checker = this.config.check ? new RaftInvariantChecker() : undefined;
+    this.etcdctl = new EtcdctlProcesses(this.kernel, this.net);
     if (boot !== DEFER_BOOT) this.boot(this.initialMembers().map((m) => freshMemberDisk(this.kernel, m.name, new MemoryBackend(), this.config.disk)));
   }
 
@@ -94,8 +100,12 @@ export class World {
     return world;
   }
 
-  /** Replays a recorded run: the same config and inputs give the same trace. */
+  /**
+   * Replays a recorded run: the same config and inputs give the same trace. A run with
+   * etcdctl commands replays with replayAsync.
+   */
   static replay(config: unknown, inputs: readonly RecordedInput[], until: number): World {
+    if (inputs.some((r) => r.input.type === 'etcdctl')) throw new InputError('this run has etcdctl commands: replay it with World.replayAsync');
     const steps = World.replaySteps(config, inputs, until);
     for (;;) {
       const r = steps.next();
@@ -103,9 +113,21 @@ export class World {
     }
   }
 
+  /** Replays a recorded run, etcdctl commands included. */
+  static async replayAsync(config: unknown, inputs: readonly RecordedInput[], until: number): Promise<World> {
+    const steps = World.replaySteps(config, inputs, until);
+    for (;;) {
+      const r = steps.next();
+      if (r.done === true) return r.value;
+      await flushMicrotasks();
+    }
+  }
+
   /**
    * Replay in slices: yields the fraction done every `slice` events, so a page can show
-   * progress while it re-executes; returns the world at `until`.
+   * progress while it re-executes; returns the world at `until`. While an etcdctl
+   * command runs it yields after every input and event, and the caller must await
+   * flushMicrotasks() (etcdctl/runner) after each yield for the command to replay exactly.
    */
   static *replaySteps(config: unknown, inputs: readonly RecordedInput[], until: number, slice = 20_000): Generator<number, World> {
     const world = new World(config);
@@ -113,19 +135,26 @@ export class World {
     let n = 0;
     const progress = () => (until > 0 ? Math.min(1, kernel.now / until) : 1);
     for (const r of inputs) {
-      while (kernel.fired < r.at && kernel.step()) if (++n % slice === 0) yield progress();
+      while (kernel.fired < r.at && kernel.step()) if (++n % slice === 0 || world.busy) yield* world.settled(progress());
       if (kernel.fired !== r.at) {
         throw new InputError(`replay diverged: expected ${r.at} events fired before the input at t=${r.t}, got ${kernel.fired}`);
       }
       if (r.t > kernel.now) kernel.runUntil(r.t);
       world.input(r.input);
+      if (world.busy) yield* world.settled(progress());
     }
     for (let next = kernel.nextTime(); next !== undefined && next <= until; next = kernel.nextTime()) {
       kernel.step();
-      if (++n % slice === 0) yield progress();
+      if (++n % slice === 0 || world.busy) yield* world.settled(progress());
     }
     kernel.runUntil(until);
     return world;
+  }
+
+  /** Yields to the replay's caller, who settles the etcdctl continuations. */
+  private *settled(progress: number): Generator<number, void> {
+    yield progress;
+    this.unsettled = false;
   }
 
   private initialMembers(): InitialMember[] {
@@ -238,6 +267,20 @@ export class World {
     return this.recorded;
   }
 
+  /**
+   * Whether an etcdctl command is running. Its continuations must run between kernel
+   * events: advance the world with the async methods (or await settle() after each step).
+   */
+  get busy(): boolean {
+    return this.etcdctl.busy;
+  }
+
+  /** Lets running etcdctl commands take their next steps (see etcdctl-input.ts). */
+  async settle(): Promise<void> {
+    await flushMicrotasks();
+    this.unsettled = false;
+  }
+
   /** Raft safety violations found so far (none in a correct run). */
   get violations(): readonly Violation[] {
     return this.checker?.violations ?? [];
@@ -278,30 +321,58 @@ export class World {
       throw new InputError(`invalid input ${JSON.stringify(request)}: ${issue.path.join('.') || 'input'}: ${issue.message}`);
     }
     const input = parsed.data;
+    if (this.unsettled) throw new InputError(`etcdctl command "${this.etcdctl.oldest ?? ''}" is running: await world.settle() before the next input`);
     this.validateHosts(input);
     this.recorded.push({ t: this.kernel.now, at: this.kernel.fired, input });
-    this.kernel.trace.emit('world', 'world.input', { input });
-    this.apply(input);
+    const seq = this.kernel.trace.emit('world', 'world.input', { input });
+    this.apply(input, seq);
+    this.unsettled = this.busy;
   }
 
   step(): boolean {
+    this.requireIdle();
     return this.kernel.step();
   }
 
   runUntil(time: number): void {
+    this.requireIdle();
     this.kernel.runUntil(time);
   }
 
   runFor(ms: number): void {
+    this.requireIdle();
     this.kernel.runUntil(this.kernel.now + ms);
   }
 
   runUntilEvent(predicate: (e: TraceEvent) => boolean, deadline: number): TraceEvent | undefined {
+    this.requireIdle();
     return this.kernel.runUntilEvent(predicate, deadline);
+  }
+
+  /** runUntil that also runs etcdctl commands: they settle after every kernel event. */
+  async runUntilAsync(time: number): Promise<void> {
+    await this.runUntilTrueAsync(() => false, time - this.kernel.now);
+  }
+
+  /** runUntilTrue that also runs etcdctl commands: they settle after every kernel event. */
+  async runUntilTrueAsync(pred: () => boolean, ms: number): Promise<boolean> {
+    const deadline = this.kernel.now + ms;
+    if (this.busy) await this.settle();
+    while (!pred()) {
+      const next = this.kernel.nextTime();
+      if (next === undefined || next > deadline) {
+        if (deadline > this.kernel.now) this.kernel.runUntil(deadline);
+        return pred();
+      }
+      this.kernel.step();
+      if (this.busy) await this.settle();
+    }
+    return true;
   }
 
   /** Runs until `pred` holds or `ms` of virtual time pass; returns whether it held. */
   runUntilTrue(pred: () => boolean, ms: number): boolean {
+    this.requireIdle();
     const deadline = this.kernel.now + ms;
     while (!pred()) {
       const next = this.kernel.nextTime();
@@ -316,6 +387,13 @@ export class World {
 
   hash(): string {
     return this.kernel.trace.hash();
+  }
+
+  /** The synchronous ways to advance would run etcdctl's continuations late (not replayable). */
+  private requireIdle(): void {
+    if (this.busy || this.unsettled) {
+      throw new InputError(`etcdctl command "${this.etcdctl.oldest ?? ''}" is running: advance the world with runUntilAsync / runUntilTrueAsync`);
+    }
   }
 
   private validateHosts(input: Input): void {
@@ -369,7 +447,7 @@ export class World {
     for (const h of hosts) if (!this.clients.some((c) => c.name === h)) this.member(h);
   }
 
-  private apply(input: Input): void {
+  private apply(input: Input, seq: number): void {
     switch (input.type) {
       case 'partition':
         this.net.partition(input.groups);
@@ -429,6 +507,12 @@ export class World {
         break;
       case 'member-join':
         this.joinMember(input.member);
+        break;
+      case 'etcdctl':
+        this.etcdctl.run(input.client, input.line, this.members.map((m) => `${m.name}:${CLIENT_PORT}`), seq);
+        break;
+      case 'etcdctl-interrupt':
+        this.etcdctl.interrupt(input.client);
         break;
     }
   }
