@@ -1,17 +1,26 @@
 // Compact storage for trace events. A long run records millions of events; kept as
 // JavaScript objects they dominate the run through garbage collection. Here each event
-// is a row of numbers, [shape, t, source, value...], in fixed-size Float64Array chunks,
-// with strings interned and the field names and types of each distinct event shape
-// stored once. Rare non-scalar values (arrays, objects, bytes) go to a side table.
+// is a row in fixed-size chunks of memory: the shape and source ids, the time, then the
+// fields, with strings interned and the field names and types of each distinct event
+// shape stored once. Rare non-scalar values (arrays, objects, bytes) go to a side table.
+//
+// A row is 8-byte aligned and laid out in 4-byte slots: [shape, source, t (2 slots),
+// 8-byte fields..., 4-byte fields..., padding]. Numbers that are 32-bit integers take
+// one slot, other numbers two; the smaller the rows, the less memory a run writes.
 
-const NUM = 0;
+const INT = 0;
 const STR = 1;
 const BOOL = 2;
 const OBJ = 3;
+/** A number that is not a 32-bit integer (a fraction, a large or negative-zero value). */
+const FLT = 4;
 
-const CHUNK = 1 << 20;
+/** Chunk size in 4-byte slots (8 MB). */
+const CHUNK = 1 << 21;
 /** Row starts are kept in chunks too: one growing array of millions would be copied as it grows. */
 const STARTS_CHUNK = 1 << 16;
+/** Strings remembered per field: a field mostly cycles through a few values (member addresses, message types). */
+const RECENT = 8;
 
 export type Scalar = number | string | boolean;
 
@@ -20,9 +29,14 @@ export interface Shape {
   readonly kind: string;
   readonly names: readonly string[];
   readonly types: readonly number[];
-  /** Per field, the last string written and its id: most rows repeat their neighbour's strings. */
-  readonly lastStrings: (string | undefined)[];
-  readonly lastIds: number[];
+  /** Slot of each field in the row, from the row start. */
+  readonly slots: readonly number[];
+  /** Row length in slots (even). */
+  readonly width: number;
+  /** Per field, the strings last written and their ids (RECENT each, round robin). */
+  readonly recentStrings: (string | undefined)[];
+  readonly recentIds: number[];
+  readonly recentNext: number[];
 }
 
 /** Fields every row carries besides the event's own. */
@@ -34,10 +48,12 @@ export interface RowMeta {
 }
 
 export class Tape {
-  private chunks: Float64Array[] = [new Float64Array(CHUNK)];
-  private chunk = this.chunks[0];
-  private used = 0;
-  /** Row start positions (chunk index * CHUNK + offset), STARTS_CHUNK rows per array. */
+  private chunks: Int32Array[] = [];
+  private floatChunks: Float64Array[] = [];
+  private ints!: Int32Array;
+  private floats!: Float64Array;
+  private used = CHUNK;
+  /** Row start positions (chunk index * CHUNK + slot), STARTS_CHUNK rows per array. */
   private readonly starts: Float64Array[] = [];
   private rows = 0;
   private readonly shapes: Shape[] = [];
@@ -57,9 +73,9 @@ export class Tape {
   /** Appends an event given as an object; its shape is found or learned. */
   append(t: number, source: string, kind: string, fields: Record<string, unknown>): void {
     const shape = this.shapeFor(kind, fields);
-    const names = shape.names;
-    let at = this.beginRow(shape, t, source);
-    for (let i = 0; i < names.length; i++) at = this.put(at, shape.types[i], fields[names[i]]);
+    const { names, types, slots } = shape;
+    const at = this.beginRow(shape, t, source);
+    for (let i = 0; i < names.length; i++) this.put(at + slots[i], types[i], fields[names[i]]);
   }
 
   /**
@@ -68,27 +84,26 @@ export class Tape {
    * nothing, when a value's type does not fit the shape.
    */
   appendValues(shape: Shape, t: number, source: string, values: readonly Scalar[]): boolean {
-    const { types, lastStrings, lastIds } = shape;
+    const { types } = shape;
+    for (let i = 0; i < types.length; i++) if (!fits(types[i], values[i])) return false;
     const at = this.beginRow(shape, t, source);
-    const d = this.chunk;
-    // Types are checked while writing: a mismatch takes the row back.
+    const { slots } = shape;
+    const ints = this.ints;
     for (let i = 0; i < types.length; i++) {
       const v = values[i];
-      const type = types[i];
-      if (typeof v === 'number' && type === NUM) {
-        d[at + i] = v;
-      } else if (typeof v === 'string' && type === STR) {
-        if (v !== lastStrings[i]) {
-          lastStrings[i] = v;
-          lastIds[i] = this.intern(v);
-        }
-        d[at + i] = lastIds[i];
-      } else if (typeof v === 'boolean' && type === BOOL) {
-        d[at + i] = v ? 1 : 0;
-      } else {
-        this.used = at - 3;
-        this.rows--;
-        return false;
+      const slot = at + slots[i];
+      switch (types[i]) {
+        case INT:
+          ints[slot] = v as number;
+          break;
+        case FLT:
+          this.floats[slot >> 1] = v as number;
+          break;
+        case STR:
+          ints[slot] = this.recentId(shape, i, v as string);
+          break;
+        default:
+          ints[slot] = v ? 1 : 0;
       }
     }
     return true;
@@ -99,20 +114,32 @@ export class Tape {
     return this.internShape(kind, names.slice(), example.map(typeCode));
   }
 
+  /** `shape` with its integer fields that hold a fraction in `values` made fractional (itself if none). */
+  widenShape(shape: Shape, values: readonly Scalar[]): Shape {
+    const types = shape.types.map((type, i) => (type === INT && typeCode(values[i]) === FLT ? FLT : type));
+    return this.internShape(shape.kind, shape.names.slice(), types);
+  }
+
   /** Rebuilds row `i` as a plain object {t, seq, source, kind, ...fields}. */
   get(i: number): (RowMeta & Record<string, unknown>) | undefined {
     if (!(i >= 0 && i < this.rows)) return undefined;
     const pos = this.starts[Math.floor(i / STARTS_CHUNK)][i % STARTS_CHUNK];
-    const d = this.chunks[Math.floor(pos / CHUNK)];
-    let at = pos % CHUNK;
-    const shape = this.shapes[d[at++]];
-    const event: RowMeta & Record<string, unknown> = { t: d[at++], seq: i, source: this.strings[d[at++]], kind: shape.kind };
-    const { names, types } = shape;
+    const c = Math.floor(pos / CHUNK);
+    const ints = this.chunks[c];
+    const floats = this.floatChunks[c];
+    const at = pos % CHUNK;
+    const shape = this.shapes[ints[at]];
+    const event: RowMeta & Record<string, unknown> = { t: floats[(at >> 1) + 1], seq: i, source: this.strings[ints[at + 1]], kind: shape.kind };
+    const { names, types, slots } = shape;
     for (let k = 0; k < names.length; k++) {
-      const v = d[at++];
+      const slot = at + slots[k];
+      const v = ints[slot];
       switch (types[k]) {
-        case NUM:
+        case INT:
           event[names[k]] = v;
+          break;
+        case FLT:
+          event[names[k]] = floats[slot >> 1];
           break;
         case STR:
           event[names[k]] = this.strings[v];
@@ -127,14 +154,18 @@ export class Tape {
     return event;
   }
 
+  /** Starts a row: writes its shape, source and time; returns its first slot. */
   private beginRow(shape: Shape, t: number, source: string): number {
-    if (this.used + 3 + shape.names.length > CHUNK) {
-      this.chunk = new Float64Array(CHUNK);
-      this.chunks.push(this.chunk);
+    if (this.used + shape.width > CHUNK) {
+      const buf = new ArrayBuffer(CHUNK * 4);
+      this.ints = new Int32Array(buf);
+      this.floats = new Float64Array(buf);
+      this.chunks.push(this.ints);
+      this.floatChunks.push(this.floats);
       this.used = 0;
     }
     const at = this.used;
-    this.used += 3 + shape.names.length;
+    this.used += shape.width;
     const row = this.rows++;
     if (row === this.starts.length * STARTS_CHUNK) this.starts.push(new Float64Array(STARTS_CHUNK));
     this.starts[this.starts.length - 1][row % STARTS_CHUNK] = (this.chunks.length - 1) * CHUNK + at;
@@ -142,31 +173,45 @@ export class Tape {
       this.lastSource = source;
       this.lastSourceId = this.intern(source);
     }
-    const d = this.chunk;
-    d[at] = shape.id;
-    d[at + 1] = t;
-    d[at + 2] = this.lastSourceId;
-    return at + 3;
+    this.ints[at] = shape.id;
+    this.ints[at + 1] = this.lastSourceId;
+    this.floats[(at >> 1) + 1] = t;
+    return at;
   }
 
-  private put(at: number, type: number, v: unknown): number {
+  private put(slot: number, type: number, v: unknown): void {
     switch (type) {
-      case NUM:
-        this.chunk[at] = v as number;
+      case INT:
+        this.ints[slot] = v as number;
+        break;
+      case FLT:
+        this.floats[slot >> 1] = v as number;
         break;
       case STR:
-        this.chunk[at] = this.intern(v as string);
+        this.ints[slot] = this.intern(v as string);
         break;
       case BOOL:
-        this.chunk[at] = v ? 1 : 0;
+        this.ints[slot] = v ? 1 : 0;
         break;
       default:
-        this.chunk[at] = this.objects.push(v) - 1;
+        this.ints[slot] = this.objects.push(v) - 1;
     }
-    return at + 1;
   }
 
-  /** The shape of this event: the kind's last one when names and types match (the usual case). */
+  /** The id of string s written to field i of shape, looked up among the field's recent strings first. */
+  private recentId(shape: Shape, i: number, s: string): number {
+    const { recentStrings, recentIds } = shape;
+    const base = i * RECENT;
+    for (let k = base; k < base + RECENT; k++) if (recentStrings[k] === s) return recentIds[k];
+    const id = this.intern(s);
+    const k = base + shape.recentNext[i];
+    recentStrings[k] = s;
+    recentIds[k] = id;
+    shape.recentNext[i] = (shape.recentNext[i] + 1) % RECENT;
+    return id;
+  }
+
+  /** The shape of this event: the kind's last one when its fields fit (the usual case). */
   private shapeFor(kind: string, fields: Record<string, unknown>): Shape {
     const last = this.lastShape.get(kind);
     if (last !== undefined && matches(last, fields)) return last;
@@ -178,6 +223,10 @@ export class Tape {
       names.push(k);
       types.push(typeCode(v));
     }
+    // Keep fractional fields of the last shape fractional, so rows do not flip between two shapes.
+    if (last !== undefined && sameNames(last.names, names)) {
+      for (let i = 0; i < types.length; i++) types[i] = widen(last.types[i], types[i]);
+    }
     const shape = this.internShape(kind, names, types);
     this.lastShape.set(kind, shape);
     return shape;
@@ -187,7 +236,29 @@ export class Tape {
     const key = `${kind}|${names.join(',')}|${types.join('')}`;
     let shape = this.shapeByKey.get(key);
     if (shape === undefined) {
-      shape = { id: this.shapes.length, kind, names, types, lastStrings: names.map(() => undefined), lastIds: names.map(() => 0) };
+      // Slots 0-3 hold shape, source and t; 8-byte fields follow while aligned, then 4-byte ones.
+      const slots: number[] = new Array<number>(names.length).fill(0);
+      let next = 4;
+      types.forEach((type, i) => {
+        if (type === FLT) {
+          slots[i] = next;
+          next += 2;
+        }
+      });
+      types.forEach((type, i) => {
+        if (type !== FLT) slots[i] = next++;
+      });
+      shape = {
+        id: this.shapes.length,
+        kind,
+        names,
+        types,
+        slots,
+        width: next + (next & 1),
+        recentStrings: new Array<string | undefined>(names.length * RECENT).fill(undefined),
+        recentIds: new Array<number>(names.length * RECENT).fill(0),
+        recentNext: new Array<number>(names.length).fill(0),
+      };
       this.shapes.push(shape);
       this.shapeByKey.set(key, shape);
     }
@@ -204,22 +275,51 @@ export class Tape {
   }
 }
 
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((n, i) => n === b[i]);
+}
+
 function matches(shape: Shape, fields: Record<string, unknown>): boolean {
   const { names, types } = shape;
   let i = 0;
   for (const k in fields) {
     const v = fields[k];
     if (v === undefined) continue;
-    if (names[i] !== k || types[i] !== typeCode(v)) return false;
+    if (names[i] !== k || !fits(types[i], v)) return false;
     i++;
   }
   return i === names.length;
 }
 
+/** Whether a value can be stored in a field of the given type. */
+function fits(type: number, v: unknown): boolean {
+  switch (type) {
+    case INT:
+      return typeof v === 'number' && isInt32(v);
+    case FLT:
+      return typeof v === 'number';
+    case STR:
+      return typeof v === 'string';
+    case BOOL:
+      return typeof v === 'boolean';
+    default:
+      return typeof v !== 'number' && typeof v !== 'string' && typeof v !== 'boolean';
+  }
+}
+
+/** A type holding values of both: an integer field widens to a fractional one. */
+function widen(a: number, b: number): number {
+  return (a === INT && b === FLT) || (a === FLT && b === INT) ? FLT : b;
+}
+
+function isInt32(v: number): boolean {
+  return (v | 0) === v && !(v === 0 && 1 / v < 0);
+}
+
 function typeCode(v: unknown): number {
   switch (typeof v) {
     case 'number':
-      return NUM;
+      return isInt32(v) ? INT : FLT;
     case 'string':
       return STR;
     case 'boolean':

@@ -24,10 +24,10 @@ describe('Tape', () => {
 
   it('spans chunk boundaries', () => {
     const tape = new Tape();
-    const n = 300_000; // 300k rows of 6 slots: two chunks of 2^20 slots
+    const n = 300_000; // 300k rows of 8 slots: two chunks of 2^21 slots
     for (let i = 0; i < n; i++) tape.append(i, 's', 'k', { a: i, b: i * 2, c: 'v' });
     expect(tape.length).toBe(n);
-    for (const i of [0, 174_761, 174_762, 174_763, n - 1]) expect(tape.get(i)).toMatchObject({ t: i, a: i, b: i * 2, c: 'v' });
+    for (const i of [0, 262_143, 262_144, 262_145, n - 1]) expect(tape.get(i)).toMatchObject({ t: i, a: i, b: i * 2, c: 'v' });
   });
 });
 
@@ -44,6 +44,25 @@ describe('Trace', () => {
       { t: 5, seq: 0, source: 'm1', kind: 'test.a', n: 1, s: 'a', b: true, cause: 0, reason: 'because' },
       { t: 7, seq: 1, source: 'm2', kind: 'test.a', n: 3, s: 'z', b: false },
     ]);
+  });
+
+  it('keeps integers, fractions, negative zero and large numbers exact, in either order', () => {
+    const tape = new Tape();
+    const values = [1, 2.5, -0, 2 ** 31, -(2 ** 31), 2 ** 53 - 1, 0.1, 7];
+    for (const v of values) tape.append(v, 's', 'k', { v, w: values.length - v });
+    values.forEach((v, i) => {
+      expect(Object.is(tape.get(i)?.v, v)).toBe(true);
+      expect(tape.get(i)).toMatchObject({ t: v, w: values.length - v });
+    });
+  });
+
+  it('widens a recorder shape when a fraction arrives where integers came so far', () => {
+    const trace = new Trace(() => 1);
+    const rec = trace.recorder('test.a', ['n', 's', 'b']);
+    rec('m1', [1, 'a', true]);
+    rec('m1', [1.25, 'b', false]);
+    rec('m1', [3, 'c', true]);
+    expect(trace.all().map((e) => (e as { n: number }).n)).toEqual([1, 1.25, 3]);
   });
 
   it('records a recorder row whose values do not fit its shape as emit would', () => {

@@ -141,7 +141,13 @@ export class Trace {
       if (this.subscribers.length > 0) return this.emit(source, kind, toFields(names, values) as TraceKinds[K], undefined, level);
       shape ??= this.tape.defineShape(kind, names, values);
       const t = this.now();
-      if (!this.tape.appendValues(shape, t, source, values)) this.tape.append(t, source, kind, toFields(names, values));
+      if (!this.tape.appendValues(shape, t, source, values)) {
+        // A fraction where integers came so far widens the shape for good; anything else
+        // that does not fit is recorded as emit() would.
+        const wider = this.tape.widenShape(shape, values);
+        if (wider !== shape && this.tape.appendValues(wider, t, source, values)) shape = wider;
+        else this.tape.append(t, source, kind, toFields(names, values));
+      }
       return this.nextSeq++;
     };
   }
