@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { library, loadScenario, runScenario } from '../src/scenarios';
 
@@ -49,6 +50,8 @@ test('a lesson is told step by step; a screenshot of the new leader after the cr
   await expect(expectation.first()).toHaveAccessibleName(/^passing: /);
   const shot = await page.screenshot({ path: testInfo.outputPath('leader-crash-new-leader.png'), fullPage: true });
   await testInfo.attach('leader-crash: a new leader after the crash', { body: shot, contentType: 'image/png' });
+  const axe = await new AxeBuilder({ page }).include('.lesson-panel').analyze();
+  expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`)).toEqual([]);
   await page.getByTestId('lesson-prev').click();
   await expect(status).toContainText('step 4 of 7 at 3.000 s');
   const report = await pageReport(page);
