@@ -3,14 +3,33 @@
 // picture as having watched the run up to it (RaftScope: state is a function of t).
 
 import type { TraceEvent } from '../../sim/trace/trace';
+import { emptyClient, foldClient, type ClientFrame } from './client-frame';
+import { emptyKv, foldLease, foldMvcc, type KvFrame } from './kv-frame';
+
+export type { ClientFrame } from './client-frame';
+export type { KvFrame } from './kv-frame';
 
 /** How many of a member's newest log entries the frame keeps. */
 export const LOG_WINDOW = 24;
 
 export interface LogEntryView {
   index: number;
-  /** The member's term when it persisted the entry (the leader's term for fresh entries). */
+  /** The entry's term (as persisted; older traces without terms: the member's term then). */
   term: number;
+  /** The term of a conflicting entry this one overwrote at the same index. */
+  replaced?: number;
+}
+
+/** The leader's Progress of one follower (raft.md §5.1). */
+export interface ProgressView {
+  peer: string;
+  /** StateProbe, StateReplicate or StateSnapshot. */
+  state: string;
+  match: number;
+  next: number;
+  inflights: number;
+  learner: boolean;
+  paused: boolean;
 }
 
 export interface MemberFrame {
@@ -27,6 +46,10 @@ export interface MemberFrame {
   applied: number;
   lastIndex: number;
   log: LogEntryView[];
+  /** As leader: its view of each peer; empty otherwise. */
+  progress: ProgressView[];
+  /** A learner (non-voting) member, as the leader's Progress says. */
+  learner: boolean;
 }
 
 export interface FaultFrame {
@@ -47,6 +70,8 @@ export interface FrameState {
   faults: FaultFrame;
   /** Clients seen in the trace, with their calls' outcomes. */
   clients: Record<string, ClientFrame>;
+  /** Each member's key-value state (keys, revisions, watchers, leases). */
+  kv: Record<string, KvFrame>;
   /** etcdctl console lines (commands and their output), newest last. */
   console: ConsoleLine[];
 }
@@ -60,21 +85,13 @@ export interface ConsoleLine {
 /** How many console lines the frame keeps. */
 export const CONSOLE_LINES = 200;
 
-export interface ClientFrame {
-  /** As world.client last said: connected ('ready') or not ('failed'), '' before. */
-  status: string;
-  calls: number;
-  ok: number;
-  errors: number;
-  lastError: string;
-}
-
 export function initialFrame(memberNames: readonly string[]): FrameState {
   const f: FrameState = {
     index: 0,
     members: [],
     faults: { groups: [], blocked: [], down: {}, slowDisks: [] },
     clients: {},
+    kv: {},
     console: [],
   };
   for (const name of memberNames) addMember(f, name);
@@ -83,7 +100,7 @@ export function initialFrame(memberNames: readonly string[]): FrameState {
 
 function addMember(f: FrameState, name: string): MemberFrame {
   // A member that joins after the start (member add) appears when it first starts.
-  const m: MemberFrame = { name, id: '', status: 'crashed', role: '', term: 0, lead: '', commit: 0, applied: 0, lastIndex: 0, log: [] };
+  const m: MemberFrame = { name, id: '', status: 'crashed', role: '', term: 0, lead: '', commit: 0, applied: 0, lastIndex: 0, log: [], progress: [], learner: false };
   f.members = [...f.members, m];
   return m;
 }
@@ -98,7 +115,12 @@ export function foldEvent(f: FrameState, e: TraceEvent): void {
   // Fields are read loosely: kinds land here as the simulation grows them.
   const ev = e as TraceEvent & Record<string, unknown>;
   if (e.kind.startsWith('client.') || e.kind.startsWith('world.client') || e.kind === 'world.request') {
-    f.clients[e.source] ??= { status: '', calls: 0, ok: 0, errors: 0, lastError: '' };
+    f.clients[e.source] ??= emptyClient();
+  }
+  if (e.kind.startsWith('client.') || e.kind.startsWith('grpc.')) {
+    const c = f.clients[e.source];
+    // A gRPC event of a host that is not a client (a server's grpc.server.*) has no client.
+    if (c !== undefined) foldClient(c, ev);
   }
   if (e.kind.startsWith('etcdctl.')) foldConsole(f, ev);
   switch (e.kind as string) {
@@ -122,6 +144,13 @@ export function foldEvent(f: FrameState, e: TraceEvent): void {
         m.status = 'crashed';
         m.role = '';
         m.lead = '';
+        m.progress = [];
+      }
+      const kv = f.kv[e.source];
+      if (kv !== undefined) {
+        // Watch streams die with the process; leases stay on disk but stop counting.
+        kv.watchers = [];
+        for (const l of kv.leases) l.expiry = 'forever';
       }
       break;
     }
@@ -132,9 +161,21 @@ export function foldEvent(f: FrameState, e: TraceEvent): void {
         m.term = Number(ev.term);
         // The server names its leader by member ID; the page names members.
         m.lead = f.members.find((x) => x.id !== '' && x.id === ev.lead)?.name ?? '';
+        if (m.role !== 'leader') m.progress = [];
       }
       break;
     }
+    case 'server.progress': {
+      const m = memberOf(f, e.source);
+      if (m !== undefined) m.progress = parseProgress(f, String(ev.peers));
+      break;
+    }
+    case 'server.mvcc':
+      foldMvcc((f.kv[e.source] ??= emptyKv()), ev);
+      break;
+    case 'server.lease':
+      foldLease((f.kv[e.source] ??= emptyKv()), ev, e.t);
+      break;
     case 'raft.log': {
       // etcd's "<id> became <role> at term <n>" moves the term before the server reports it.
       const m = memberOf(f, e.source);
@@ -146,7 +187,7 @@ export function foldEvent(f: FrameState, e: TraceEvent): void {
       const m = memberOf(f, e.source);
       const term = /term=(\d+)/.exec(String(ev.hardState ?? ''));
       if (m !== undefined && term !== null) m.term = Number(term[1]);
-      if (m !== undefined) appendEntries(m, Number(ev.lastIndex), Number(ev.entries));
+      if (m !== undefined) appendEntries(m, Number(ev.lastIndex), Number(ev.entries), typeof ev.terms === 'string' ? ev.terms : '');
       break;
     }
     case 'server.apply': {
@@ -177,16 +218,6 @@ export function foldEvent(f: FrameState, e: TraceEvent): void {
       if (ev.outcome === 'ok') pushConsole(f, e.seq, 'stdout', String(ev.result ?? 'OK'));
       else pushConsole(f, e.seq, 'stderr', `Error: ${String(ev.error)}`);
       break;
-    case 'client.call.end': {
-      const c = f.clients[e.source];
-      c.calls++;
-      if (ev.outcome === 'ok') c.ok++;
-      else {
-        c.errors++;
-        c.lastError = String(ev.code ?? ev.message ?? 'error');
-      }
-      break;
-    }
   }
 }
 
@@ -203,14 +234,45 @@ function pushConsole(f: FrameState, seq: number, stream: ConsoleLine['stream'], 
   f.console = [...f.console, ...lines].slice(-CONSOLE_LINES);
 }
 
-function appendEntries(m: MemberFrame, lastIndex: number, count: number): void {
+/** Entry terms from runs "term:count,..." (the persisted event's `terms`); `fallback` for each when absent. */
+export function termsOf(runs: string, count: number, fallback: number): number[] {
+  const out: number[] = [];
+  for (const run of runs === '' ? [] : runs.split(',')) {
+    const [term, n] = run.split(':').map(Number);
+    for (let i = 0; i < n; i++) out.push(term);
+  }
+  return out.length === count ? out : Array.from({ length: count }, () => fallback);
+}
+
+function appendEntries(m: MemberFrame, lastIndex: number, count: number, runs: string): void {
   if (count <= 0) return;
   // A follower that takes a conflicting suffix overwrites from its first index.
   const first = lastIndex - count + 1;
+  const terms = termsOf(runs, count, m.term);
+  const old = new Map(m.log.filter((x) => x.index >= first).map((x) => [x.index, x.term]));
   const kept = m.log.filter((x) => x.index < first);
-  for (let i = Math.max(first, lastIndex - LOG_WINDOW + 1); i <= lastIndex; i++) kept.push({ index: i, term: m.term });
+  for (let i = Math.max(first, lastIndex - LOG_WINDOW + 1); i <= lastIndex; i++) {
+    const term = terms[i - first];
+    const was = old.get(i);
+    kept.push(was !== undefined && was !== term ? { index: i, term, replaced: was } : { index: i, term });
+  }
   m.log = kept.slice(-LOG_WINDOW);
   m.lastIndex = lastIndex;
+}
+
+/** The leader's Progress line (server.progress `peers`), peers named as the page names members. */
+function parseProgress(f: FrameState, peers: string): ProgressView[] {
+  const out: ProgressView[] = [];
+  for (const part of peers.split('; ')) {
+    const [id, state, ...rest] = part.split(' ');
+    const num = (k: string) => Number(rest.find((x) => x.startsWith(`${k}=`))?.slice(k.length + 1) ?? 0);
+    const name = f.members.find((m) => m.id === id)?.name ?? id;
+    const learner = rest.includes('learner');
+    out.push({ peer: name, state, match: num('match'), next: num('next'), inflights: num('inflights'), learner, paused: rest.includes('paused') });
+    const member = memberOf(f, name);
+    if (member !== undefined) member.learner = learner;
+  }
+  return out;
 }
 
 function foldInput(f: FrameState, input: { type: string } & Record<string, unknown>): void {
@@ -263,7 +325,7 @@ export function roleLetter(role: string): string {
  */
 export function shareUnchanged(prev: FrameState, next: FrameState): FrameState {
   const out = { ...next };
-  for (const key of ['members', 'faults', 'clients', 'console'] as const) {
+  for (const key of ['members', 'faults', 'clients', 'kv', 'console'] as const) {
     if (JSON.stringify(prev[key]) === JSON.stringify(next[key])) (out as Record<string, unknown>)[key] = prev[key];
   }
   return out;

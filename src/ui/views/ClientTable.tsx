@@ -1,5 +1,6 @@
 // Each client's calls as its application saw them (after the client's retries).
 import { useUIStore } from '../store';
+import { TableHead } from './TableHead';
 
 export function ClientTable() {
   const clients = useUIStore((s) => s.frame.clients);
@@ -7,16 +8,7 @@ export function ClientTable() {
   if (names.length === 0) return <p className="empty">No clients in this run.</p>;
   return (
     <table className="client-table" data-testid="clients" aria-label="Client calls up to the cursor">
-      <thead>
-        <tr>
-          <th scope="col">client</th>
-          <th scope="col">connection</th>
-          <th scope="col">calls</th>
-          <th scope="col">ok</th>
-          <th scope="col">failed</th>
-          <th scope="col">last failure</th>
-        </tr>
-      </thead>
+      <TableHead columns={['client', 'connection', 'calls', 'ok', 'failed', 'last failure']} />
       <tbody>
         {names.map((n) => {
           const c = clients[n];
