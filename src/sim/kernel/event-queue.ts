@@ -13,12 +13,22 @@ export interface Timer {
   arg: unknown;
 }
 
+/** A queued timer; a posted one (no handle given out) is recycled once it fired. */
+interface Slot extends Timer {
+  time: number;
+  seq: number;
+  label: string;
+  posted: boolean;
+}
+
 export class EventQueue {
   // The heap as parallel arrays: sifting compares the typed arrays of times and
   // sequence numbers and never reads a timer object.
   private times = new Float64Array(1024);
   private seqs = new Float64Array(1024);
-  private readonly timers: Timer[] = [];
+  private readonly timers: Slot[] = [];
+  /** Fired posted timers, for reuse. */
+  private readonly free: Slot[] = [];
   private nextSeq = 0;
   private live = 0;
 
@@ -27,8 +37,38 @@ export class EventQueue {
   }
 
   push<A>(time: number, fn: (arg: A) => void, label: string, arg?: A): Timer {
+    const timer: Slot = { time, seq: 0, label, cancelled: false, fn: fn as (arg: never) => void, arg, posted: false };
+    this.insert(timer);
+    return timer;
+  }
+
+  /** Like push, without a handle to cancel it: the timer is reused after it fired (see recycle). */
+  post<A>(time: number, fn: (arg: A) => void, label: string, arg: A): void {
+    const timer = this.free.pop();
+    if (timer === undefined) {
+      this.insert({ time, seq: 0, label, cancelled: false, fn: fn as (arg: never) => void, arg, posted: true });
+      return;
+    }
+    timer.time = time;
+    timer.label = label;
+    timer.cancelled = false;
+    timer.fn = fn as (arg: never) => void;
+    timer.arg = arg;
+    this.insert(timer);
+  }
+
+  /** Takes back a timer pop() returned, once its callback ran: posted ones are reused. */
+  recycle(timer: Timer): void {
+    const slot = timer as Slot;
+    if (!slot.posted) return;
+    slot.arg = undefined;
+    this.free.push(slot);
+  }
+
+  private insert(timer: Slot): void {
+    const time = timer.time;
     const seq = this.nextSeq++;
-    const timer: Timer = { time, seq, label, cancelled: false, fn: fn as (arg: never) => void, arg };
+    timer.seq = seq;
     const { timers } = this;
     let i = timers.length;
     if (i === this.times.length) this.grow();
@@ -47,7 +87,6 @@ export class EventQueue {
     seqs[i] = seq;
     timers[i] = timer;
     this.live++;
-    return timer;
   }
 
   cancel(timer: Timer): void {
@@ -85,7 +124,7 @@ export class EventQueue {
 
   private removeTop(): void {
     const { times, seqs, timers } = this;
-    const last = timers.pop() as Timer;
+    const last = timers.pop() as Slot;
     const n = timers.length;
     if (n === 0) return;
     const time = times[n];

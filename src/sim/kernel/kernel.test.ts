@@ -106,6 +106,27 @@ describe('Kernel', () => {
     expect(k.dueNow()).toBe(false);
   });
 
+  it('fires atWith events in order among cancellable ones, reusing their timers', () => {
+    const k = new Kernel(1);
+    const seen: string[] = [];
+    const note = (s: string) => seen.push(`${s}@${k.now}`);
+    // Each posted event posts the next: after the first fires its timer serves the rest.
+    const chain = (n: number) => {
+      note(`p${n}`);
+      if (n < 3) k.atWith(k.now + 1, chain, n + 1);
+    };
+    k.atWith(1, chain, 1);
+    const late = k.at(2, () => note('cancelled'));
+    k.at(2, () => note('a'));
+    k.atWith(2, note, 'b');
+    k.runUntil(1);
+    // A handle cancelled after a posted timer was recycled still cancels only itself.
+    k.cancel(late);
+    k.runUntil(10);
+    expect(seen).toEqual(['p1@1', 'a@2', 'b@2', 'p2@2', 'p3@3']);
+    expect(k.pendingCount).toBe(0);
+  });
+
   it('cancels timers', () => {
     const k = new Kernel(1);
     let fired = false;

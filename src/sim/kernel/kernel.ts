@@ -59,13 +59,17 @@ export class Kernel {
 
   /** Runs `fn` at virtual time `time` (not earlier than now). */
   at(time: number, fn: () => void, label = ''): Timer {
-    return this.atWith(time, fn, undefined, label);
+    if (!(time >= this.now)) throw new RangeError(`at: time ${time} is in the past (now ${this.now})`);
+    return this.queue.push(time, fn, label);
   }
 
-  /** Runs `fn(arg)` at `time`: lets a hot path reuse one function instead of a closure per call. */
-  atWith<A>(time: number, fn: (arg: A) => void, arg: A, label = ''): Timer {
+  /**
+   * Runs `fn(arg)` at `time`, for hot paths: one shared function instead of a closure per
+   * call, and no Timer handle (it cannot be cancelled), so its timer is reused.
+   */
+  atWith<A>(time: number, fn: (arg: A) => void, arg: A, label = ''): void {
     if (!(time >= this.now)) throw new RangeError(`at: time ${time} is in the past (now ${this.now})`);
-    return this.queue.push(time, fn, label, arg);
+    this.queue.post(time, fn, label, arg);
   }
 
   cancel(timer: Timer): void {
@@ -115,11 +119,8 @@ export class Kernel {
       if (next === undefined) return false;
       this.checkHolds(next.time);
     }
-    const timer = this.queue.pop();
-    if (timer === undefined) return false;
-    this.now = timer.time;
-    this.fired++;
-    (timer.fn as (arg: unknown) => void)(timer.arg);
+    if (this.queue.peek() === undefined) return false;
+    this.fire();
     return true;
   }
 
@@ -185,6 +186,7 @@ export class Kernel {
     this.now = timer.time;
     this.fired++;
     (timer.fn as (arg: unknown) => void)(timer.arg);
+    this.queue.recycle(timer);
   }
 
   private checkHolds(time: number): void {
