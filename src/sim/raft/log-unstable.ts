@@ -3,6 +3,7 @@
 import type { Entry, Snapshot } from './raftpb';
 import type { Logger } from './logger';
 import { LogLevel } from './logger';
+import { clearList } from './util';
 
 export class Unstable {
   snapshot: Snapshot | undefined = undefined;
@@ -83,7 +84,10 @@ export class Unstable {
       }
       return;
     }
-    this.entries.splice(0, index + 1 - this.offset);
+    // Usually everything held is now durable: empty the list in place (no removed-items array).
+    const n = index + 1 - this.offset;
+    if (n === this.entries.length) clearList(this.entries);
+    else this.entries.splice(0, n);
     this.offset = index + 1;
     this.offsetInProgress = Math.max(this.offsetInProgress, this.offset);
   }

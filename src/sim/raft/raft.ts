@@ -209,6 +209,10 @@ export class Raft {
   private readonly tickElectionFn = (): void => this.tickElection();
   private readonly tickHeartbeatFn = (): void => this.tickHeartbeat();
   private tickFn: () => void = this.tickElectionFn;
+  /** bcastAppend in progress, and the entry list its followers share (from bcastNext). */
+  private inBcast = false;
+  private bcastEnts: readonly Entry[] | undefined = undefined;
+  private bcastNext = 0;
   private stepFn: StepFunc = stepFollower;
 
   constructor(config: Config) {
@@ -316,7 +320,7 @@ export class Raft {
     // A full window in Replicate sends no entries, but may still send an empty MsgApp.
     if (pr.state !== ProgressStateType.StateReplicate || !pr.inflights.full()) {
       try {
-        ents = this.raftLog.entries(pr.next, this.maxMsgSize);
+        ents = this.entriesToSend(pr.next);
       } catch (err) {
         if (err !== ErrCompacted) throw err;
         compacted = true;
@@ -394,11 +398,29 @@ export class Raft {
     pr.sentCommitTo(commit);
   }
 
+  /** The entries a MsgApp from `next` carries; in a broadcast, followers at the same next share one list. */
+  private entriesToSend(next: number): readonly Entry[] {
+    if (this.bcastEnts !== undefined && this.bcastNext === next) return this.bcastEnts;
+    const ents = this.raftLog.entries(next, this.maxMsgSize);
+    if (this.inBcast) {
+      this.bcastEnts = ents;
+      this.bcastNext = next;
+    }
+    return ents;
+  }
+
   /** sendAppend to every peer but self, ascending ids. */
   bcastAppend(): void {
     const ids = this.trk.progress.ids();
-    for (let i = 0; i < ids.length; i++) {
-      if (ids[i] !== this.id) this.sendAppend(ids[i]);
+    // The log does not change during the broadcast, so entry lists can be shared.
+    this.inBcast = true;
+    try {
+      for (let i = 0; i < ids.length; i++) {
+        if (ids[i] !== this.id) this.sendAppend(ids[i]);
+      }
+    } finally {
+      this.inBcast = false;
+      this.bcastEnts = undefined;
     }
   }
 

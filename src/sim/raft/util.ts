@@ -41,12 +41,16 @@ const responseMsgs = new Set<MessageType>([
   MessageType.MsgStorageApplyResp,
 ]);
 
+// The same classes as flags by type: every stepped message is classified twice.
+const localByType = Array.from({ length: MessageType.MsgForgetLeader + 1 }, (_, t) => localMsgs.has(t));
+const responseByType = Array.from({ length: MessageType.MsgForgetLeader + 1 }, (_, t) => responseMsgs.has(t));
+
 export function isLocalMsg(t: MessageType): boolean {
-  return localMsgs.has(t);
+  return localByType[t] === true;
 }
 
 export function isResponseMsg(t: MessageType): boolean {
-  return responseMsgs.has(t);
+  return responseByType[t] === true;
 }
 
 export function voteRespMsgType(t: MessageType): MessageType {

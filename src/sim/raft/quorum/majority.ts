@@ -54,7 +54,7 @@ export class MajorityConfig {
     if (n === 0) return unlimitedIndex;
     const ids = this.slice();
     const srt = this.scratch;
-    srt.length = n;
+    if (srt.length !== n) srt.length = n;
     for (let i = 0; i < n; i++) srt[i] = l.ackedIndex(ids[i]) ?? 0;
     // Insertion sort: n is small (a handful of voters).
     for (let a = 1; a < n; a++) {
