@@ -1,11 +1,13 @@
 import { useEffect, type ReactNode } from 'react';
 import type { SimLoop } from './sim-loop';
 import { nextSpeed, useUIStore } from './store';
+import { ClientSwimlanes } from './views/ClientSwimlanes';
 import { ClientTable } from './views/ClientTable';
 import { ClusterRing } from './views/ClusterRing';
 import { Controls, StatusBar } from './views/Controls';
 import { EtcdctlConsole } from './views/EtcdctlConsole';
 import { FaultPanel } from './views/FaultPanel';
+import { KeyValue } from './views/KeyValue';
 import { LessonPanel } from './views/LessonPanel';
 import { LogGrid } from './views/LogGrid';
 import { MessageLegend } from './views/MessageLegend';
@@ -101,8 +103,12 @@ export function App({ loop }: { loop: SimLoop }) {
         <Panel title="etcdctl" id="console">
           <EtcdctlConsole loop={loop} />
         </Panel>
+        <Panel title="Key-value store" id="key-value">
+          <KeyValue />
+        </Panel>
         <Panel title="Clients" id="clients">
           <ClientTable />
+          <ClientSwimlanes />
         </Panel>
         <Panel title="Share this run" id="run">
           <RunPanel loop={loop} />
