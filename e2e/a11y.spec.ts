@@ -8,8 +8,9 @@ test('no serious or critical accessibility violations', async ({ page }) => {
   await pause(page);
   await page.getByTestId('isolate-m2').click();
   await page.getByTestId('permalink').click();
-  await page.getByTestId('console-input').fill('get foo');
-  await page.getByTestId('console-input').press('Enter');
+  await page.getByTestId('console-terminal').click();
+  await page.keyboard.type('get foo');
+  await page.keyboard.press('Enter');
   const results = await new AxeBuilder({ page }).analyze();
   const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);

@@ -2,8 +2,11 @@
 // needs; the cursor can also move back over the recorded trace, and views are drawn from
 // the frame folded at the cursor (time travel). An input given at a past cursor forks the
 // run: the world is re-executed up to the cursor, in slices, then the input applies.
+// While an etcdctl command runs, its promise continuations run (world.settle()) after every
+// event, inside the frame, so a run with console commands replays exactly.
 import { createActor } from 'xstate';
 import { World } from '../sim/world/world';
+import { flushMicrotasks } from '../sim/etcdctl/runner';
 import type { InputRequest } from '../sim/world/inputs';
 import { initialFrame, shareUnchanged } from './model/frame';
 import { narrationAt } from './model/narration';
@@ -32,6 +35,8 @@ export class SimLoop {
   private fork: Fork | undefined;
   private lastFrame: number | undefined;
   private shown = { index: -1, t: -1, all: false };
+  /** An input left etcdctl continuations to run; set until they have. */
+  private settling: Promise<void> | undefined;
 
   constructor(world: World) {
     this.world = world;
@@ -42,8 +47,9 @@ export class SimLoop {
 
   start(): void {
     const frame = (wall: number) => {
-      this.frame(wall);
-      requestAnimationFrame(frame);
+      this.frame(wall)
+        .catch((e: unknown) => useUIStore.getState().set({ error: `simulation stopped: ${(e as Error).message}` }))
+        .finally(() => requestAnimationFrame(frame));
     };
     requestAnimationFrame(frame);
     this.publish();
@@ -56,12 +62,20 @@ export class SimLoop {
 
   /** Applies an input: now when the cursor is live, else by forking at the cursor. */
   input(request: InputRequest): void {
+    if (this.settling !== undefined) {
+      void this.settling.then(() => this.input(request));
+      return;
+    }
     if (this.player.getSnapshot().value === 'forking') return;
     if (this.atLiveEdge) {
       this.guard(() => this.world.input(request));
-      this.timeline.ingest();
-      this.cursor = this.liveCursor();
-      this.publish();
+      this.showLive();
+      if (this.world.busy) {
+        this.settling = this.world.settle().then(() => {
+          this.settling = undefined;
+          this.showLive();
+        });
+      }
       return;
     }
     this.startFork(this.world.config, inputsUntil(this.world.inputs, this.cursor.t), this.cursor.t, request);
@@ -125,6 +139,12 @@ export class SimLoop {
     return { index: this.timeline.length, t: this.world.now };
   }
 
+  private showLive(): void {
+    this.timeline.ingest();
+    this.cursor = this.liveCursor();
+    this.publish();
+  }
+
   private startFork(config: unknown, inputs: RunFile['inputs'], until: number, then?: InputRequest): void {
     this.fork = { slices: World.replaySteps(config, inputs, until), then };
     this.player.send({ type: 'FORK' });
@@ -141,35 +161,44 @@ export class SimLoop {
     }
   }
 
-  private frame(wall: number): void {
+  private async frame(wall: number): Promise<void> {
     const elapsed = this.lastFrame === undefined ? 0 : Math.min(wall - this.lastFrame, 100);
     this.lastFrame = wall;
+    await this.settling;
     switch (this.player.getSnapshot().value) {
       case 'forking':
-        this.continueFork();
+        await this.continueFork();
         break;
       case 'stepping':
-        this.stepOnce();
+        await this.stepOnce();
         this.player.send({ type: 'STEPPED' });
         break;
       case 'playing':
-        this.play(useUIStore.getState().speed, elapsed);
+        await this.play(useUIStore.getState().speed, elapsed);
         break;
     }
     this.publish();
   }
 
-  private continueFork(): void {
+  private async continueFork(): Promise<void> {
     const fork = this.fork as Fork;
     const deadline = performance.now() + FRAME_BUDGET_MS;
     let world: World | undefined;
-    const ok = this.guard(() => {
+    let ok = true;
+    try {
       while (world === undefined && performance.now() < deadline) {
         const r = fork.slices.next();
         if (r.done === true) world = r.value;
-        else useUIStore.getState().set({ progress: r.value });
+        else {
+          useUIStore.getState().set({ progress: r.value });
+          // The replay's etcdctl commands take their next steps (World.replaySteps).
+          await flushMicrotasks();
+        }
       }
-    });
+    } catch (e) {
+      useUIStore.getState().set({ error: (e as Error).message });
+      ok = false;
+    }
     if (!ok) {
       this.fork = undefined;
       useUIStore.getState().set({ progress: undefined });
@@ -181,6 +210,7 @@ export class SimLoop {
     this.world = world;
     this.timeline = this.timelineOf(world);
     if (fork.then !== undefined) this.guard(() => world?.input(fork.then as InputRequest));
+    if (world.busy) await world.settle();
     this.timeline.ingest();
     this.cursor = this.liveCursor();
     this.shown.index = -1;
@@ -188,37 +218,42 @@ export class SimLoop {
     this.player.send({ type: 'FORKED' });
   }
 
-  private stepOnce(): void {
+  private async stepOnce(): Promise<void> {
     if (this.cursor.index < this.timeline.length) {
       // Replaying the record: show its next event.
       const index = this.cursor.index + 1;
       this.cursor = { index, t: this.timeline.timeAt(index - 1) as number };
       return;
     }
-    this.world.step();
+    this.world.kernel.step();
+    if (this.world.busy) await this.world.settle();
     this.timeline.ingest();
     this.cursor = this.liveCursor();
   }
 
-  private play(speed: number, elapsedWall: number): void {
+  private async play(speed: number, elapsedWall: number): Promise<void> {
     const target = speed === Infinity ? Infinity : this.cursor.t + elapsedWall * speed;
     if (target <= this.world.now) {
       this.cursor = { index: this.timeline.indexAtTime(target), t: target };
       return;
     }
-    this.advanceWorld(target);
+    await this.advanceWorld(target);
     this.timeline.ingest();
     this.cursor = this.liveCursor();
   }
 
-  private advanceWorld(target: number): void {
-    const kernel = this.world.kernel;
+  private async advanceWorld(target: number): Promise<void> {
+    const world = this.world;
+    const kernel = world.kernel;
     const deadline = performance.now() + FRAME_BUDGET_MS;
     for (let i = 0; ; i++) {
       const next = kernel.nextTime();
       if (next === undefined || next > target) break;
       kernel.step();
-      if ((i & 255) === 255 && performance.now() > deadline) return;
+      if (world.busy) {
+        await world.settle();
+        if (performance.now() > deadline) return;
+      } else if ((i & 255) === 255 && performance.now() > deadline) return;
     }
     if (target !== Infinity) kernel.runUntil(target);
   }
@@ -233,7 +268,7 @@ export class SimLoop {
         fired: this.world.kernel.fired,
         end: this.world.now,
         delivered: net.delivered,
-        lost: net.dropped + net.partitioned + net.blackholed + net.refused,
+        lost: net.broken + net.refused,
       },
     });
     const all = store.narrateAll;

@@ -1,71 +1,70 @@
-// An etcdctl prompt. A command is a recorded input of the world (a client request), so it
-// replays; its output comes back as trace events folded into the frame, so it time-travels
-// too. A line that does not parse is answered here and records nothing, as a shell would.
-import { useState, type FormEvent } from 'react';
+// The etcdctl console: a terminal (@xterm/xterm) whose lines run through the project's
+// etcdctl command layer on a simulated client, as `etcdctl` inputs of the world. A line is
+// recorded and replays like any input; what etcdctl prints comes back as trace events
+// folded into the frame, so the console shows the output at the cursor (time travel).
+import { useEffect, useRef } from 'react';
+import { Terminal } from '@xterm/xterm';
+import '@xterm/xterm/css/xterm.css';
 import type { SimLoop } from '../sim-loop';
 import { useUIStore } from '../store';
-import { InputSchema } from '../../sim/world/inputs';
-import { parseConsoleLine } from '../model/console-commands';
-
-/** Whether the world takes client requests as inputs (feature detection). */
-const requestsAvailable = InputSchema.safeParse({ type: 'request', client: 'c1', label: 'x', request: { op: 'member-list' } }).success;
-/** The world's labels name a request in at most this many characters. */
-const LABEL_MAX = 64;
+import type { ConsoleLine } from '../model/frame';
+import { editLine, emptyLine, PROMPT, render, transcriptDelta, writeAbovePrompt, type LineState } from '../model/terminal';
+import './console.css';
 
 export function EtcdctlConsole({ loop }: { loop: SimLoop }) {
   const lines = useUIStore((s) => s.frame.console);
-  const clients = useUIStore((s) => s.frame.clients);
-  const forking = useUIStore((s) => s.mode === 'forking');
-  const [line, setLine] = useState('');
-  const [rejected, setRejected] = useState<string | undefined>();
-  const client = Object.keys(clients).sort()[0];
+  const host = useRef<HTMLDivElement>(null);
+  const term = useRef<{ terminal: Terminal; shown: readonly ConsoleLine[]; line: LineState } | undefined>(undefined);
 
-  if (!requestsAvailable) {
-    return (
-      <p className="empty" data-testid="console-unavailable">
-        The etcdctl console opens once the world accepts client requests.
-      </p>
-    );
-  }
-  if (client === undefined) {
-    return (
-      <p className="empty">
-        No client yet.{' '}
-        <button type="button" disabled={forking} onClick={() => loop.input({ type: 'client-add' })}>
-          Add a client
-        </button>
-      </p>
-    );
-  }
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    const parsed = parseConsoleLine(line);
-    if (!parsed.ok) {
-      setRejected(`$ etcdctl ${line}\n${parsed.error}`);
-      return;
-    }
-    setRejected(undefined);
-    loop.input({ type: 'request', client, label: line.trim().slice(0, LABEL_MAX), request: parsed.op });
-    setLine('');
-  };
+  useEffect(() => {
+    const terminal = new Terminal({
+      rows: 14,
+      fontSize: 12,
+      convertEol: false,
+      cursorBlink: false,
+      scrollback: 1000,
+      theme: { background: '#111827', foreground: '#e5e7eb' },
+    });
+    const t = { terminal, shown: [] as readonly ConsoleLine[], line: emptyLine };
+    term.current = t;
+    terminal.open(host.current as HTMLDivElement);
+    terminal.textarea?.setAttribute('aria-label', 'etcdctl command line');
+    terminal.write(render(useUIStore.getState().frame.console) + PROMPT);
+    t.shown = useUIStore.getState().frame.console;
+    const data = terminal.onData((keys) => {
+      const edit = editLine(t.line, keys);
+      t.line = edit.state;
+      terminal.write(edit.echo);
+      if (edit.interrupt === true && loop.world.busy) loop.input({ type: 'etcdctl-interrupt' });
+      if (edit.run !== undefined) loop.input({ type: 'etcdctl', line: edit.run });
+    });
+    return () => {
+      data.dispose();
+      terminal.dispose();
+      term.current = undefined;
+    };
+  }, [loop]);
+
+  useEffect(() => {
+    const t = term.current;
+    if (t === undefined || lines === t.shown) return;
+    const delta = transcriptDelta(t.shown, lines);
+    if (delta.reset) t.terminal.reset();
+    if (delta.reset || delta.lines.length > 0) t.terminal.write(writeAbovePrompt(delta.lines, t.line.buffer));
+    t.shown = lines;
+  }, [lines]);
+
   return (
     <div className="console">
-      <pre className="console-output" data-testid="console-output" tabIndex={0} role="log" aria-label={`etcdctl output (requests sent by ${client})`}>
-        {lines.map((l, i) => (
-          <div key={`${l.seq}-${i}`} className={l.stream}>
-            {l.text}
-          </div>
-        ))}
-        {rejected !== undefined && <div className="stderr">{rejected}</div>}
+      <div ref={host} className="terminal" data-testid="console-terminal" />
+      {/* The same lines as text, for screen readers and tests. */}
+      <pre className="visually-hidden" data-testid="console-output" role="log" aria-label="etcdctl output">
+        {lines.map((l) => l.text).join('\n')}
       </pre>
-      <form onSubmit={submit} className="console-prompt">
-        <label htmlFor="etcdctl-line">$ etcdctl</label>
-        <input id="etcdctl-line" data-testid="console-input" value={line} onChange={(e) => setLine(e.target.value)} autoComplete="off" spellCheck={false} />
-        <button type="submit" disabled={forking}>
-          Run
-        </button>
-      </form>
-      <p className="hint">via {client} · put, get, del, lease grant, member list, member add</p>
+      <p className="hint">
+        A full etcdctl (v3.6) on a simulated client host: try <code>put foo bar</code>, <code>get foo -w json</code>, <code>member list -w table</code>,{' '}
+        <code>watch foo</code> (Ctrl-C stops it). ↑ recalls a line.
+      </p>
     </div>
   );
 }
