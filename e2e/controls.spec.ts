@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { pause, snapshot } from './sim-handle';
 
 test.beforeEach(async ({ page }) => {
@@ -83,4 +83,127 @@ test('stop a member, slow its disk, transfer leadership', async ({ page }) => {
     (window as unknown as { etcdSim: { loop: { world: { inputs: { input: { type: string } }[] } } } }).etcdSim.loop.world.inputs.map((r) => r.input.type),
   );
   expect(types).toEqual(['transfer-leader', 'disk', 'stop']);
+});
+
+type WorldHandle = {
+  now: number;
+  inputs: { input: { type: string } & Record<string, unknown> }[];
+  members: { name: string; status: string; disk: { config: { fsyncLatency: unknown } } }[];
+  net: { linkSettings(a: string, b: string): unknown };
+  kernel: { trace: { length: number; at(i: number): ({ kind: string; source: string } & Record<string, unknown>) | undefined } };
+};
+
+/** Runs `fn` on the page's world (the same object the page's controls change). */
+function onWorld<T>(page: Page, fn: (w: WorldHandle) => T): Promise<T> {
+  return page.evaluate(`(${fn.toString()})(window.etcdSim.loop.world)`) as Promise<T>;
+}
+
+/** The trace events of `kind` the page's world recorded (fields of interest only). */
+function traced(page: Page, kind: string): Promise<({ source: string } & Record<string, unknown>)[]> {
+  return page.evaluate((k) => {
+    const w = (window as unknown as { etcdSim: { loop: { world: WorldHandle } } }).etcdSim.loop.world;
+    const out = [];
+    for (let i = 0; i < w.kernel.trace.length; i++) {
+      const e = w.kernel.trace.at(i);
+      if (e?.kind === k) out.push(e);
+    }
+    return out;
+  }, kind);
+}
+
+async function playUntilLeader(page: Page): Promise<string> {
+  await page.getByTestId('speed').selectOption('10');
+  await page.getByTestId('play-pause').click();
+  const leader = page.locator('[data-role="leader"]');
+  await expect(leader).toHaveCount(1, { timeout: 20_000 });
+  return ((await leader.getAttribute('data-testid')) ?? '').replace('ring-', '');
+}
+
+test("a link's latency and drop rate, one way; reset", async ({ page }) => {
+  await page.getByTestId('link-a').selectOption('m1');
+  await page.getByTestId('link-b').selectOption('m2');
+  await page.getByTestId('link-latency').fill('250');
+  await page.getByTestId('link-drop').fill('50');
+  await page.getByTestId('link-one-way').check();
+  await page.getByTestId('link-apply').click();
+  await expect(page.getByTestId('link-overrides')).toContainText('m1 → m2: 250 ms, drop 50%');
+  expect(await onWorld(page, (w) => [w.net.linkSettings('m1', 'm2'), w.net.linkSettings('m2', 'm1') ?? null])).toEqual([
+    { latency: { kind: 'constant', ms: 250 }, drop: 0.5 },
+    null,
+  ]);
+  // Messages on the link now take the set latency.
+  await page.getByTestId('speed').selectOption('10');
+  await page.getByTestId('play-pause').click();
+  await expect
+    .poll(async () => (await traced(page, 'net.send')).filter((e) => e.from === 'm1:2380' && e.to === 'm2:2380' && e.fate !== 'dropped').length, { timeout: 20_000 })
+    .toBeGreaterThan(3);
+  const sends = (await traced(page, 'net.send')).filter((e) => e.from === 'm1:2380' && e.to === 'm2:2380' && Number(e.t) > 0);
+  const late = sends.filter((e) => Number(e.due) - Number(e.t) >= 250 - 1e-6);
+  expect(late.length).toBeGreaterThan(0);
+  await pause(page);
+  await page.getByTestId('link-reset').click();
+  await expect(page.getByTestId('link-overrides')).toHaveCount(0);
+  expect(await onWorld(page, (w) => w.net.linkSettings('m1', 'm2') ?? null)).toBeNull();
+});
+
+test("a slow disk makes the member's fsyncs slow", async ({ page }) => {
+  await page.getByTestId('slow-disk-m3').check();
+  expect(await onWorld(page, (w) => w.members.find((m) => m.name === 'm3')?.disk.config.fsyncLatency)).toEqual({ kind: 'constant', ms: 250 });
+  await page.getByTestId('slow-disk-m3').uncheck();
+  expect(await onWorld(page, (w) => w.members.find((m) => m.name === 'm3')?.disk.config.fsyncLatency)).toEqual({ kind: 'constant', ms: 1 });
+});
+
+test('member add as a learner, start it, promote it, remove a follower', async ({ page }) => {
+  test.setTimeout(120_000);
+  await playUntilLeader(page);
+  // etcd refuses membership changes until every member has been connected for 5 s.
+  await expect.poll(() => onWorld(page, (w) => w.now), { timeout: 30_000 }).toBeGreaterThan(6000);
+  await page.getByTestId('add-learner').check();
+  await page.getByTestId('member-add').click();
+  await expect(page.getByTestId('member-join-m6')).toBeVisible();
+  await expect.poll(async () => (await traced(page, 'world.response')).filter((e) => e.op === 'member-add').map((e) => e.outcome), { timeout: 20_000 }).toEqual(['ok']);
+  await page.getByTestId('member-join-m6').click();
+  await expect(page.getByTestId('ring-m6')).toHaveAttribute('data-status', 'running', { timeout: 20_000 });
+  // The leader's Progress names m6 a learner; promote it once it has caught up.
+  await expect(page.getByTestId('member-promote-m6')).toBeEnabled({ timeout: 20_000 });
+  await expect.poll(async () => {
+    await page.getByTestId('member-promote-m6').click();
+    await page.waitForTimeout(1500);
+    return (await traced(page, 'world.response')).filter((e) => e.op === 'member-promote').map((e) => e.outcome);
+  }, { timeout: 60_000, intervals: [500] }).toContain('ok');
+  await expect(page.getByTestId('member-promote-m6')).toBeDisabled({ timeout: 20_000 });
+  // Remove a follower (a leader removing itself stops before it can answer).
+  const leader = ((await page.locator('[data-role="leader"]').getAttribute('data-testid')) ?? '').replace('ring-', '');
+  const victim = ['m5', 'm4'].find((m) => m !== leader) as string;
+  await page.getByTestId(`member-remove-${victim}`).click();
+  await expect.poll(async () => (await traced(page, 'world.response')).filter((e) => e.op === 'member-remove').map((e) => e.error ?? e.outcome), { timeout: 20_000 }).toEqual(['ok']);
+  const ops = await onWorld(page, (w) => w.inputs.map((r) => (r.input.type === 'request' ? (r.input.request as { op: string }).op : r.input.type)));
+  expect(ops.filter((o) => o !== 'member-promote')).toEqual(['member-add', 'member-join', 'member-remove']);
+});
+
+test("start and stop a client's workload; edit its endpoints", async ({ page }) => {
+  await playUntilLeader(page);
+  await page.getByTestId('workload-stop-c1').click();
+  await expect(page.getByTestId('workload-start-c1')).toBeVisible();
+  const stopped = (await traced(page, 'client.workload')).at(-1);
+  expect(stopped?.action).toBe('stop');
+  await page.getByTestId('workload-mix-c1').selectOption({ label: 'with watches and leases' });
+  await page.getByTestId('workload-start-c1').click();
+  await expect(page.getByTestId('workload-stop-c1')).toBeVisible();
+  expect((await traced(page, 'client.workload')).at(-1)?.action).toBe('start');
+  await page.getByTestId('endpoints-input-c1').fill('m1:2379, m2:2379');
+  await page.getByTestId('endpoints-apply-c1').click();
+  await expect.poll(async () => (await traced(page, 'client.endpoints')).at(-1)?.endpoints).toEqual(['http://m1:2379', 'http://m2:2379']);
+  // The balancer drops the other subchannels.
+  await expect(page.getByTestId('endpoint-c1-m3:2379')).toHaveCount(0, { timeout: 20_000 });
+  await expect(page.getByTestId('endpoint-c1-m1:2379')).toBeVisible();
+});
+
+test('enable auth: the client without credentials is then refused', async ({ page }) => {
+  test.setTimeout(90_000);
+  await playUntilLeader(page);
+  await page.getByTestId('root-password').fill('s3cret');
+  await page.getByTestId('auth-enable').click();
+  await expect.poll(async () => (await traced(page, 'world.response')).filter((e) => e.op === 'auth-enable').map((e) => e.outcome), { timeout: 30_000 }).toEqual(['ok']);
+  await expect.poll(async () => (await traced(page, 'client.call.end')).some((e) => /user name is empty|permission denied/.test(String(e.message))), { timeout: 30_000 }).toBe(true);
 });

@@ -46,10 +46,14 @@ export interface ClientFrame {
   picks: number;
   lastPick: string;
   requests: RequestLane[];
+  /** A workload is running. */
+  workload: boolean;
+  /** The endpoints the client was last given ("http://m1:2379", ...). */
+  urls: string[];
 }
 
 export function emptyClient(): ClientFrame {
-  return { status: '', calls: 0, ok: 0, errors: 0, lastError: '', endpoints: {}, order: [], picks: 0, lastPick: '', requests: [] };
+  return { status: '', calls: 0, ok: 0, errors: 0, lastError: '', endpoints: {}, order: [], picks: 0, lastPick: '', requests: [], workload: false, urls: [] };
 }
 
 type Fields = Record<string, unknown> & { t: number; kind: string; reason?: string };
@@ -119,6 +123,12 @@ export function foldClient(c: ClientFrame, ev: Fields): void {
     case 'grpc.balancer.picker':
       c.order = [...(ev.order as string[])];
       c.picks = 0;
+      break;
+    case 'client.workload':
+      c.workload = ev.action === 'start';
+      break;
+    case 'client.endpoints':
+      c.urls = [...(ev.endpoints as string[])];
       break;
     case 'grpc.pick':
       c.lastPick = String(ev.addr);

@@ -61,6 +61,14 @@ export interface FaultFrame {
   down: Record<string, string>;
   /** Members whose disk was slowed by a `disk` input (fsync over 10 ms). */
   slowDisks: string[];
+  /** Per-link overrides set by `link` inputs ("a>b" → latency ms and drop probability). */
+  links: Record<string, LinkView>;
+}
+
+export interface LinkView {
+  /** Constant latency (ms), when the override sets one. */
+  latencyMs?: number;
+  drop?: number;
 }
 
 export interface FrameState {
@@ -74,6 +82,8 @@ export interface FrameState {
   kv: Record<string, KvFrame>;
   /** etcdctl console lines (commands and their output), newest last. */
   console: ConsoleLine[];
+  /** Members named by a member-add request that have not started yet. */
+  added: string[];
 }
 
 export interface ConsoleLine {
@@ -89,10 +99,11 @@ export function initialFrame(memberNames: readonly string[]): FrameState {
   const f: FrameState = {
     index: 0,
     members: [],
-    faults: { groups: [], blocked: [], down: {}, slowDisks: [] },
+    faults: { groups: [], blocked: [], down: {}, slowDisks: [], links: {} },
     clients: {},
     kv: {},
     console: [],
+    added: [],
   };
   for (const name of memberNames) addMember(f, name);
   return f;
@@ -127,6 +138,7 @@ export function foldEvent(f: FrameState, e: TraceEvent): void {
     case 'member.start':
     case 'server.start': {
       const m = memberOf(f, e.source) ?? addMember(f, e.source);
+      f.added = f.added.filter((n) => n !== e.source);
       if (m !== undefined) {
         m.status = 'running';
         if (typeof ev.id === 'string') m.id = ev.id;
@@ -207,6 +219,8 @@ export function foldEvent(f: FrameState, e: TraceEvent): void {
     }
     case 'world.input':
       foldInput(f, ev.input as { type: string } & Record<string, unknown>);
+      // An etcdctl input is a command line typed at the console (then its stdin lines).
+      if ((ev.input as { type: string }).type === 'etcdctl') pushConsole(f, e.seq, 'command', `$ etcdctl ${String((ev.input as { line: string }).line).replace(/^\s*etcdctl\s+/, '')}`);
       break;
     case 'world.client':
       f.clients[e.source].status = String(ev.outcome);
@@ -297,12 +311,27 @@ function foldInput(f: FrameState, input: { type: string } & Record<string, unkno
       break;
     }
     case 'link': {
-      const down = (input.settings as { down?: string } | undefined)?.down;
+      const settings = input.settings as { down?: string; drop?: number; latency?: { kind: string; ms?: number } } | undefined;
+      const down = settings?.down;
       const keys = [`${input.a}>${input.b}`, ...(input.both === false ? [] : [`${input.b}>${input.a}`])];
+      const link: LinkView = {
+        ...(settings?.latency?.kind === 'constant' ? { latencyMs: settings.latency.ms } : {}),
+        ...(settings?.drop === undefined ? {} : { drop: settings.drop }),
+      };
       for (const k of keys) {
         if (down === undefined) delete faults.down[k];
         else faults.down[k] = down;
+        if (Object.keys(link).length === 0) delete faults.links[k];
+        else faults.links[k] = link;
       }
+      break;
+    }
+    case 'request': {
+      // member add names the new member by its peer URL http://<member>:2380.
+      const req = input.request as { op: string; peerURLs?: string[] };
+      if (req.op !== 'member-add') break;
+      const name = /^https?:\/\/([^:/]+)/.exec(req.peerURLs?.[0] ?? '')?.[1];
+      if (name !== undefined && !f.members.some((m) => m.name === name) && !f.added.includes(name)) f.added = [...f.added, name];
       break;
     }
   }
@@ -325,7 +354,7 @@ export function roleLetter(role: string): string {
  */
 export function shareUnchanged(prev: FrameState, next: FrameState): FrameState {
   const out = { ...next };
-  for (const key of ['members', 'faults', 'clients', 'kv', 'console'] as const) {
+  for (const key of ['members', 'faults', 'clients', 'kv', 'console', 'added'] as const) {
     if (JSON.stringify(prev[key]) === JSON.stringify(next[key])) (out as Record<string, unknown>)[key] = prev[key];
   }
   return out;
