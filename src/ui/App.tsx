@@ -1,8 +1,10 @@
 import { useEffect, type ReactNode } from 'react';
 import type { SimLoop } from './sim-loop';
 import { nextSpeed, useUIStore } from './store';
+import { ClientControls } from './views/ClientControls';
 import { ClientSwimlanes } from './views/ClientSwimlanes';
 import { ClientTable } from './views/ClientTable';
+import { ClusterControls } from './views/ClusterControls';
 import { ClusterRing } from './views/ClusterRing';
 import { Controls, StatusBar } from './views/Controls';
 import { EtcdctlConsole } from './views/EtcdctlConsole';
@@ -97,6 +99,9 @@ export function App({ loop }: { loop: SimLoop }) {
         <Panel title="Faults" id="faults">
           <FaultPanel loop={loop} />
         </Panel>
+        <Panel title="Links, membership and auth" id="cluster-controls">
+          <ClusterControls loop={loop} />
+        </Panel>
         <Panel title="What happened" id="narration">
           <NarrationList />
         </Panel>
@@ -108,6 +113,7 @@ export function App({ loop }: { loop: SimLoop }) {
         </Panel>
         <Panel title="Clients" id="clients">
           <ClientTable />
+          <ClientControls loop={loop} />
           <ClientSwimlanes />
         </Panel>
         <Panel title="Share this run" id="run">
