@@ -22,7 +22,13 @@ export const CHATTY_KINDS: ReadonlySet<string> = new Set([
   'server.persisted',
   'server.messages',
   'server.backend.commit',
+  'server.progress',
 ]);
+
+/** Whether an event is drawn rather than narrated by default: a chatty kind, or a store write (one per member per write). */
+export function isChatty(e: TraceEvent): boolean {
+  return CHATTY_KINDS.has(e.kind) || (e.kind === 'server.mvcc' && e.type === 'mvcc.write');
+}
 
 const META = new Set(['t', 'seq', 'source', 'kind', 'cause', 'reason']);
 
@@ -53,6 +59,12 @@ export function describe(e: TraceEvent): string {
       return 'crashed';
     case 'server.role':
       return `is ${String(ev.role)} at term ${String(ev.term)}`;
+    case 'server.mvcc':
+      if (ev.type === 'mvcc.write') {
+        const changes = ev.changes as { key: string; createRevision: number; version: number }[];
+        return `store at revision ${String(ev.revision)}: ${changes.map((c) => (c.createRevision === 0 ? `deleted ${c.key}` : `${c.key} version ${c.version}`)).join(', ')}`;
+      }
+      return fieldsText(ev);
     default:
       return fieldsText(ev);
   }

@@ -3,7 +3,7 @@
 
 import type { TraceEvent } from '../../sim/trace/trace';
 import { foldEvent, type FrameState } from './frame';
-import { CHATTY_KINDS } from './narration';
+import { isChatty } from './narration';
 import { hostOf, type TraceSource } from './trace-source';
 
 /** A message on its way at the cursor: where it is drawn is a function of the cursor. */
@@ -51,7 +51,7 @@ export class Timeline {
     for (let i = this.live.index; i < this.source.length; i++) {
       const e = this.source.at(i) as TraceEvent;
       if (e.kind === 'net.send') this.maxFlight = Math.max(this.maxFlight, e.due - e.t);
-      if (!CHATTY_KINDS.has(e.kind)) this.notable.push(i);
+      if (!isChatty(e)) this.notable.push(i);
       foldEvent(this.live, e);
       if (this.live.index % this.every === 0) this.checkpoints.push(structuredClone(this.live));
     }

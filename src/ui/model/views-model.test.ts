@@ -8,6 +8,7 @@ import type { RequestOpInput } from '../../sim/world/requests';
 import { foldEvent, initialFrame, termsOf, type FrameState } from './frame';
 import { nextPick, shortMethod } from './client-frame';
 import { remainingTTL } from './kv-frame';
+import { describe as narrate, isChatty } from './narration';
 import { Timeline } from './timeline';
 
 const config = {
@@ -67,6 +68,15 @@ describe('key-value frame', () => {
     w.runFor(500);
     kv = frameOf(w).kv[leader];
     expect(kv.compacted).toBe(w.members.find((m) => m.name === leader)?.stateMachine.kv.compactRevision);
+  });
+});
+
+describe('narration of store writes', () => {
+  it('tells a write in words and keeps it out of the default narration (one per member)', () => {
+    const e = { t: 1, seq: 1, source: 'm1', kind: 'server.mvcc', type: 'mvcc.write', revision: 5, changes: [{ key: 'a', createRevision: 2, version: 3, lease: 0 }, { key: 'b', createRevision: 0, version: 0, lease: 0 }] } as unknown as TraceEvent;
+    expect(narrate(e)).toBe('store at revision 5: a version 3, deleted b');
+    expect(isChatty(e)).toBe(true);
+    expect(isChatty({ ...e, type: 'mvcc.compact' } as TraceEvent)).toBe(false);
   });
 });
 
