@@ -17,8 +17,12 @@ const FLT = 4;
 
 /** Chunk size in 4-byte slots (8 MB). */
 const CHUNK = 1 << 21;
+/** Only every STRIDE-th row's start is kept; the rows between are found by their widths. */
+const STRIDE = 16;
 /** Row starts are kept in chunks too: one growing array of millions would be copied as it grows. */
 const STARTS_CHUNK = 1 << 16;
+/** Written after a chunk's last row when the next row did not fit. */
+const CHUNK_END = -1;
 /** Strings remembered per field: a field mostly cycles through a few values (member addresses, message types). */
 const RECENT = 8;
 
@@ -53,7 +57,7 @@ export class Tape {
   private ints!: Int32Array;
   private floats!: Float64Array;
   private used = CHUNK;
-  /** Row start positions (chunk index * CHUNK + slot), STARTS_CHUNK rows per array. */
+  /** Start positions (chunk index * CHUNK + slot) of rows 0, STRIDE, 2*STRIDE..., STARTS_CHUNK per array. */
   private readonly starts: Float64Array[] = [];
   private rows = 0;
   private readonly shapes: Shape[] = [];
@@ -123,11 +127,19 @@ export class Tape {
   /** Rebuilds row `i` as a plain object {t, seq, source, kind, ...fields}. */
   get(i: number): (RowMeta & Record<string, unknown>) | undefined {
     if (!(i >= 0 && i < this.rows)) return undefined;
-    const pos = this.starts[Math.floor(i / STARTS_CHUNK)][i % STARTS_CHUNK];
-    const c = Math.floor(pos / CHUNK);
+    const block = Math.floor(i / STRIDE);
+    const pos = this.starts[Math.floor(block / STARTS_CHUNK)][block % STARTS_CHUNK];
+    let c = Math.floor(pos / CHUNK);
+    let at = pos % CHUNK;
+    for (let k = i % STRIDE; k > 0; k--) {
+      at += this.shapes[this.chunks[c][at]].width;
+      if (at === CHUNK || this.chunks[c][at] === CHUNK_END) {
+        c++;
+        at = 0;
+      }
+    }
     const ints = this.chunks[c];
     const floats = this.floatChunks[c];
-    const at = pos % CHUNK;
     const shape = this.shapes[ints[at]];
     const event: RowMeta & Record<string, unknown> = { t: floats[(at >> 1) + 1], seq: i, source: this.strings[ints[at + 1]], kind: shape.kind };
     const { names, types, slots } = shape;
@@ -157,6 +169,7 @@ export class Tape {
   /** Starts a row: writes its shape, source and time; returns its first slot. */
   private beginRow(shape: Shape, t: number, source: string): number {
     if (this.used + shape.width > CHUNK) {
+      if (this.used < CHUNK) this.ints[this.used] = CHUNK_END;
       const buf = new ArrayBuffer(CHUNK * 4);
       this.ints = new Int32Array(buf);
       this.floats = new Float64Array(buf);
@@ -167,8 +180,11 @@ export class Tape {
     const at = this.used;
     this.used += shape.width;
     const row = this.rows++;
-    if (row === this.starts.length * STARTS_CHUNK) this.starts.push(new Float64Array(STARTS_CHUNK));
-    this.starts[this.starts.length - 1][row % STARTS_CHUNK] = (this.chunks.length - 1) * CHUNK + at;
+    if (row % STRIDE === 0) {
+      const block = row / STRIDE;
+      if (block === this.starts.length * STARTS_CHUNK) this.starts.push(new Float64Array(STARTS_CHUNK));
+      this.starts[this.starts.length - 1][block % STARTS_CHUNK] = (this.chunks.length - 1) * CHUNK + at;
+    }
     if (source !== this.lastSource) {
       this.lastSource = source;
       this.lastSourceId = this.intern(source);

@@ -29,6 +29,21 @@ describe('Tape', () => {
     expect(tape.length).toBe(n);
     for (const i of [0, 262_143, 262_144, 262_145, n - 1]) expect(tape.get(i)).toMatchObject({ t: i, a: i, b: i * 2, c: 'v' });
   });
+
+  it('finds every row among rows of different widths, across chunks whose last row left a gap', () => {
+    const tape = new Tape();
+    const n = 500_000; // rows of 12, 8 and 8 slots: a chunk of 2^21 slots ends with a gap
+    const row = (i: number) =>
+      i % 3 === 0 ? { a: i, b: -i, c: 'w', d: i % 7, e: true, f: 'x', g: 1.5 } : { a: i, b: -i, c: 'v' };
+    for (let i = 0; i < n; i++) tape.append(i / 2, 's', 'k', row(i));
+    let wrong = 0;
+    for (let i = 0; i < n; i++) {
+      const e = tape.get(i);
+      const want = row(i);
+      if (e?.t !== i / 2 || e.a !== want.a || e.b !== want.b || e.c !== want.c || e.d !== (want as { d?: number }).d) wrong++;
+    }
+    expect(wrong).toBe(0);
+  });
 });
 
 describe('Trace', () => {
