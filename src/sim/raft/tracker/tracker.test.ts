@@ -7,6 +7,7 @@ import { ProgressStateType } from './state';
 import { MajorityConfig } from '../quorum/majority';
 import { JointConfig } from '../quorum/joint';
 import { VoteResult } from '../quorum/quorum';
+import { ProgressMap } from './tracker';
 
 describe('Inflights', () => {
   it('fills, wraps around and frees', () => {
@@ -110,5 +111,25 @@ describe('quorum', () => {
     expect(new MajorityConfig([1, 2, 3, 4, 5]).describe(acked({ 1: 101, 2: 104, 3: 103, 4: 103 }))).toBe(
       '         idx\nx>       101    (id=1)\nxxxx>    104    (id=2)\nxx>      103    (id=3)\nxx>      103    (id=4)\n?          0    (id=5)\n',
     );
+  });
+});
+
+describe('ProgressMap', () => {
+  it('finds, replaces and deletes peers with few and with many members, ids ascending', () => {
+    for (const n of [3, 40]) {
+      const m = new ProgressMap();
+      const ids = Array.from({ length: n }, (_, i) => (i * 7919) % 1000 + 1);
+      for (const id of ids) m.set(id, new Progress(id, new Inflights(4, 0), false));
+      m.set(ids[1], new Progress(999_999, new Inflights(4, 0), false));
+      m.delete(ids[2]);
+      m.delete(12_345);
+      expect(m.size).toBe(n - 1);
+      expect(m.ids()).toEqual(ids.filter((id) => id !== ids[2]).sort((a, b) => a - b));
+      expect(m.get(ids[0])?.next).toBe(ids[0]);
+      expect(m.get(ids[1])?.next).toBe(999_999);
+      expect(m.has(ids[2])).toBe(false);
+      expect(m.get(ids[2])).toBeUndefined();
+      expect(m.ackedIndex(ids[n - 1])).toBe(0);
+    }
   });
 });

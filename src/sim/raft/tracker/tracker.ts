@@ -37,26 +37,47 @@ export class TrackerConfig {
   }
 }
 
+/** Up to this many peers, lookups scan a list: faster than hashing, and every message does several. */
+const SCAN_MAX = 16;
+
 /** id -> Progress, with a cached ascending id order for deterministic broadcasts. */
 export class ProgressMap implements AckedIndexer {
   private readonly map = new Map<number, Progress>();
+  // The same entries as two parallel lists (changed only on membership changes).
+  private readonly keys: number[] = [];
+  private readonly values: Progress[] = [];
   private sorted: number[] | undefined;
 
   get(id: number): Progress | undefined {
-    return this.map.get(id);
+    const keys = this.keys;
+    if (keys.length > SCAN_MAX) return this.map.get(id);
+    for (let i = 0; i < keys.length; i++) if (keys[i] === id) return this.values[i];
+    return undefined;
   }
 
   has(id: number): boolean {
-    return this.map.has(id);
+    return this.get(id) !== undefined;
   }
 
   set(id: number, pr: Progress): void {
-    if (!this.map.has(id)) this.sorted = undefined;
+    const i = this.keys.indexOf(id);
+    if (i < 0) {
+      this.sorted = undefined;
+      this.keys.push(id);
+      this.values.push(pr);
+    } else {
+      this.values[i] = pr;
+    }
     this.map.set(id, pr);
   }
 
   delete(id: number): void {
-    if (this.map.delete(id)) this.sorted = undefined;
+    const i = this.keys.indexOf(id);
+    if (i < 0) return;
+    this.keys.splice(i, 1);
+    this.values.splice(i, 1);
+    this.map.delete(id);
+    this.sorted = undefined;
   }
 
   get size(): number {
@@ -65,18 +86,18 @@ export class ProgressMap implements AckedIndexer {
 
   /** Ids ascending (cached; do not mutate). */
   ids(): readonly number[] {
-    if (this.sorted === undefined) this.sorted = Array.from(this.map.keys()).sort((a, b) => a - b);
+    if (this.sorted === undefined) this.sorted = this.keys.slice().sort((a, b) => a - b);
     return this.sorted;
   }
 
   ackedIndex(id: number): number | undefined {
-    return this.map.get(id)?.match;
+    return this.get(id)?.match;
   }
 
   /** `<id>: <progress>` per line, ascending ids. */
   toString(): string {
     let s = '';
-    for (const id of this.ids()) s += `${id}: ${this.map.get(id)!.toString()}\n`;
+    for (const id of this.ids()) s += `${id}: ${this.get(id)!.toString()}\n`;
     return s;
   }
 }
