@@ -29,7 +29,9 @@ export async function chromiumStandard(runs: readonly PageRun[]): Promise<Figure
     for (const { backend, virtualSeconds } of runs) {
       const page = await browser.newPage();
       page.on('pageerror', (e) => console.error(`chromium bench page: ${e.message}`));
-      await page.goto(`${base}${PAGE}?backend=${backend}&seconds=${virtualSeconds}`);
+      // The run holds the page's main thread (its awaits mostly settle as microtasks), so
+      // the load event may only come at the end: wait for the navigation to commit.
+      await page.goto(`${base}${PAGE}?backend=${backend}&seconds=${virtualSeconds}`, { waitUntil: 'commit', timeout: 120_000 });
       await page.waitForFunction(() => window.benchResult !== undefined, null, { timeout: 0, polling: 1000 });
       const result = await page.evaluate(() => window.benchResult);
       await page.close();

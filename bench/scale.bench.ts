@@ -41,6 +41,9 @@ export function scaleKeys(sizes = KEY_SIZES, virtualSeconds = 60): Figure[] {
       keys,
       prepopulate_wall_s: Math.round(fill.wall * 10) / 10,
       live_keys: Math.min(...world.members.map((m) => m.kv.liveKeys)),
+      // etcd snapshots the store every --snapshot-count (10,000) entries; with a large
+      // store those snapshots are a visible part of the run's cost.
+      snapshots: world.trace.filter((e) => e.kind === 'server.snapshot' && e.t >= from).length,
     });
   });
 }
