@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
-import { pause } from './sim-handle';
+import { pause, typeInConsole } from './sim-handle';
 
 test('no serious or critical accessibility violations', async ({ page }) => {
   await page.goto('/');
@@ -8,9 +8,7 @@ test('no serious or critical accessibility violations', async ({ page }) => {
   await pause(page);
   await page.getByTestId('isolate-m2').click();
   await page.getByTestId('permalink').click();
-  await page.getByTestId('console-terminal').click();
-  await page.keyboard.type('get foo');
-  await page.keyboard.press('Enter');
+  await typeInConsole(page, 'get foo');
   const results = await new AxeBuilder({ page }).analyze();
   const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);

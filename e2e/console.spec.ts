@@ -1,10 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-
-async function run(page: Page, line: string): Promise<void> {
-  await page.getByTestId('console-terminal').click();
-  await page.keyboard.type(line);
-  await page.keyboard.press('Enter');
-}
+import { expect, test } from '@playwright/test';
+import { typeInConsole as run } from './sim-handle';
 
 test("etcdctl console: put then get shows the value; a bad command shows etcdctl's error", async ({ page }) => {
   await page.goto('/?speed=10');

@@ -28,3 +28,10 @@ export async function pause(page: Page): Promise<void> {
   await page.getByTestId('play-pause').click();
   await page.getByTestId('mode').filter({ hasText: 'paused' }).waitFor();
 }
+
+/** Types a line into the etcdctl console's terminal and presses Enter. */
+export async function typeInConsole(page: Page, line: string): Promise<void> {
+  await page.getByTestId('console-terminal').click();
+  await page.keyboard.type(line);
+  await page.keyboard.press('Enter');
+}

@@ -1,5 +1,5 @@
 import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
+import { createRoot, type Root } from 'react-dom/client';
 import { World } from '../sim/world/world';
 import { App } from './App';
 import { SimLoop } from './sim-loop';
@@ -7,6 +7,9 @@ import { decodeRun } from './model/run-file';
 import { lessonFromURL, useLessonStore } from './model/lesson';
 import { SPEEDS, useUIStore } from './store';
 import { permalinkFor } from './views/RunPanel';
+import { openStoredWorld, storageFromURL } from './storage';
+import { checkRunHistory } from './views/HistoryCheck';
+import type { HistoryEvent } from '../sim/check/linearizability/history';
 import './style.css';
 
 /** The default page: latency long enough that messages are seen crossing at 0.1×. */
@@ -29,13 +32,16 @@ function configFromURL(params: URLSearchParams): Record<string, unknown> {
   return config;
 }
 
-const params = new URLSearchParams(location.search);
-const root = createRoot(document.getElementById('root') as HTMLElement);
-try {
+/** The page's own cluster: in memory, or restarted from this browser's IndexedDB. */
+function ownWorld(params: URLSearchParams): World | Promise<World> {
+  return storageFromURL(params) === 'indexeddb' ? openStoredWorld(configFromURL(params)) : new World(configFromURL(params));
+}
+
+async function start(params: URLSearchParams, root: Root): Promise<void> {
   const run = params.has('run') ? decodeRun(params.get('run') as string) : undefined;
   // `?scenario=NAME&seed=N` opens a guided lesson, played in the page as headless.
   const lesson = run === undefined ? lessonFromURL(params) : undefined;
-  const loop = new SimLoop(lesson?.world ?? new World(run?.config ?? configFromURL(params)));
+  const loop = new SimLoop(lesson?.world ?? (run === undefined ? await ownWorld(params) : new World(run.config)));
   if (run !== undefined) loop.load(run);
   if (lesson !== undefined && loop.show(lesson.world)) useLessonStore.getState().set({ lesson, step: 0 });
   const speed = Number(params.get('speed') ?? NaN);
@@ -47,6 +53,8 @@ try {
       World,
       permalink: () => permalinkFor(loop),
       lesson: () => useLessonStore.getState().lesson,
+      /** "Check this run's history", or of a history given as simulator events. */
+      checkHistory: (events?: HistoryEvent[]) => checkRunHistory(loop, events),
       /** Runs a fresh world headless in the page and returns its trace hash. */
       hashOf(cfg: unknown, ms: number): string {
         const w = new World(cfg);
@@ -61,11 +69,14 @@ try {
       <App loop={loop} />
     </StrictMode>,
   );
-} catch (e) {
+}
+
+const root = createRoot(document.getElementById('root') as HTMLElement);
+start(new URLSearchParams(location.search), root).catch((e: unknown) =>
   root.render(
     <main className="app">
       <h1>etcd-sim</h1>
       <p role="alert">Cannot start the simulation: {(e as Error).message}</p>
     </main>,
-  );
-}
+  ),
+);

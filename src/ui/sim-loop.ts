@@ -6,6 +6,7 @@
 // event, inside the frame, so a run with console commands replays exactly.
 import { createActor } from 'xstate';
 import { World } from '../sim/world/world';
+import { HoldPendingError, type Kernel } from '../sim/kernel/kernel';
 import { flushMicrotasks } from '../sim/etcdctl/runner';
 import type { InputRequest } from '../sim/world/inputs';
 import { initialFrame, shareUnchanged } from './model/frame';
@@ -37,6 +38,8 @@ export class SimLoop {
   private shown = { index: -1, t: -1, all: false };
   /** An input left etcdctl continuations to run; set until they have. */
   private settling: Promise<void> | undefined;
+  /** A frame waiting for a real IndexedDB write (storage.ts); inputs wait for it. */
+  private inFrame: Promise<void> | undefined;
 
   constructor(world: World) {
     this.world = world;
@@ -47,9 +50,12 @@ export class SimLoop {
 
   start(): void {
     const frame = (wall: number) => {
-      this.frame(wall)
+      this.inFrame = this.frame(wall)
         .catch((e: unknown) => useUIStore.getState().set({ error: `simulation stopped: ${(e as Error).message}` }))
-        .finally(() => requestAnimationFrame(frame));
+        .finally(() => {
+          this.inFrame = undefined;
+          requestAnimationFrame(frame);
+        });
     };
     requestAnimationFrame(frame);
     this.publish();
@@ -62,8 +68,9 @@ export class SimLoop {
 
   /** Applies an input: now when the cursor is live, else by forking at the cursor. */
   input(request: InputRequest): void {
-    if (this.settling !== undefined) {
-      void this.settling.then(() => this.input(request));
+    const busy = this.settling ?? this.inFrame;
+    if (busy !== undefined) {
+      void busy.then(() => this.input(request));
       return;
     }
     if (this.player.getSnapshot().value === 'forking') return;
@@ -225,7 +232,7 @@ export class SimLoop {
       this.cursor = { index, t: this.timeline.timeAt(index - 1) as number };
       return;
     }
-    this.world.kernel.step();
+    await step(this.world.kernel);
     if (this.world.busy) await this.world.settle();
     this.timeline.ingest();
     this.cursor = this.liveCursor();
@@ -249,13 +256,19 @@ export class SimLoop {
     for (let i = 0; ; i++) {
       const next = kernel.nextTime();
       if (next === undefined || next > target) break;
-      kernel.step();
+      if (!tryStep(kernel)) await kernel.stepAsync();
       if (world.busy) {
         await world.settle();
         if (performance.now() > deadline) return;
       } else if ((i & 255) === 255 && performance.now() > deadline) return;
     }
-    if (target !== Infinity) kernel.runUntil(target);
+    if (target === Infinity) return;
+    try {
+      kernel.runUntil(target);
+    } catch (e) {
+      if (!(e instanceof HoldPendingError)) throw e;
+      await kernel.runUntilAsync(target);
+    }
   }
 
   private publish(): void {
@@ -287,4 +300,19 @@ export class SimLoop {
     }
     this.shown = { index, t, all };
   }
+}
+
+/** Fires the next event; false when it must first wait for a real IndexedDB write (storage.ts). */
+function tryStep(kernel: Kernel): boolean {
+  try {
+    kernel.step();
+    return true;
+  } catch (e) {
+    if (e instanceof HoldPendingError) return false;
+    throw e;
+  }
+}
+
+async function step(kernel: Kernel): Promise<void> {
+  if (!tryStep(kernel)) await kernel.stepAsync();
 }

@@ -5,6 +5,7 @@ import type { PlayerMode } from './player';
 import { initialFrame, type FrameState } from './model/frame';
 import type { NarrationLine } from './model/narration';
 import type { Flight, MessageSpan } from './model/timeline';
+import type { CheckState } from './model/history-check';
 
 export interface Cursor {
   /** Trace events shown. */
@@ -44,6 +45,8 @@ interface UIState {
   /** The last problem to show the person (bad input, bad file). */
   error: string | undefined;
   permalink: string | undefined;
+  /** "Check this run's history": its progress and result. */
+  check: CheckState;
   set(patch: Partial<Omit<UIState, 'set'>>): void;
 }
 
@@ -60,6 +63,7 @@ export const useUIStore = create<UIState>((set) => ({
   progress: undefined,
   error: undefined,
   permalink: undefined,
+  check: { status: 'idle' },
   set: (patch) => set(patch),
 }));
 
