@@ -9,6 +9,7 @@ import { ClusterRing } from './views/ClusterRing';
 import { Controls, StatusBar } from './views/Controls';
 import { EtcdctlConsole } from './views/EtcdctlConsole';
 import { FaultPanel } from './views/FaultPanel';
+import { HistoryCheck } from './views/HistoryCheck';
 import { KeyValue } from './views/KeyValue';
 import { LessonPanel } from './views/LessonPanel';
 import { LogGrid } from './views/LogGrid';
@@ -16,6 +17,7 @@ import { MessageLegend } from './views/MessageLegend';
 import { NarrationList } from './views/NarrationList';
 import { RunPanel } from './views/RunPanel';
 import { SpaceTimeDiagram } from './views/SpaceTimeDiagram';
+import { StorageControls } from './views/StorageControls';
 
 function Panel({ title, id, children }: { title: string; id: string; children: ReactNode }) {
   return (
@@ -118,6 +120,10 @@ export function App({ loop }: { loop: SimLoop }) {
         </Panel>
         <Panel title="Share this run" id="run">
           <RunPanel loop={loop} />
+        </Panel>
+        <Panel title="Check and storage" id="check">
+          <HistoryCheck loop={loop} />
+          <StorageControls loop={loop} />
         </Panel>
       </div>
     </main>
