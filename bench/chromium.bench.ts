@@ -21,7 +21,15 @@ export async function chromiumStandard(runs: readonly PageRun[]): Promise<Figure
   // Scan the page's imports up front, so Vite does not reload it mid-run to add a dependency.
   const server = await createServer({ root: ROOT, logLevel: 'error', server: { host: '127.0.0.1', port: 0 }, optimizeDeps: { entries: [PAGE] } });
   await server.listen();
-  const browser = await chromium.launch({ headless: true, ...playwrightConfig.use?.launchOptions });
+  const launchOptions = { headless: true, ...playwrightConfig.use?.launchOptions };
+  const browser = await chromium.launch(launchOptions).catch(async (err: unknown) => {
+    await server.close();
+    const tried = launchOptions.executablePath ?? "Playwright's own Chromium";
+    throw new Error(
+      `chromium bench: cannot launch ${tried}: ${(err as Error).message.split('\n')[0]}\n` +
+        'Install one (apt-get install chromium, or npx playwright install chromium) or point PLAYWRIGHT_CHROMIUM_EXECUTABLE at it; the other benches run without it.',
+    );
+  });
   try {
     const base = server.resolvedUrls?.local[0];
     if (base === undefined) throw new Error('chromium bench: the Vite server has no local URL');

@@ -34,6 +34,15 @@ if (unknown.length > 0) {
   console.error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(benches).join(', ')}`);
   process.exit(2);
 }
+// A bench that fails says why on stderr; the others still run, and the exit status is 1.
+let failed = false;
 for (const [name, run] of Object.entries(benches)) {
-  if (wanted.length === 0 || wanted.includes(name)) for (const f of await run()) print(f);
+  if (wanted.length > 0 && !wanted.includes(name)) continue;
+  try {
+    for (const f of await run()) print(f);
+  } catch (err) {
+    failed = true;
+    console.error(`bench ${name} failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
+if (failed) process.exit(1);
