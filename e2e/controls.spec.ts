@@ -164,6 +164,7 @@ test('member add as a learner, start it, promote it, remove a follower', async (
   await expect.poll(async () => (await traced(page, 'world.response')).filter((e) => e.op === 'member-add').map((e) => e.outcome), { timeout: 20_000 }).toEqual(['ok']);
   await page.getByTestId('member-join-m6').click();
   await expect(page.getByTestId('ring-m6')).toHaveAttribute('data-status', 'running', { timeout: 20_000 });
+  await expect(page.getByTestId('ring-m6')).toHaveAttribute('data-learner', 'true', { timeout: 20_000 });
   // The leader's Progress names m6 a learner; promote it once it has caught up.
   await expect(page.getByTestId('member-promote-m6')).toBeEnabled({ timeout: 20_000 });
   await expect.poll(async () => {
@@ -172,6 +173,7 @@ test('member add as a learner, start it, promote it, remove a follower', async (
     return (await traced(page, 'world.response')).filter((e) => e.op === 'member-promote').map((e) => e.outcome);
   }, { timeout: 60_000, intervals: [500] }).toContain('ok');
   await expect(page.getByTestId('member-promote-m6')).toBeDisabled({ timeout: 20_000 });
+  await expect(page.getByTestId('ring-m6')).not.toHaveAttribute('data-learner', 'true');
   // Remove a follower (a leader removing itself stops before it can answer).
   const leader = ((await page.locator('[data-role="leader"]').getAttribute('data-testid')) ?? '').replace('ring-', '');
   const victim = ['m5', 'm4'].find((m) => m !== leader) as string;

@@ -42,3 +42,30 @@ test('client swimlanes: each request with its attempts and endpoint; subchannel 
   await page.getByTestId('play-pause').click();
   await expect(page.getByTestId('endpoint-c1-m1:2379')).not.toHaveAttribute('data-state', 'READY', { timeout: 20_000 });
 });
+
+test('cluster ring: election timer arcs on followers, fsync badges on a slow disk, client lines by subchannel state', async ({ page }) => {
+  await page.goto('/?speed=10');
+  const leader = page.locator('[data-role="leader"]');
+  await expect(leader).toHaveCount(1, { timeout: 30_000 });
+  await pause(page);
+  const leaderName = ((await leader.getAttribute('data-testid')) ?? '').replace('ring-', '');
+  await expect(page.locator('[data-testid^="timer-"]')).toHaveCount(4);
+  await expect(page.getByTestId(`timer-${leaderName}`)).toHaveCount(0);
+  await expect(page.locator('.endpoint-line[data-state="READY"]')).toHaveCount(5);
+  const follower = ['m1', 'm2', 'm3'].find((m) => m !== leaderName) as string;
+  await page.getByTestId(`slow-disk-${follower}`).check();
+  await page.getByTestId('speed').selectOption('0.25');
+  await page.getByTestId('play-pause').click();
+  await expect(page.getByTestId(`ring-${follower}`)).toHaveAttribute('data-fsync', 'true', { timeout: 30_000 });
+  await expect(page.getByTestId(`ring-${follower}`)).toHaveAttribute('aria-label', /fsync running for \d+ ms/);
+  // A crashed leader's followers hear nothing: their timers run down (Raft counts whole
+  // ticks, so a member may campaign a tick before the arc is empty). At 0.25× the
+  // countdown lasts about 4 s of wall time.
+  await page.getByTestId(`crash-${leaderName}`).click();
+  await expect
+    .poll(async () => Math.min(...(await page.locator('[data-testid^="timer-"]').evaluateAll((gs) => gs.map((g) => Number(g.getAttribute('data-left')))))), {
+      timeout: 20_000,
+      intervals: [50],
+    })
+    .toBeLessThan(0.3);
+});

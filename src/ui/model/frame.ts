@@ -5,6 +5,7 @@
 import type { TraceEvent } from '../../sim/trace/trace';
 import { emptyClient, foldClient, type ClientFrame } from './client-frame';
 import { emptyKv, foldLease, foldMvcc, type KvFrame } from './kv-frame';
+import { hostOf } from './trace-source';
 
 export type { ClientFrame } from './client-frame';
 export type { KvFrame } from './kv-frame';
@@ -84,6 +85,27 @@ export interface FrameState {
   console: ConsoleLine[];
   /** Members named by a member-add request that have not started yet. */
   added: string[];
+  /** Per member: what its election timer and its disk are doing (drawn on the ring). */
+  timers: Record<string, TimerView>;
+}
+
+/** How many of the newest leader messages to a member the frame keeps (some may still fly). */
+export const HEARD_KEEP = 4;
+
+export interface TimerView {
+  /** Arrival times of the newest leader messages (MsgApp, MsgHeartbeat) sent to the member. */
+  heard: number[];
+  /** When the member's role last changed (a candidate's timer starts with its campaign). */
+  since: number;
+  /** Set while an fsync runs: when it began. */
+  fsyncSince?: number;
+}
+
+/** When the member's election timer last restarted, as of time t (leader contact or role change). */
+export function timerStart(v: TimerView, t: number): number {
+  let last = v.since;
+  for (const h of v.heard) if (h <= t && h > last) last = h;
+  return last;
 }
 
 export interface ConsoleLine {
@@ -104,6 +126,7 @@ export function initialFrame(memberNames: readonly string[]): FrameState {
     kv: {},
     console: [],
     added: [],
+    timers: {},
   };
   for (const name of memberNames) addMember(f, name);
   return f;
@@ -114,6 +137,10 @@ function addMember(f: FrameState, name: string): MemberFrame {
   const m: MemberFrame = { name, id: '', status: 'crashed', role: '', term: 0, lead: '', commit: 0, applied: 0, lastIndex: 0, log: [], progress: [], learner: false };
   f.members = [...f.members, m];
   return m;
+}
+
+function timerOf(f: FrameState, name: string): TimerView {
+  return (f.timers[name] ??= { heard: [], since: 0 });
 }
 
 function memberOf(f: FrameState, name: string): MemberFrame | undefined {
@@ -167,6 +194,7 @@ export function foldEvent(f: FrameState, e: TraceEvent): void {
       break;
     }
     case 'server.role': {
+      timerOf(f, e.source).since = e.t;
       const m = memberOf(f, e.source);
       if (m !== undefined) {
         m.role = String(ev.role);
@@ -196,6 +224,7 @@ export function foldEvent(f: FrameState, e: TraceEvent): void {
       break;
     }
     case 'server.persisted': {
+      if (ev.synced === true) delete timerOf(f, e.source).fsyncSince;
       const m = memberOf(f, e.source);
       const term = /term=(\d+)/.exec(String(ev.hardState ?? ''));
       if (m !== undefined && term !== null) m.term = Number(term[1]);
@@ -211,10 +240,19 @@ export function foldEvent(f: FrameState, e: TraceEvent): void {
       break;
     }
     case 'server.ready': {
+      if (ev.mustSync === true) timerOf(f, e.source).fsyncSince ??= e.t;
       // The hard state string carries the commit index ("term=2 vote=1 commit=7").
       const m = memberOf(f, e.source);
       const commit = /commit[=:](\d+)/.exec(String(ev.hardState ?? ''));
       if (m !== undefined && commit !== null) m.commit = Math.max(m.commit, Number(commit[1]));
+      break;
+    }
+    case 'net.send': {
+      // A follower's election timer restarts when a leader's append or heartbeat arrives.
+      if ((ev.type === 'MsgHeartbeat' || ev.type === 'MsgApp') && ev.fate === 'in-flight') {
+        const v = timerOf(f, hostOf(String(ev.to)));
+        v.heard = [...v.heard, Number(ev.due)].sort((a, b) => a - b).slice(-HEARD_KEEP);
+      }
       break;
     }
     case 'world.input':
@@ -354,7 +392,7 @@ export function roleLetter(role: string): string {
  */
 export function shareUnchanged(prev: FrameState, next: FrameState): FrameState {
   const out = { ...next };
-  for (const key of ['members', 'faults', 'clients', 'kv', 'console', 'added'] as const) {
+  for (const key of ['members', 'faults', 'clients', 'kv', 'console', 'added', 'timers'] as const) {
     if (JSON.stringify(prev[key]) === JSON.stringify(next[key])) (out as Record<string, unknown>)[key] = prev[key];
   }
   return out;

@@ -5,7 +5,7 @@ import { World } from '../../sim/world/world';
 import type { TraceEvent } from '../../sim/trace/trace';
 import type { InputRequest } from '../../sim/world/inputs';
 import type { RequestOpInput } from '../../sim/world/requests';
-import { foldEvent, initialFrame, termsOf, type FrameState } from './frame';
+import { foldEvent, initialFrame, termsOf, timerStart, type FrameState } from './frame';
 import { nextPick, shortMethod } from './client-frame';
 import { remainingTTL } from './kv-frame';
 import { describe as narrate, isChatty } from './narration';
@@ -138,5 +138,31 @@ describe('client frame', () => {
 
   it('names methods briefly', () => {
     expect(shortMethod('/etcdserverpb.KV/Put')).toBe('KV/Put');
+  });
+});
+
+describe('timers frame', () => {
+  it("restarts a follower's election timer on leader contact, and shows a slow disk's fsyncs", () => {
+    const w = new World(config);
+    w.runFor(3000);
+    w.input({ type: 'disk', member: 'm2', fsyncMs: 250 });
+    w.runFor(2000);
+    const tl = new Timeline(w.kernel.trace, initialFrame(w.members.map((m) => m.name)), 500);
+    tl.ingest();
+    const f = tl.frameAt(tl.length);
+    const electionMs = w.config.tickMs * w.config.electionTicks;
+    for (const m of f.members.filter((x) => x.role === 'follower')) {
+      expect(w.now - timerStart(f.timers[m.name], w.now)).toBeLessThan(electionMs / 2);
+    }
+    // Some point after the slowdown shows m2 in the middle of an fsync, for up to 250 ms.
+    let seen = 0;
+    for (let i = tl.indexAtTime(3100); i < tl.length; i += 50) {
+      const at = tl.frameAt(i).timers.m2.fsyncSince;
+      if (at !== undefined) {
+        seen++;
+        expect((tl.timeAt(i - 1) as number) - at).toBeLessThanOrEqual(250 + 1e-6);
+      }
+    }
+    expect(seen).toBeGreaterThan(0);
   });
 });

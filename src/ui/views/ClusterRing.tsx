@@ -1,22 +1,73 @@
-// The cluster as a ring of members with the messages in flight at the cursor. React
-// renders the SVG; D3 supplies the positions (layout.ts) and colours.
+// The cluster as a ring of members with the messages in flight at the cursor, each
+// member's election timer as an arc and its fsyncs as a disk badge, and each client's
+// line to each endpoint in its subchannel's state. React renders the SVG; D3 supplies the
+// positions (layout.ts), arcs and colours.
 import { useMemo } from 'react';
-import { path } from 'd3';
+import { arc, path } from 'd3';
 import { useUIStore } from '../store';
-import { roleLetter, type MemberFrame } from '../model/frame';
+import { timerStart, type MemberFrame, type TimerView } from '../model/frame';
+import { subchannelColour } from './ClientSwimlanes';
 import { messagePoint, reachable, ringPositions, type Point } from './layout';
-import { memberFill, memberLabel, messageColour } from './palette';
+import { memberFill, memberLabel, memberLetter, messageColour } from './palette';
 
 const SIZE = 420;
 const R = 150;
 const NODE_R = 30;
 const MESSAGE_R = 5;
 
-function MemberNode({ m, at }: { m: MemberFrame; at: Point }) {
-  const letter = m.status === 'crashed' ? '✕' : roleLetter(m.role);
+const timerArc = arc<number>()
+  .innerRadius(NODE_R + 3)
+  .outerRadius(NODE_R + 7)
+  .startAngle(0)
+  .endAngle((left) => 2 * Math.PI * left);
+
+/**
+ * What is left of the election timeout (0..1) of a running non-leader at time t: the
+ * timer restarts on leader contact and on a role change; Raft randomizes the timeout in
+ * [1, 2) × electionMs, so the arc counts down the base and then the member may campaign.
+ */
+export function timeoutLeft(m: MemberFrame, timer: TimerView | undefined, t: number, electionMs: number): number | undefined {
+  if (m.status !== 'running' || m.role === '' || m.role === 'leader' || timer === undefined) return undefined;
+  return Math.max(0, 1 - (t - timerStart(timer, t)) / electionMs);
+}
+
+function describeTimer(left: number | undefined, electionMs: number, fsyncMs: number | undefined): string {
+  const parts: string[] = [];
+  if (left !== undefined) parts.push(left > 0 ? `election timeout in at least ${Math.round(left * electionMs)} ms` : 'election timeout passed: may campaign');
+  if (fsyncMs !== undefined) parts.push(`fsync running for ${Math.round(fsyncMs)} ms`);
+  return parts.length === 0 ? '' : `; ${parts.join('; ')}`;
+}
+
+function MemberNode({ m, at, timer, t, electionMs }: { m: MemberFrame; at: Point; timer: TimerView | undefined; t: number; electionMs: number }) {
+  const letter = memberLetter(m);
+  const left = timeoutLeft(m, timer, t, electionMs);
+  const fsyncMs = m.status === 'running' && timer?.fsyncSince !== undefined && timer.fsyncSince <= t ? t - timer.fsyncSince : undefined;
   return (
-    <g transform={`translate(${at.x},${at.y})`} data-testid={`ring-${m.name}`} data-role={m.role} data-status={m.status} role="img" aria-label={memberLabel(m)}>
+    <g
+      transform={`translate(${at.x},${at.y})`}
+      data-testid={`ring-${m.name}`}
+      data-role={m.role}
+      data-status={m.status}
+      data-learner={m.learner ? 'true' : undefined}
+      data-fsync={fsyncMs === undefined ? undefined : 'true'}
+      role="img"
+      aria-label={memberLabel(m) + describeTimer(left, electionMs, fsyncMs)}
+    >
+      {left !== undefined && (
+        <g className="timer" data-testid={`timer-${m.name}`} data-left={left.toFixed(2)}>
+          <circle r={NODE_R + 5} className="timer-track" />
+          {left > 0 && <path d={timerArc(left) ?? ''} className="timer-arc" />}
+        </g>
+      )}
       <circle r={NODE_R} fill={memberFill(m)} stroke="#1b1f24" strokeWidth={m.role === 'leader' ? 4 : 1.5} strokeDasharray={m.status === 'crashed' ? '5 4' : undefined} />
+      {fsyncMs !== undefined && (
+        <g transform={`translate(${NODE_R - 4},${-NODE_R + 2})`} className="fsync">
+          <rect x={-9} y={-7} width={18} height={14} rx={2} />
+          <text y={4} textAnchor="middle">
+            ⟳
+          </text>
+        </g>
+      )}
       <text className="node-name" y={letter === '' ? 5 : -4} textAnchor="middle">
         {m.name}
       </text>
@@ -30,10 +81,21 @@ function MemberNode({ m, at }: { m: MemberFrame; at: Point }) {
   );
 }
 
-export function ClusterRing() {
+function clientLabel(name: string, endpoints: Record<string, { state: string }>): string {
+  const states = Object.entries(endpoints)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([addr, e]) => `${addr} ${e.state}`);
+  return `client ${name}${states.length === 0 ? '' : `: ${states.join(', ')}`}`;
+}
+
+/** etcd's default --election-timeout, for a page that does not say its world's. */
+const DEFAULT_ELECTION_MS = 1000;
+
+export function ClusterRing({ electionMs = DEFAULT_ELECTION_MS }: { electionMs?: number }) {
   const members = useUIStore((s) => s.frame.members);
   const clients = useUIStore((s) => s.frame.clients);
   const faults = useUIStore((s) => s.frame.faults);
+  const timers = useUIStore((s) => s.frame.timers);
   const flights = useUIStore((s) => s.flights);
   const t = useUIStore((s) => s.cursor.t);
 
@@ -56,6 +118,19 @@ export function ClusterRing() {
     );
     return out;
   }, [names, faults]);
+
+  // Each client's line to each endpoint, in its subchannel's state (dashed unless READY).
+  const endpointLines = useMemo(
+    () =>
+      clientNames.flatMap((c) =>
+        Object.entries(clients[c].endpoints).flatMap(([addr, e]) => {
+          const from = positions.get(c);
+          const to = positions.get(addr.replace(/:\d+$/, ''));
+          return from === undefined || to === undefined ? [] : [{ key: `${c}-${addr}`, from, to, state: e.state }];
+        }),
+      ),
+    [clientNames, clients, positions],
+  );
 
   // One path per message type: hundreds of messages stay a handful of DOM nodes.
   const flightPaths = useMemo(() => {
@@ -82,18 +157,33 @@ export function ClusterRing() {
           return <line key={`${a}-${b}`} x1={pa.x} y1={pa.y} x2={pb.x} y2={pb.y} className={cut ? 'link cut' : 'link'} data-testid={cut ? 'cut-link' : undefined} />;
         })}
       </g>
+      <g className="endpoint-lines" aria-hidden="true">
+        {endpointLines.map((l) => (
+          <line
+            key={l.key}
+            x1={l.from.x}
+            y1={l.from.y}
+            x2={l.to.x}
+            y2={l.to.y}
+            stroke={subchannelColour(l.state)}
+            strokeDasharray={l.state === 'READY' ? undefined : '2 4'}
+            className="endpoint-line"
+            data-state={l.state}
+          />
+        ))}
+      </g>
       <g className="flights" aria-hidden="true" data-testid="flights" data-count={flights.length}>
         {flightPaths.map(([type, d]) => (
           <path key={type} d={d} fill={messageColour(type)} stroke="white" strokeWidth={1} />
         ))}
       </g>
       {members.map((m) => (
-        <MemberNode key={m.name} m={m} at={positions.get(m.name) as Point} />
+        <MemberNode key={m.name} m={m} at={positions.get(m.name) as Point} timer={timers[m.name]} t={t} electionMs={electionMs} />
       ))}
       {clientNames.map((c) => {
         const p = positions.get(c) as Point;
         return (
-          <g key={c} transform={`translate(${p.x},${p.y})`} role="img" aria-label={`client ${c}`}>
+          <g key={c} transform={`translate(${p.x},${p.y})`} role="img" aria-label={clientLabel(c, clients[c].endpoints)}>
             <rect x={-22} y={-14} width={44} height={28} rx={4} fill="white" stroke="#1b1f24" />
             <text y={5} textAnchor="middle" className="node-name">
               {c}

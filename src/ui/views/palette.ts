@@ -24,9 +24,15 @@ const ROLE_FILL: Record<string, string> = {
   E: OKABE_ITO.purple,
 };
 
+/** The role's badge letter, a learner's "E" first (Raft reports a learner as a follower). */
+export function memberLetter(m: MemberFrame): string {
+  if (m.status === 'crashed') return '✕';
+  return m.learner && m.role !== '' ? 'E' : roleLetter(m.role);
+}
+
 export function memberFill(m: MemberFrame): string {
   if (m.status === 'crashed') return '#e5e5e5';
-  return ROLE_FILL[roleLetter(m.role)] ?? OKABE_ITO.sky;
+  return ROLE_FILL[memberLetter(m)] ?? OKABE_ITO.sky;
 }
 
 /** Words for a member's state, for labels and screen readers. */
@@ -34,7 +40,7 @@ export function memberLabel(m: MemberFrame): string {
   if (m.status === 'crashed') return `${m.name}: crashed`;
   if (m.role === '') return `${m.name}: running`;
   const lead = m.lead !== '' && m.lead !== m.name ? `, leader ${m.lead}` : '';
-  return `${m.name}: ${m.role}, term ${m.term}${lead}`;
+  return `${m.name}: ${m.learner ? 'learner (non-voting) ' : ''}${m.role}, term ${m.term}${lead}`;
 }
 
 /** Message types keep their colour across the views. */
