@@ -23,8 +23,6 @@ const STRIDE = 16;
 const STARTS_CHUNK = 1 << 16;
 /** Written after a chunk's last row when the next row did not fit. */
 const CHUNK_END = -1;
-/** Strings remembered per field: a field mostly cycles through a few values (member addresses, message types). */
-const RECENT = 8;
 
 export type Scalar = number | string | boolean;
 
@@ -37,10 +35,9 @@ export interface Shape {
   readonly slots: readonly number[];
   /** Row length in slots (even). */
   readonly width: number;
-  /** Per field, the strings last written and their ids (RECENT each, round robin). */
-  readonly recentStrings: (string | undefined)[];
-  readonly recentIds: number[];
-  readonly recentNext: number[];
+  /** Per field, the last string written and its id: rows mostly repeat their neighbour's strings. */
+  readonly lastStrings: (string | undefined)[];
+  readonly lastIds: number[];
 }
 
 /** Fields every row carries besides the event's own. */
@@ -88,29 +85,38 @@ export class Tape {
    * nothing, when a value's type does not fit the shape.
    */
   appendValues(shape: Shape, t: number, source: string, values: readonly Scalar[]): boolean {
-    const { types } = shape;
-    for (let i = 0; i < types.length; i++) if (!fits(types[i], values[i])) return false;
+    const { types, slots, lastStrings, lastIds } = shape;
     const at = this.beginRow(shape, t, source);
-    const { slots } = shape;
     const ints = this.ints;
+    // Types are checked while writing: a mismatch takes the row back.
     for (let i = 0; i < types.length; i++) {
       const v = values[i];
+      const type = types[i];
       const slot = at + slots[i];
-      switch (types[i]) {
-        case INT:
-          ints[slot] = v as number;
-          break;
-        case FLT:
-          this.floats[slot >> 1] = v as number;
-          break;
-        case STR:
-          ints[slot] = this.recentId(shape, i, v as string);
-          break;
-        default:
-          ints[slot] = v ? 1 : 0;
+      if (typeof v === 'number') {
+        if (type === FLT) this.floats[slot >> 1] = v;
+        else if (type === INT && isInt32(v)) ints[slot] = v;
+        else return this.takeBack(shape);
+      } else if (typeof v === 'string' && type === STR) {
+        if (v !== lastStrings[i]) {
+          lastStrings[i] = v;
+          lastIds[i] = this.intern(v);
+        }
+        ints[slot] = lastIds[i];
+      } else if (typeof v === 'boolean' && type === BOOL) {
+        ints[slot] = v ? 1 : 0;
+      } else {
+        return this.takeBack(shape);
       }
     }
     return true;
+  }
+
+  /** Removes the row just begun (its values did not fit its shape); returns false. */
+  private takeBack(shape: Shape): false {
+    this.used -= shape.width;
+    this.rows--;
+    return false;
   }
 
   /** The shape for a fixed list of fields with the given example values' types. */
@@ -214,19 +220,6 @@ export class Tape {
     }
   }
 
-  /** The id of string s written to field i of shape, looked up among the field's recent strings first. */
-  private recentId(shape: Shape, i: number, s: string): number {
-    const { recentStrings, recentIds } = shape;
-    const base = i * RECENT;
-    for (let k = base; k < base + RECENT; k++) if (recentStrings[k] === s) return recentIds[k];
-    const id = this.intern(s);
-    const k = base + shape.recentNext[i];
-    recentStrings[k] = s;
-    recentIds[k] = id;
-    shape.recentNext[i] = (shape.recentNext[i] + 1) % RECENT;
-    return id;
-  }
-
   /** The shape of this event: the kind's last one when its fields fit (the usual case). */
   private shapeFor(kind: string, fields: Record<string, unknown>): Shape {
     const last = this.lastShape.get(kind);
@@ -271,9 +264,8 @@ export class Tape {
         types,
         slots,
         width: next + (next & 1),
-        recentStrings: new Array<string | undefined>(names.length * RECENT).fill(undefined),
-        recentIds: new Array<number>(names.length * RECENT).fill(0),
-        recentNext: new Array<number>(names.length).fill(0),
+        lastStrings: new Array<string | undefined>(names.length).fill(undefined),
+        lastIds: new Array<number>(names.length).fill(0),
       };
       this.shapes.push(shape);
       this.shapeByKey.set(key, shape);
