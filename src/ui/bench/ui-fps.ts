@@ -1,15 +1,27 @@
-// bench:ui — frames per second of the page under load: 7 members and 2 clients with busy
-// workloads, latency long enough that ~300 messages are in flight, every view open.
-// Builds the page, serves it with `vite preview`, drives headless Chromium, and prints one
-// JSON line: {"name":"ui.frames_per_second","value":N,"unit":"fps"}.
-//
-//   npx tsx src/ui/bench/ui-fps.ts
+// npm run bench:ui [-- --seconds S] [--trace FILE]
+// Frames per second of the page under the load the issue states: 7 members, 2 clients,
+// about 300 messages in flight, every view open (they are all always shown), at 1x speed.
+// Builds the page into a directory of its own, serves it with Vite's preview server,
+// drives headless Chromium and prints one JSON line:
+//   {"name":"ui.frames_per_second","value":N,"unit":"fps", "in_flight":{...}, "load_average":[...], ...}
+// `in_flight` is the measured count of messages in flight (mean, min, max over the frames);
+// `long_tasks` counts tasks over 50 ms; `load_average` is the machine's (1, 5, 15 min) at
+// the start, since other work on the machine takes frames away. --trace writes a Chrome
+// trace of the measurement (open it in chrome://tracing or DevTools' Performance panel)
+// and prints where the main thread's time went.
 import { chromium } from '@playwright/test';
-import { execSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build, preview } from 'vite';
 
-const PORT = 4318;
-const MEASURE_MS = 5000;
+const args = process.argv.slice(2);
+const option = (name: string): string | undefined => {
+  const i = args.indexOf(`--${name}`);
+  return i < 0 ? undefined : args[i + 1];
+};
+const MEASURE_MS = Number(option('seconds') ?? 5) * 1000;
+const TRACE = option('trace');
 const executablePath = process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 
 // A 20 ms tick makes the leader heartbeat its 6 followers 50 times a second, each answered:
@@ -29,46 +41,89 @@ const heavy = {
 // Passed as source text: tsx would otherwise wrap named helpers in a `__name` the page lacks.
 const MEASURE = `new Promise((done) => {
   let frames = 0;
-  let peak = 0;
-  const end = performance.now() + ${MEASURE_MS};
+  const inFlight = [];
+  const long = [];
+  const observer = new PerformanceObserver((list) => { for (const e of list.getEntries()) long.push(e.duration); });
+  observer.observe({ type: 'longtask' });
+  const start = performance.now();
   const tick = () => {
     frames++;
-    peak = Math.max(peak, Number(document.querySelector('[data-testid="in-flight"]')?.textContent ?? 0));
-    if (performance.now() < end) requestAnimationFrame(tick);
-    else done({ frames, inFlight: peak });
+    inFlight.push(Number(document.querySelector('[data-testid="in-flight"]')?.textContent ?? 0));
+    if (performance.now() - start < ${MEASURE_MS}) requestAnimationFrame(tick);
+    else {
+      observer.disconnect();
+      done({ frames, ms: performance.now() - start, inFlight, long });
+    }
   };
   requestAnimationFrame(tick);
 })`;
 
-async function waitForServer(url: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 200));
+interface Measured {
+  frames: number;
+  ms: number;
+  inFlight: number[];
+  long: number[];
+}
+
+/** Main-thread time by kind, from a Chrome trace (complete events of the renderer's main thread). */
+function breakdown(trace: Buffer, frames: number): Record<string, number> {
+  const events = (JSON.parse(trace.toString()) as { traceEvents: { name: string; ph: string; dur?: number }[] }).traceEvents;
+  const kinds: Record<string, string> = {
+    FunctionCall: 'script',
+    RunMicrotasks: 'script',
+    UpdateLayoutTree: 'style',
+    Layout: 'layout',
+    PrePaint: 'paint',
+    Paint: 'paint',
+    Layerize: 'paint',
+    MinorGC: 'gc',
+    MajorGC: 'gc',
+  };
+  const ms: Record<string, number> = {};
+  for (const e of events) {
+    const kind = kinds[e.name];
+    if (e.ph === 'X' && kind !== undefined && e.dur !== undefined) ms[kind] = (ms[kind] ?? 0) + e.dur / 1000;
   }
-  throw new Error(`vite preview did not answer at ${url}`);
+  return Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, Math.round((v / frames) * 10) / 10]));
 }
 
 async function main(): Promise<void> {
-  execSync('npx vite build --logLevel error', { stdio: 'inherit' });
-  const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], { stdio: 'ignore', detached: true });
+  const load = loadavg().map((x) => Math.round(x * 100) / 100);
+  const outDir = join(tmpdir(), 'etcd-sim-ui-bench');
+  await build({ logLevel: 'error', build: { outDir, emptyOutDir: true } });
+  const server = await preview({ logLevel: 'error', build: { outDir }, preview: { host: '127.0.0.1', port: 0, open: false } });
   const browser = await chromium.launch({ executablePath, args: ['--disable-quic', '--disable-gpu'] });
   try {
-    const base = `http://127.0.0.1:${PORT}/`;
-    await waitForServer(base);
+    const base = server.resolvedUrls?.local[0];
+    if (base === undefined) throw new Error('bench:ui: the preview server has no local URL');
     const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
     await page.goto(`${base}?speed=1&config=${encodeURIComponent(JSON.stringify(heavy))}`);
-    if ((await page.getByRole('alert').count()) > 0) throw new Error(`the page refused the config: ${await page.getByRole('alert').textContent()}`);
+    if ((await page.getByRole('alert').count()) > 0) throw new Error(`the page refused the config: ${await page.getByRole('alert').first().textContent()}`);
+    // Let the messages in flight build up to their steady number.
     await page.waitForTimeout(2000);
-    const { frames, inFlight } = (await page.evaluate(MEASURE)) as { frames: number; inFlight: number };
-    process.stderr.write(`ui-fps: ${frames} frames in ${MEASURE_MS} ms, up to ${inFlight} messages in flight\n`);
-    console.log(JSON.stringify({ name: 'ui.frames_per_second', value: Math.round((frames / MEASURE_MS) * 10_000) / 10, unit: 'fps' }));
+    if (TRACE !== undefined) await browser.startTracing(page, { categories: ['devtools.timeline'] });
+    const m = (await page.evaluate(MEASURE)) as Measured;
+    const fps = Math.round((m.frames / m.ms) * 10_000) / 10;
+    const mean = Math.round(m.inFlight.reduce((a, b) => a + b, 0) / Math.max(1, m.inFlight.length));
+    const extra: Record<string, unknown> = {
+      in_flight: { mean, min: Math.min(...m.inFlight), max: Math.max(...m.inFlight) },
+      members: heavy.members,
+      clients: heavy.clients.length,
+      frames: m.frames,
+      measure_ms: Math.round(m.ms),
+      long_tasks: m.long.length,
+      longest_task_ms: Math.round(Math.max(0, ...m.long)),
+      load_average: load,
+    };
+    if (TRACE !== undefined) {
+      const trace = await browser.stopTracing();
+      writeFileSync(TRACE, trace);
+      extra.main_thread_ms_per_frame = breakdown(trace, m.frames);
+    }
+    console.log(JSON.stringify({ name: 'ui.frames_per_second', value: fps, unit: 'fps', ...extra }));
   } finally {
     await browser.close();
-    if (server.pid !== undefined) process.kill(-server.pid);
+    await server.close();
   }
 }
 
