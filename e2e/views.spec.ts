@@ -69,3 +69,14 @@ test('cluster ring: election timer arcs on followers, fsync badges on a slow dis
     })
     .toBeLessThan(0.3);
 });
+
+test('narration: clicking a line moves the cursor to its time', async ({ page }) => {
+  await page.goto('/?speed=10');
+  await expect(page.locator('[data-role="leader"]')).toHaveCount(1, { timeout: 30_000 });
+  await pause(page);
+  const first = page.getByTestId('narration').locator('button.when').first();
+  const label = (await first.textContent()) ?? '';
+  await first.click();
+  const t = Number(label.replace(' ms', ''));
+  await expect.poll(async () => Number((await page.getByTestId('virtual-time').textContent())?.replace(' s', '')) * 1000).toBeCloseTo(t, 0);
+});

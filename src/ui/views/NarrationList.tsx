@@ -1,13 +1,16 @@
-// What happened, in words, up to the cursor: newest at the bottom.
+// What happened, in words, up to the cursor: newest at the bottom. Clicking a line's time
+// moves the cursor there.
+import type { SimLoop } from '../sim-loop';
 import { useUIStore } from '../store';
 
 function ms(t: number): string {
   return `${t.toFixed(1)} ms`;
 }
 
-export function NarrationList() {
+export function NarrationList({ loop }: { loop: SimLoop }) {
   const lines = useUIStore((s) => s.narration);
   const all = useUIStore((s) => s.narrateAll);
+  const forking = useUIStore((s) => s.mode === 'forking');
   const set = useUIStore((s) => s.set);
   return (
     <div className="narration">
@@ -17,8 +20,13 @@ export function NarrationList() {
       <ol className="narration-list" data-testid="narration" tabIndex={0} aria-label="Events up to the cursor, newest last">
         {lines.map((l) => (
           <li key={l.seq} data-kind={l.kind}>
-            <span className="when">{ms(l.t)}</span> <strong className="who">{l.source}</strong> <span className="kind">{l.kind}</span>{' '}
-            <span className="what">{l.text}</span>
+            <button type="button" className="when" disabled={forking} onClick={() => {
+                loop.player.send({ type: 'PAUSE' });
+                loop.seek(l.t);
+              }} aria-label={`Move the cursor to ${ms(l.t)}`}>
+              {ms(l.t)}
+            </button>{' '}
+            <strong className="who">{l.source}</strong> <span className="kind">{l.kind}</span> <span className="what">{l.text}</span>
             {l.reason !== undefined && <span className="why"> — {l.reason}</span>}
           </li>
         ))}
