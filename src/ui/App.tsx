@@ -87,7 +87,7 @@ export function App({ loop }: { loop: SimLoop }) {
       <Panel title="Lesson" id="lesson"><LessonPanel loop={loop} /></Panel>
       <div className="grid">
         <Panel title="Cluster" id="cluster">
-          <ClusterRing />
+          <ClusterRing electionMs={loop.world.config.tickMs * loop.world.config.electionTicks} />
           <MessageLegend />
         </Panel>
         <div className="stack">
@@ -105,7 +105,7 @@ export function App({ loop }: { loop: SimLoop }) {
           <ClusterControls loop={loop} />
         </Panel>
         <Panel title="What happened" id="narration">
-          <NarrationList />
+          <NarrationList loop={loop} />
         </Panel>
         <Panel title="etcdctl" id="console">
           <EtcdctlConsole loop={loop} />
