@@ -76,6 +76,12 @@ interface Conn {
   draining: boolean;
 }
 
+/**
+ * How long the server's writes may stall before its connection breaks: grpc-go sets
+ * TCP_USER_TIMEOUT to the keepalive timeout, and etcd's --grpc-keepalive-timeout is 20 s.
+ */
+const SERVER_TCP_USER_TIMEOUT_MS = 20_000;
+
 export class GrpcServer {
   private readonly unaryHandlers = new Map<string, UnaryHandler>();
   private readonly streamHandlers = new Map<string, StreamHandler>();
@@ -115,7 +121,11 @@ export class GrpcServer {
   start(): void {
     if (this.serving) return;
     this.serving = true;
-    this.net.listen(this.addr, (p) => this.receive(p as Packet<ClientFrame>));
+    this.net.listen(this.addr, (p) => this.receive(p as Packet<ClientFrame>), {
+      // The client's TCP connection broke (network.ts): its calls are canceled.
+      onBreak: (peer) => this.closeConnection(peer, false),
+      stallLimitMs: SERVER_TCP_USER_TIMEOUT_MS,
+    });
     this.kernel.trace.emit(this.name, 'grpc.server.start', { addr: this.addr });
   }
 
@@ -148,10 +158,10 @@ export class GrpcServer {
     }, 'grpc.server.graceful-stop');
   }
 
-  /** Closes one client's connection, as a reset from the server would. */
-  closeConnection(peer: Address): void {
+  /** Closes one client's connection, as a reset from the server would (`tellClient`), or after it broke. */
+  closeConnection(peer: Address, tellClient = true): void {
     const conn = this.conns.get(peer);
-    if (conn !== undefined) this.closeConn(conn, true);
+    if (conn !== undefined) this.closeConn(conn, tellClient);
   }
 
   private closeConn(conn: Conn, tellClient: boolean): void {

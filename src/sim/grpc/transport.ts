@@ -107,7 +107,12 @@ export class ClientTransport {
 
   /** Sends the preface; the answer (or a refusal) decides READY or failure. */
   start(): void {
-    this.net.listen(this.local, (p) => this.receive(p as Packet<ServerFrame>));
+    // grpc-go sets TCP_USER_TIMEOUT to the keepalive timeout when keepalive is on; without
+    // it a stalled connection lasts until the kernel gives up (network.ts TCP rule).
+    this.net.listen(this.local, (p) => this.receive(p as Packet<ServerFrame>), {
+      onBreak: (_remote, reason) => this.broken(reason),
+      stallLimitMs: this.keepalive?.timeoutMs,
+    });
     this.write({ t: 'preface' });
   }
 
@@ -176,6 +181,15 @@ export class ClientTransport {
       this.close(`connection error: desc = "transport: Error while dialing: dial tcp ${this.remote}: connect: connection refused"`, false);
     } else {
       this.close(`error reading from server: read tcp ${this.local}->${this.remote}: read: connection reset by peer`, false);
+    }
+  }
+
+  /** The TCP connection broke under the transport (network.ts): its streams fail Unavailable. */
+  private broken(reason: string): void {
+    if (this.state === 'connecting') {
+      this.close(`connection error: desc = "transport: Error while dialing: dial tcp ${this.remote}: ${reason}"`, false);
+    } else {
+      this.close(`error reading from server: read tcp ${this.local}->${this.remote}: read: ${reason}`, false);
     }
   }
 

@@ -6,7 +6,13 @@ import { LatencySchema, type Latency } from './latency';
 
 const Probability = z.number().min(0).max(1);
 
-/** Per-link settings; unset fields fall back to the network's global settings. */
+/**
+ * Per-link settings; unset fields fall back to the network's global settings. `drop` is
+ * the chance that a transmission is lost (TCP retransmits it: network.ts). `duplicate`
+ * and `reorder` act on segments that TCP discards or reassembles, so on etcd's links,
+ * all TCP, they never change what is delivered; they stay settable (the fault panel,
+ * saved scenarios) and are shown as such.
+ */
 export const LinkSettingsSchema = z.object({
   latency: LatencySchema.optional(),
   drop: Probability.optional(),
@@ -14,8 +20,8 @@ export const LinkSettingsSchema = z.object({
   reorder: Probability.optional(),
   /**
    * A link that is down. `refused`: the far end answers with a reset, so a sender learns
-   * at once (a stopped process). `blackhole`: packets vanish and the sender hears nothing
-   * until its own timeout (a pulled cable, a firewall dropping packets).
+   * at once (a stopped process). `blackhole`: packets vanish, so connections stall and
+   * break at the sender's timeout (a pulled cable, a firewall dropping packets).
    */
   down: z.enum(['refused', 'blackhole']).optional(),
 });
@@ -33,8 +39,6 @@ export type NetworkSettings = z.infer<typeof NetworkSettingsSchema>;
 export interface LinkState {
   latency: Latency;
   drop: number;
-  duplicate: number;
-  reorder: number;
   down?: 'refused' | 'blackhole';
 }
 

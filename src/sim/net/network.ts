@@ -1,7 +1,30 @@
 // The simulated network. Hosts (members "m1", clients "c1") own addresses "host:port".
-// Messages between two addresses are FIFO, as over the TCP streams etcd's peer transport
-// and gRPC use, unless a reorder fault is on. Faults are data (faults.ts) and every send,
-// drop and refusal is a trace event, so the page can draw what is in flight.
+// Every etcd link is TCP (rafthttp streams and POSTs, the client's HTTP/2 connection), so
+// the network models connections, not datagrams. Faults are data (faults.ts) and every
+// send, stall, break and refusal is a trace event, so the page can draw what is in flight.
+//
+// The TCP rule (why: a packet-level model lost and duplicated messages inside a live
+// stream, which no TCP connection does; fuzz README known issues 2 and 3):
+//   - A stream (the default) is the connection between two addresses, shared by both
+//     directions. Each direction delivers in send order, exactly once, or the connection
+//     breaks. Duplication and reordering faults act on segments that TCP itself discards
+//     or reassembles, so they never change what a stream delivers.
+//   - Loss, a partition, a one-way block or a blackholed link stall the direction: its
+//     first undelivered message is retransmitted after an RTO (200 ms, doubling up to
+//     120 s, Linux's bounds) and everything behind it waits. A retransmission that gets
+//     through delivers it and the messages held behind it, in order.
+//   - A stall longer than the sender's limit breaks the connection (the sender's write
+//     timeout: rafthttp's 5 s, grpc's TCP_USER_TIMEOUT; Linux gives up after ~15 min).
+//     Both ends are told at once (ListenOptions.onBreak) and every message in flight on
+//     it, either way, is lost. Real TCP tells the far end only at its next write or
+//     timeout; telling both keeps the simulated ends from writing into a dead connection
+//     unawares, which would lose messages silently. The next send opens a new connection.
+//   - A one-shot send (connection 'one-shot') is an HTTP request on a fresh connection
+//     (rafthttp's pipeline and snapshot POSTs): no order with anything else; it stalls
+//     alone, and when the stall outlasts the limit it fails and the sender's onRefused
+//     runs, as a failed POST.
+//   - Nothing listening at the destination, or a link down in refused mode, refuses the
+//     message: a reset comes back and the sender's onRefused runs one latency later.
 
 import type { Kernel } from '../kernel/kernel';
 import type { RandomStream } from '../kernel/random';
@@ -22,11 +45,17 @@ export function hostOf(addr: Address): string {
 }
 
 /**
- * What happened to a message. `partitioned`: a partition or one-way block stood between
- * the hosts; `blackholed`: the link was down in blackhole mode; `refused`: nothing
- * listened at the destination or the link was down in refused mode, and the sender was told.
+ * What happened to a message. `broken`: its connection broke (or its one-shot request
+ * failed) while it was in flight; `refused`: nothing listened at the destination or the
+ * link was down in refused mode, and the sender was told.
  */
-export type Fate = 'in-flight' | 'delivered' | 'dropped' | 'partitioned' | 'blackholed' | 'refused';
+export type Fate = 'in-flight' | 'delivered' | 'broken' | 'refused';
+
+/** Which connection a message travels on (see the TCP rule at the top). */
+export type ConnectionKind = 'stream' | 'one-shot';
+
+/** Why a transmission did not get through. */
+export type StallCause = 'loss' | 'partition' | 'blackhole';
 
 export interface Packet<P = unknown> {
   readonly id: number;
@@ -36,9 +65,8 @@ export interface Packet<P = unknown> {
   readonly kind: string;
   readonly size: number;
   readonly sentAt: number;
+  /** When it arrives unless a transmission is lost or blocked (then later, or never). */
   readonly dueAt: number;
-  /** Id of the original when this is a duplicate made by a fault. */
-  readonly duplicateOf?: number;
   fate: Fate;
   readonly payload: P;
 }
@@ -46,17 +74,38 @@ export interface Packet<P = unknown> {
 /** A packet on its way, with what its arrival needs. */
 interface Flight<P = unknown> extends Packet<P> {
   readonly conn: Connection;
+  readonly oneShot: boolean;
   readonly onRefused: RefusedHandler | undefined;
+  /** When its first stalled transmission was due (-1: not stalled), and the next RTO. */
+  stalledSince: number;
+  rto: number;
   /** Neighbours in the list of packets in flight, in send order. */
   prev: Flight | undefined;
   next: Flight | undefined;
 }
 
 export type Handler = (packet: Packet) => void;
-/** Told when the far end refused a message (a TCP reset came back). */
+/** Told when the far end refused a message (a TCP reset came back) or a one-shot request failed. */
 export type RefusedHandler = (packet: Packet) => void;
+/** Told that the connection to `remote` broke; `reason` is the socket error, e.g. "connection timed out". */
+export type BreakHandler = (remote: Address, reason: string) => void;
 
+export interface ListenOptions {
+  /** The connection to a remote address broke (both ends are told). */
+  onBreak?: BreakHandler;
+  /** How long this end's writes may stall before it gives up on the connection (ms). */
+  stallLimitMs?: number;
+}
+
+/** Linux's retransmission timeout bounds (TCP_RTO_MIN, TCP_RTO_MAX). */
+export const RTO_MIN_MS = 200;
+export const RTO_MAX_MS = 120_000;
+/** How long Linux retransmits before it gives up (tcp_retries2 = 15 with the RTO bounds above). */
+export const TCP_GIVE_UP_MS = 924_600;
+
+/** One direction of the connection between two addresses. */
 interface Connection {
+  readonly from: Address;
   readonly fromHost: string;
   readonly toHost: string;
   readonly to: Address;
@@ -65,15 +114,20 @@ interface Connection {
   /** The destination's handler, looked up again only after listen or unlisten. */
   handlersVersion: number;
   handler: Handler | undefined;
-  /** Due time of the last FIFO message, so later ones never overtake it. */
+  /** Due time of the last stream message, so later ones never overtake it. */
   lastDue: number;
+  /** The stream message being retransmitted, and those that arrived behind it, in order. */
+  blocking: Flight | undefined;
+  held: Flight[];
 }
 
 declare module '../trace/trace' {
   interface TraceKinds {
-    'net.send': { id: number; from: string; to: string; type: string; size: number; due: number; fate: Fate; dup?: number };
+    'net.send': { id: number; from: string; to: string; type: string; size: number; due: number; fate: Fate; oneShot?: boolean };
     'net.deliver': { id: number };
     'net.drop': { id: number; fate: Fate };
+    'net.stall': { id: number; from: string; to: string; stall: StallCause; retryInMs: number };
+    'net.break': { a: string; b: string; error: string; stall: StallCause | 'closed'; lost: number };
     'net.fault': { fault: string; detail: string };
   }
 }
@@ -81,28 +135,21 @@ declare module '../trace/trace' {
 export interface NetworkStats {
   sent: number;
   delivered: number;
-  dropped: number;
-  partitioned: number;
-  blackholed: number;
+  /** Lost with a broken connection or a failed one-shot request. */
+  broken: number;
   refused: number;
-  duplicated: number;
-  reordered: number;
+  /** Transmissions lost or blocked and sent again. */
+  retransmitted: number;
+  /** Connections broken by a stall. */
+  breaks: number;
 }
 
 export class Network {
   readonly reach = new Reachability();
-  readonly stats: NetworkStats = {
-    sent: 0,
-    delivered: 0,
-    dropped: 0,
-    partitioned: 0,
-    blackholed: 0,
-    refused: 0,
-    duplicated: 0,
-    reordered: 0,
-  };
+  readonly stats: NetworkStats = { sent: 0, delivered: 0, broken: 0, refused: 0, retransmitted: 0, breaks: 0 };
   private readonly rng: RandomStream;
   private readonly handlers = new Map<Address, Handler>();
+  private readonly listenOptions = new Map<Address, ListenOptions>();
   private handlersVersion = 0;
   /** Whether deliveries are traced (debug level); the level is fixed for a trace. */
   private readonly traceDeliveries: boolean;
@@ -128,13 +175,16 @@ export class Network {
     this.traceSend = kernel.trace.recorder('net.send', ['id', 'from', 'to', 'type', 'size', 'due', 'fate']);
   }
 
-  listen(addr: Address, handler: Handler): void {
+  listen(addr: Address, handler: Handler, options?: ListenOptions): void {
     this.handlers.set(addr, handler);
+    if (options === undefined) this.listenOptions.delete(addr);
+    else this.listenOptions.set(addr, options);
     this.handlersVersion++;
   }
 
   unlisten(addr: Address): void {
     this.handlers.delete(addr);
+    this.listenOptions.delete(addr);
     this.handlersVersion++;
   }
 
@@ -142,7 +192,7 @@ export class Network {
     return this.handlers.has(addr);
   }
 
-  /** Messages sent and not yet delivered or dropped, in send order. */
+  /** Messages sent and not yet delivered or lost, in send order. */
   *inFlight(): IterableIterator<Packet> {
     for (let f = this.first; f !== undefined; f = f.next) yield f;
   }
@@ -194,65 +244,47 @@ export class Network {
   }
 
   /**
-   * Sends a message. Its fate is drawn now from the link's settings; a partition that
-   * appears while it is in flight still drops it on arrival. `onRefused` runs, one
-   * latency after arrival, when the destination refuses it.
+   * Sends a message on the connection from `from` to `to` (a stream unless `connection` is
+   * 'one-shot'). Whether it gets through is decided on arrival (the TCP rule above).
+   * `onRefused` runs, one latency after arrival, when the destination refuses it, and for
+   * a one-shot message when its request fails.
    */
-  send<P>(from: Address, to: Address, kind: string, payload: P, size: number, onRefused?: RefusedHandler): Packet<P> {
+  send<P>(
+    from: Address, to: Address, kind: string, payload: P, size: number, onRefused?: RefusedHandler, connection: ConnectionKind = 'stream',
+  ): Packet<P> {
     const conn = this.connection(from, to);
-    const link = conn.link;
     const now = this.kernel.now;
-    let fate: Fate = 'in-flight';
-    if (!this.reach.canReach(conn.fromHost, conn.toHost)) fate = 'partitioned';
-    else if (link.down === 'blackhole') fate = 'blackholed';
-    else if (link.drop > 0 && this.rng.chance(link.drop)) fate = 'dropped';
-
-    const dueAt = this.dueTime(conn, link, now);
-    const packet = this.flight(from, to, kind, size, now, dueAt, fate, payload, conn, onRefused, undefined);
-    this.stats.sent++;
-    const row = this.sendRow;
-    row[0] = packet.id;
-    row[1] = from;
-    row[2] = to;
-    row[3] = kind;
-    row[4] = size;
-    row[5] = dueAt;
-    row[6] = fate;
-    this.traceSend('net', row);
-    if (fate !== 'in-flight') {
-      this.stats[fate]++;
-      return packet;
+    const oneShot = connection === 'one-shot';
+    let dueAt = now + sampleLatency(conn.link.latency, this.rng);
+    if (!oneShot) {
+      if (dueAt < conn.lastDue) dueAt = conn.lastDue;
+      else conn.lastDue = dueAt;
     }
-    this.takeOff(packet);
-
-    if (link.duplicate > 0 && this.rng.chance(link.duplicate)) {
-      const copy = this.flight(from, to, kind, size, now, this.dueTime(conn, link, now), fate, payload, conn, onRefused, packet.id);
-      this.stats.duplicated++;
-      this.kernel.trace.emit('net', 'net.send', {
-        id: copy.id, from, to, type: kind, size, due: copy.dueAt, fate: 'in-flight', dup: packet.id,
-      });
-      this.takeOff(copy);
-    }
-    return packet;
-  }
-
-  /** A new packet; every one has the same fields, so handlers see one object shape. */
-  private flight<P>(
-    from: Address, to: Address, kind: string, size: number, sentAt: number, dueAt: number, fate: Fate,
-    payload: P, conn: Connection, onRefused: RefusedHandler | undefined, duplicateOf: number | undefined,
-  ): Flight<P> {
     const id = this.nextId++;
-    return { id, from, to, kind, size, sentAt, dueAt, duplicateOf, fate, payload, conn, onRefused, prev: undefined, next: undefined };
-  }
-
-  /** Puts a packet in flight: appends it to the list and schedules its arrival. */
-  private takeOff(f: Flight): void {
-    f.prev = this.last;
-    if (this.last === undefined) this.first = f;
-    else this.last.next = f;
-    this.last = f;
+    const packet: Flight<P> = {
+      id, from, to, kind, size, sentAt: now, dueAt, fate: 'in-flight', payload, conn, oneShot, onRefused, stalledSince: -1, rto: RTO_MIN_MS, prev: undefined, next: undefined,
+    };
+    this.stats.sent++;
+    if (oneShot) {
+      this.kernel.trace.emit('net', 'net.send', { id, from, to, type: kind, size, due: dueAt, fate: 'in-flight', oneShot });
+    } else {
+      const row = this.sendRow;
+      row[0] = id;
+      row[1] = from;
+      row[2] = to;
+      row[3] = kind;
+      row[4] = size;
+      row[5] = dueAt;
+      row[6] = 'in-flight';
+      this.traceSend('net', row);
+    }
+    packet.prev = this.last;
+    if (this.last === undefined) this.first = packet;
+    else this.last.next = packet;
+    this.last = packet;
     this.flyingCount++;
-    this.kernel.atWith(f.dueAt, this.arriveFn, f, f.kind);
+    this.kernel.atWith(dueAt, this.arriveFn, packet, kind);
+    return packet;
   }
 
   private land(f: Flight): void {
@@ -264,40 +296,123 @@ export class Network {
     this.flyingCount--;
   }
 
-  private dueTime(conn: Connection, link: LinkState, now: number): number {
-    const due = now + sampleLatency(link.latency, this.rng);
-    if (link.reorder > 0 && this.rng.chance(link.reorder)) {
-      // A reordered message ignores the FIFO order of its stream.
-      this.stats.reordered++;
-      return due;
-    }
-    if (due < conn.lastDue) return conn.lastDue;
-    conn.lastDue = due;
-    return due;
-  }
-
+  /** A transmission of `packet` reaches its destination's side of the link (or not). */
   private arrive(packet: Flight): void {
-    const { conn, onRefused } = packet;
-    this.land(packet);
-    const link = this.currentLink(conn);
-    let fate: Fate = 'delivered';
-    const handler = this.handlerOf(conn);
-    if (!this.reach.canReach(conn.fromHost, conn.toHost)) fate = 'partitioned';
-    else if (link.down === 'blackhole') fate = 'blackholed';
-    else if (link.down === 'refused' || handler === undefined) fate = 'refused';
-    packet.fate = fate;
-    this.stats[fate]++;
-    if (fate === 'delivered') {
-      if (this.traceDeliveries) this.kernel.trace.emit('net', 'net.deliver', { id: packet.id }, undefined, 'debug');
-      (handler as Handler)(packet);
+    if (packet.fate !== 'in-flight') return; // lost with its connection meanwhile
+    const conn = packet.conn;
+    if (!packet.oneShot && conn.blocking !== undefined && conn.blocking !== packet) {
+      // TCP hands nothing over past a gap: wait behind the message being retransmitted.
+      conn.held.push(packet);
       return;
     }
-    this.kernel.trace.emit('net', 'net.drop', { id: packet.id, fate });
-    if (fate === 'refused' && onRefused !== undefined) {
+    const link = this.currentLink(conn);
+    let cause: StallCause | undefined;
+    if (!this.reach.canReach(conn.fromHost, conn.toHost)) cause = 'partition';
+    else if (link.down === 'blackhole') cause = 'blackhole';
+    else if (link.drop > 0 && this.rng.chance(link.drop)) cause = 'loss';
+    if (cause !== undefined) {
+      this.stall(packet, cause);
+      return;
+    }
+    this.handOver(packet, link);
+    if (conn.blocking === packet) {
+      // The gap is filled: what the receiver's TCP held behind it goes on, in order.
+      conn.blocking = undefined;
+      const held = conn.held;
+      conn.held = [];
+      for (const f of held) this.handOver(f, link);
+    }
+  }
+
+  /** Gives a message that got through to its destination, or refuses it. */
+  private handOver(packet: Flight, link: LinkState): void {
+    const handler = this.handlerOf(packet.conn);
+    if (link.down === 'refused' || handler === undefined) this.refuse(packet);
+    else this.deliver(packet, handler);
+  }
+
+  private deliver(packet: Flight, handler: Handler): void {
+    this.land(packet);
+    packet.fate = 'delivered';
+    this.stats.delivered++;
+    if (this.traceDeliveries) this.kernel.trace.emit('net', 'net.deliver', { id: packet.id }, undefined, 'debug');
+    handler(packet);
+  }
+
+  private refuse(packet: Flight): void {
+    this.land(packet);
+    packet.fate = 'refused';
+    this.stats.refused++;
+    this.kernel.trace.emit('net', 'net.drop', { id: packet.id, fate: 'refused' });
+    const onRefused = packet.onRefused;
+    if (onRefused !== undefined) {
       // The reset travels back over the reverse link.
       const back = this.connection(packet.to, packet.from).link;
       this.kernel.schedule(sampleLatency(back.latency, this.rng), () => onRefused(packet), 'refused');
     }
+  }
+
+  /** A transmission did not get through: retransmit after the RTO, or give up (the TCP rule). */
+  private stall(packet: Flight, cause: StallCause): void {
+    const now = this.kernel.now;
+    const conn = packet.conn;
+    if (packet.stalledSince < 0) {
+      packet.stalledSince = now;
+      if (!packet.oneShot) conn.blocking = packet;
+    }
+    const limit = this.stallLimit(packet.from);
+    if (now - packet.stalledSince >= limit || !this.handlers.has(packet.from)) {
+      // The sender gave up (or its socket is gone with its process).
+      const reason = this.handlers.has(packet.from) ? 'connection timed out' : 'closed';
+      if (packet.oneShot) this.failOneShot(packet, cause);
+      else this.breakConnection(conn, reason === 'closed' ? 'closed' : cause, reason === 'closed' ? 'connection reset by peer' : reason);
+      return;
+    }
+    const retryIn = Math.min(packet.rto, packet.stalledSince + limit - now);
+    packet.rto = Math.min(packet.rto * 2, RTO_MAX_MS);
+    this.stats.retransmitted++;
+    this.kernel.trace.emit('net', 'net.stall', { id: packet.id, from: packet.from, to: packet.to, stall: cause, retryInMs: retryIn });
+    this.kernel.atWith(now + retryIn, this.arriveFn, packet, packet.kind);
+  }
+
+  private failOneShot(packet: Flight, cause: StallCause): void {
+    this.land(packet);
+    packet.fate = 'broken';
+    this.stats.broken++;
+    this.kernel.trace.emit('net', 'net.drop', { id: packet.id, fate: 'broken' }, { reason: `request timed out (${cause})` });
+    const onRefused = packet.onRefused;
+    if (onRefused !== undefined) this.kernel.schedule(0, () => onRefused(packet), 'request failed');
+  }
+
+  /** Breaks the TCP connection `conn` belongs to: both directions lose what is in flight; both ends are told. */
+  private breakConnection(conn: Connection, cause: StallCause | 'closed', reason: string): void {
+    const reverse = this.connection(conn.to, conn.from);
+    let lost = 0;
+    for (let f = this.first; f !== undefined; ) {
+      const next = f.next;
+      if (!f.oneShot && (f.conn === conn || f.conn === reverse)) {
+        this.land(f);
+        f.fate = 'broken';
+        lost++;
+      }
+      f = next;
+    }
+    this.stats.broken += lost;
+    this.stats.breaks++;
+    for (const c of [conn, reverse]) {
+      c.blocking = undefined;
+      c.held = [];
+      c.lastDue = 0;
+    }
+    this.kernel.trace.emit('net', 'net.break', { a: conn.from, b: conn.to, error: reason, stall: cause, lost }, { reason: cause === 'closed' ? "the sender's socket closed with its process" : `a ${cause} stalled it past the sender's write timeout` });
+    for (const [end, remote] of [[conn.from, conn.to], [conn.to, conn.from]]) {
+      const onBreak = this.listenOptions.get(end)?.onBreak;
+      if (onBreak !== undefined) this.kernel.schedule(0, () => onBreak(remote, reason), 'connection broken');
+    }
+  }
+
+  private stallLimit(sender: Address): number {
+    return this.listenOptions.get(sender)?.stallLimitMs ?? TCP_GIVE_UP_MS;
   }
 
   private connection(from: Address, to: Address): Connection {
@@ -311,7 +426,8 @@ export class Network {
       const fromHost = hostOf(from);
       const toHost = hostOf(to);
       conn = {
-        fromHost, toHost, to, linkVersion: -1, link: this.resolveLink(fromHost, toHost), handlersVersion: -1, handler: undefined, lastDue: 0,
+        from, fromHost, toHost, to, linkVersion: -1, link: this.resolveLink(fromHost, toHost),
+        handlersVersion: -1, handler: undefined, lastDue: 0, blocking: undefined, held: [],
       };
       byTo.set(to, conn);
     }
@@ -341,8 +457,6 @@ export class Network {
     return {
       latency: o?.latency ?? g.latency,
       drop: o?.drop ?? g.drop,
-      duplicate: o?.duplicate ?? g.duplicate,
-      reorder: o?.reorder ?? g.reorder,
       down: o?.down,
     };
   }

@@ -1,13 +1,20 @@
-// The peer transport, after etcd's rafthttp: one FIFO stream per peer over the simulated
-// network (the network keeps a link's messages in order, as a TCP stream), a peer status
+// The peer transport, after etcd's rafthttp: one stream per peer over the simulated
+// network (a TCP connection: in order, exactly once, or broken; network.ts), a peer status
 // per remote (active since when, spec server.md §2.5 "connected since"), raft messages
 // delivered to the local node, and snapshots on their own path (an HTTP POST in etcd)
 // answered so the leader can ReportSnapshot (raft.md §10.4).
 //
-// Failure feedback as rafthttp gives it: a refused message (nobody listening, a reset
-// link) marks the peer inactive and reports it unreachable; a stream that hears nothing
-// for ConnReadTimeout (5 s) goes inactive; while a peer is inactive every message that
-// cannot get through is reported unreachable too (etcd's pipeline POST fails).
+// Which path a message takes, as rafthttp's peer.pick: the stream while it is active;
+// otherwise the pipeline, an HTTP POST per message on its own connection (so pipelined
+// messages keep no order among themselves or with the stream); snapshots always by POST.
+// The stream is taken as active once anything is heard from the peer (its stream reader
+// redials every 100 ms in etcd).
+//
+// Failure feedback as rafthttp gives it: a broken stream (a write stalled past
+// ConnWriteTimeout, or a reset) and a refused message (nobody listening, a reset link)
+// mark the peer inactive and report it unreachable; a stream that hears nothing for
+// ConnReadTimeout (5 s) goes inactive; a pipeline POST that fails reports the peer
+// unreachable (and a snapshot POST reports the snapshot failed).
 
 import type { Kernel, Timer } from '../../kernel/kernel';
 import type { Network, Packet } from '../../net/network';
@@ -56,6 +63,9 @@ interface PeerStatus {
   lastSent: number;
 }
 
+/** How long a write to a peer may stall before rafthttp gives up on the connection (ConnWriteTimeout). */
+const ConnWriteTimeoutMs = 5_000;
+
 /** How long a snapshot POST may take before the sender gives up (rafthttp snapResponseReadTimeout). */
 const snapResponseTimeoutMs = 5_000;
 
@@ -79,7 +89,13 @@ export class Transport {
 
   start(): void {
     this.running = true;
-    this.net.listen(this.selfAddr, (p) => this.receive(p as Packet<PeerPacket>));
+    this.net.listen(this.selfAddr, (p) => this.receive(p as Packet<PeerPacket>), {
+      onBreak: (remote) => {
+        const id = this.byAddr.get(hostOf(remote));
+        if (id !== undefined) this.refused(id);
+      },
+      stallLimitMs: ConnWriteTimeoutMs,
+    });
     for (const id of this.peers.keys()) this.dial(id);
     this.scheduleTicker();
   }
@@ -121,7 +137,7 @@ export class Transport {
     };
     const timer = this.kernel.schedule(timeoutMs, () => finish(undefined), `${this.source} peer request timeout`);
     this.pendingRequests.set(reqId, finish);
-    this.net.send<PeerPacket>(this.selfAddr, p.addr, `POST ${op}`, { kind: 'peer-req', reqId, op, body }, 64, () => finish(undefined));
+    this.net.send<PeerPacket>(this.selfAddr, p.addr, `POST ${op}`, { kind: 'peer-req', reqId, op, body }, 64, () => finish(undefined), 'one-shot');
   }
 
   addPeer(id: number, peerURLs: readonly string[]): void {
@@ -187,14 +203,11 @@ export class Transport {
     this.sendPacket(m.to, p, 'MsgSnap', { kind: 'snap', m, db }, db.length + messageSize(m));
   }
 
+  /** The stream while it is active, else a pipeline POST; a snapshot always by POST. */
   private sendPacket(to: number, p: PeerStatus, kind: string, payload: PeerPacket, size: number): void {
     p.lastSent = this.kernel.now;
-    const packet = this.net.send<PeerPacket>(this.selfAddr, p.addr, kind, payload, size, () => this.refused(to));
-    if (packet.fate !== 'in-flight' && packet.fate !== 'delivered' && this.activeSince(to) === undefined) {
-      // No stream, and the pipeline request cannot connect either.
-      this.handler.reportUnreachable(to);
-      if (payload.kind === 'snap') this.snapshotDone(to, payload.m.snapshot?.metadata.index ?? 0, false);
-    }
+    const path = payload.kind !== 'snap' && this.activeSince(to) !== undefined ? 'stream' : 'one-shot';
+    this.net.send<PeerPacket>(this.selfAddr, p.addr, kind, payload, size, () => this.refused(to), path);
   }
 
   private refused(to: number): void {
@@ -218,7 +231,7 @@ export class Transport {
       case 'raft':
         if (this.handler.isRemoved(payload.m.from)) {
           // rafthttp answers 403 "cannot process message from removed member".
-          this.net.send<PeerPacket>(this.selfAddr, packet.from, 'removed', { kind: 'removed' }, 16);
+          this.net.send<PeerPacket>(this.selfAddr, packet.from, 'removed', { kind: 'removed' }, 16, undefined, 'one-shot');
           return;
         }
         this.handler.process(payload.m);
@@ -229,7 +242,7 @@ export class Transport {
       case 'peer-req': {
         const from = packet.from;
         this.handler.onPeerRequest(payload.op, payload.body, (body) => {
-          if (this.running) this.net.send<PeerPacket>(this.selfAddr, from, 'HTTP response', { kind: 'peer-resp', reqId: payload.reqId, body }, 64);
+          if (this.running) this.net.send<PeerPacket>(this.selfAddr, from, 'HTTP response', { kind: 'peer-resp', reqId: payload.reqId, body }, 64, undefined, 'one-shot');
         });
         return;
       }
@@ -242,7 +255,7 @@ export class Transport {
         const index = payload.m.snapshot?.metadata.index ?? 0;
         this.handler.processSnapshot(payload.m, payload.db, (ok) => {
           if (!this.running) return;
-          this.net.send<PeerPacket>(this.selfAddr, from, 'MsgSnapResp', { kind: 'snap-resp', index, ok }, 16);
+          this.net.send<PeerPacket>(this.selfAddr, from, 'MsgSnapResp', { kind: 'snap-resp', index, ok }, 16, undefined, 'one-shot');
         });
         return;
       }
@@ -250,7 +263,7 @@ export class Transport {
         if (fromId !== undefined) this.snapshotDone(fromId, payload.index, payload.ok);
         return;
       case 'members-req':
-        this.net.send<PeerPacket>(this.selfAddr, packet.from, 'members', { kind: 'members-resp', cluster: this.handler.membership() }, 256);
+        this.net.send<PeerPacket>(this.selfAddr, packet.from, 'members', { kind: 'members-resp', cluster: this.handler.membership() }, 256, undefined, 'one-shot');
         return;
       case 'link-heartbeat':
       case 'members-resp':
@@ -273,7 +286,7 @@ export class Transport {
       this.source,
       'server.peer',
       { peer: formatMemberId(id), active },
-      { reason: active ? 'peer stream connected' : 'peer stream lost (refused, or nothing heard for 5 s)' },
+      { reason: active ? 'peer stream connected' : 'peer stream lost (broken, refused, or nothing heard for 5 s)' },
     );
   }
 
