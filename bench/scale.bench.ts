@@ -44,6 +44,7 @@ export function scaleKeys(sizes = KEY_SIZES, virtualSeconds = 60): Figure[] {
       // etcd snapshots the store every --snapshot-count (10,000) entries; with a large
       // store those snapshots are a visible part of the run's cost.
       snapshots: world.trace.filter((e) => e.kind === 'server.snapshot' && e.t >= from).length,
+      heap_used_mib: Math.round(process.memoryUsage().heapUsed / (1024 * 1024)),
     });
   });
 }
