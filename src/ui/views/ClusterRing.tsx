@@ -88,10 +88,8 @@ function clientLabel(name: string, endpoints: Record<string, { state: string }>)
   return `client ${name}${states.length === 0 ? '' : `: ${states.join(', ')}`}`;
 }
 
-/** etcd's default --election-timeout, for a page that does not say its world's. */
-const DEFAULT_ELECTION_MS = 1000;
-
-export function ClusterRing({ electionMs = DEFAULT_ELECTION_MS }: { electionMs?: number }) {
+/** `electionMs`: the world's --election-timeout, which the timer arcs count down. */
+export function ClusterRing({ electionMs }: { electionMs: number }) {
   const members = useUIStore((s) => s.frame.members);
   const clients = useUIStore((s) => s.frame.clients);
   const faults = useUIStore((s) => s.frame.faults);
