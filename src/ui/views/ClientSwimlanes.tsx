@@ -2,7 +2,7 @@
 // subchannel state and backoff countdown, the round-robin pointer, and one swimlane per
 // recent request with each attempt, its endpoint and error, and the retry and backoff
 // decisions between attempts with their arithmetic.
-import { memo, useMemo } from 'react';
+import { memo } from 'react';
 import { scaleLinear } from 'd3';
 import { useUIStore } from '../store';
 import { nextPick, type ClientFrame, type RequestLane, type RequestStep } from '../model/client-frame';
@@ -13,6 +13,8 @@ import { TableHead } from './TableHead';
 const WIDTH = 520;
 const LANE_H = 22;
 const LEFT = 4;
+/** The shortest span a lane's axis covers, so an instant request is not a point. */
+const MIN_SPAN_MS = 1;
 
 /** Subchannel states: a colour and a word, never the colour alone. */
 const STATE_COLOUR: Record<string, string> = {
@@ -66,9 +68,15 @@ function stepText(s: RequestStep): string {
   }
 }
 
-const Lane = memo(function Lane({ r, x, now }: { r: RequestLane; x: (t: number) => number; now: number }) {
-  const end = r.end ?? now;
-  const y = LANE_H / 2;
+/**
+ * One request on its own time axis, from its start to its end (or to the cursor while it
+ * runs), so a finished request's lane never redraws; the caption gives the duration.
+ */
+const Lane = memo(
+  function Lane({ r, now }: { r: RequestLane; now: number | undefined }) {
+    const end = r.end ?? now ?? r.start;
+    const x = scaleLinear([r.start, Math.max(end, r.start + MIN_SPAN_MS)], [LEFT, WIDTH - 60]);
+    const y = LANE_H / 2;
   return (
     <li className="lane-item" data-testid={`request-${r.call}`} data-outcome={r.outcome ?? 'pending'}>
       <svg viewBox={`0 0 ${WIDTH} ${LANE_H}`} className="swimlane" aria-hidden="true">
@@ -93,7 +101,7 @@ const Lane = memo(function Lane({ r, x, now }: { r: RequestLane; x: (t: number) 
         <strong>
           #{r.call} {r.method}
         </strong>{' '}
-        {r.outcome === undefined ? '(in progress)' : r.outcome === 'ok' ? 'ok' : `failed: ${r.error}`}
+        {r.outcome === undefined ? '(in progress)' : r.outcome === 'ok' ? 'ok' : `failed: ${r.error}`} · {(end - r.start).toFixed(1)} ms
         <ol className="steps">
           {r.steps.map((s, i) => (
             <li key={i} className={s.kind}>
@@ -104,17 +112,18 @@ const Lane = memo(function Lane({ r, x, now }: { r: RequestLane; x: (t: number) 
       </div>
     </li>
   );
-});
+  },
+  // Frames are fresh copies: a lane redraws only when its request moved on.
+  (a, b) => a.now === b.now && a.r.call === b.r.call && a.r.end === b.r.end && a.r.steps.length === b.r.steps.length,
+);
 
 function Lanes({ c }: { c: ClientFrame }) {
   const now = useUIStore((s) => s.cursor.t);
-  const start = c.requests[0]?.start ?? now;
-  const x = useMemo(() => scaleLinear([start, Math.max(now, start + 1)], [LEFT, WIDTH - 60]).clamp(true), [start, now]);
   if (c.requests.length === 0) return <p className="empty">No requests yet.</p>;
   return (
     <ol className="swimlanes" aria-label="Recent requests, oldest first: attempts, retry verdicts and backoffs">
       {c.requests.map((r) => (
-        <Lane key={r.call} r={r} x={x} now={now} />
+        <Lane key={r.call} r={r} now={r.end === undefined ? now : undefined} />
       ))}
     </ol>
   );
