@@ -17,8 +17,16 @@ import { inFlightAt, Timeline } from './model/timeline';
 import { playerMachine } from './player';
 import { SPACE_TIME_WINDOW_MS, useUIStore, type Cursor } from './store';
 
-/** Wall milliseconds of simulation work allowed per frame. */
-const FRAME_BUDGET_MS = 12;
+/** Wall milliseconds of simulation work allowed per frame (drawing takes the rest). */
+const FRAME_BUDGET_MS = 8;
+/** Events a fork re-executes, or folds into its timeline, between looks at the clock. */
+const FORK_SLICE = 1000;
+/**
+ * While playing, the views folded from the trace (log, key-value, narration, clients,
+ * console) follow at most this often, so drawing leaves the frame room; messages move every
+ * frame. Paused or stepping, every change shows at once.
+ */
+const FOLDED_EVERY_MS = 100;
 const NARRATION_LINES = 40;
 const SPACE_TIME_MAX_MESSAGES = 400;
 
@@ -26,6 +34,8 @@ interface Fork {
   slices: Generator<number, World>;
   /** Applied once the world has been rebuilt. */
   then?: InputRequest;
+  /** The re-executed world, whose trace is then folded into a timeline over frames. */
+  rebuilt?: { world: World; timeline: Timeline };
 }
 
 export class SimLoop {
@@ -35,7 +45,8 @@ export class SimLoop {
   private cursor: Cursor = { index: 0, t: 0 };
   private fork: Fork | undefined;
   private lastFrame: number | undefined;
-  private shown = { index: -1, t: -1, all: false };
+  /** What the store shows: the cursor of the messages, and of the folded views (`folded`, at wall time `foldedAt`). */
+  private shown = { index: -1, t: -1, all: false, folded: -1, foldedAt: -Infinity };
   /** An input left etcdctl continuations to run; set until they have. */
   private settling: Promise<void> | undefined;
   /** A frame waiting for a real IndexedDB write (storage.ts); inputs wait for it. */
@@ -44,7 +55,11 @@ export class SimLoop {
   constructor(world: World) {
     this.world = world;
     this.timeline = this.timelineOf(world);
-    this.player.subscribe((s) => useUIStore.getState().set({ mode: s.value as never }));
+    this.player.subscribe((s) => {
+      useUIStore.getState().set({ mode: s.value as never });
+      // Paused, the folded views show the cursor exactly (not a throttled moment before it).
+      if (s.value === 'paused') this.publish(true);
+    });
     this.player.start();
   }
 
@@ -125,13 +140,14 @@ export class SimLoop {
     this.player.send({ type: 'PAUSE' });
     this.world = world;
     this.timeline = this.timelineOf(world);
-    this.shown.index = -1;
+    this.shown = { ...this.shown, index: -1, folded: -1 };
     this.seek(0);
     return true;
   }
 
   /** A fingerprint of what the page shows: the same run and cursor give the same one. */
   screen(): string {
+    this.publish(true);
     const s = useUIStore.getState();
     return JSON.stringify({ cursor: s.cursor, frame: s.frame, flights: s.flights, narration: s.narration });
   }
@@ -153,7 +169,7 @@ export class SimLoop {
   }
 
   private startFork(config: unknown, inputs: RunFile['inputs'], until: number, then?: InputRequest): void {
-    this.fork = { slices: World.replaySteps(config, inputs, until), then };
+    this.fork = { slices: World.replaySteps(config, inputs, until, FORK_SLICE), then };
     this.player.send({ type: 'FORK' });
     useUIStore.getState().set({ progress: 0, error: undefined });
   }
@@ -190,12 +206,11 @@ export class SimLoop {
   private async continueFork(): Promise<void> {
     const fork = this.fork as Fork;
     const deadline = performance.now() + FRAME_BUDGET_MS;
-    let world: World | undefined;
     let ok = true;
     try {
-      while (world === undefined && performance.now() < deadline) {
+      while (fork.rebuilt === undefined && performance.now() < deadline) {
         const r = fork.slices.next();
-        if (r.done === true) world = r.value;
+        if (r.done === true) fork.rebuilt = { world: r.value, timeline: new Timeline(r.value.kernel.trace, initialFrame(r.value.members.map((m) => m.name))) };
         else {
           useUIStore.getState().set({ progress: r.value });
           // The replay's etcdctl commands take their next steps (World.replaySteps).
@@ -212,15 +227,19 @@ export class SimLoop {
       this.player.send({ type: 'FORK_FAILED' });
       return;
     }
-    if (world === undefined) return;
+    if (fork.rebuilt === undefined) return;
+    const { world, timeline } = fork.rebuilt;
+    const events = world.kernel.trace.length;
+    while (timeline.length < events && performance.now() < deadline) timeline.ingest(timeline.length + FORK_SLICE);
+    if (timeline.length < events) return;
     this.fork = undefined;
     this.world = world;
-    this.timeline = this.timelineOf(world);
+    this.timeline = timeline;
     if (fork.then !== undefined) this.guard(() => world?.input(fork.then as InputRequest));
     if (world.busy) await world.settle();
     this.timeline.ingest();
     this.cursor = this.liveCursor();
-    this.shown.index = -1;
+    this.shown = { ...this.shown, index: -1, folded: -1 };
     useUIStore.getState().set({ progress: undefined });
     this.player.send({ type: 'FORKED' });
   }
@@ -271,7 +290,8 @@ export class SimLoop {
     }
   }
 
-  private publish(): void {
+  /** Updates the store from the cursor; `exact` also refreshes throttled views now. */
+  private publish(exact = false): void {
     const store = useUIStore.getState();
     const { index, t } = this.cursor;
     const net = this.world.net.stats;
@@ -285,20 +305,23 @@ export class SimLoop {
       },
     });
     const all = store.narrateAll;
-    if (index !== this.shown.index || all !== this.shown.all) {
+    const wall = performance.now();
+    const throttled = !exact && this.player.getSnapshot().value === 'playing' && wall - this.shown.foldedAt < FOLDED_EVERY_MS;
+    if ((index !== this.shown.folded || all !== this.shown.all) && !throttled) {
       const narration = narrationAt(this.timeline.source, index, NARRATION_LINES, all ? undefined : this.timeline.notable);
       const same = all === this.shown.all && narration.length === store.narration.length && narration.at(-1)?.seq === store.narration.at(-1)?.seq;
       store.set({
         frame: shareUnchanged(store.frame, this.timeline.frameAt(index)),
         narration: same ? store.narration : narration,
       });
+      this.shown = { ...this.shown, folded: index, foldedAt: wall, all };
     }
     if (index !== this.shown.index || t !== this.shown.t) {
       // One scan gives both the space-time window and the messages in flight at t.
       const spans = this.timeline.messagesIn(index, t - SPACE_TIME_WINDOW_MS, t);
       store.set({ flights: inFlightAt(spans, t), spans: spans.slice(-SPACE_TIME_MAX_MESSAGES) });
     }
-    this.shown = { index, t, all };
+    this.shown = { ...this.shown, index, t };
   }
 }
 

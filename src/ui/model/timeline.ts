@@ -46,9 +46,9 @@ export class Timeline {
     return this.live.index;
   }
 
-  /** Folds the events the source recorded since the last call. */
-  ingest(): void {
-    for (let i = this.live.index; i < this.source.length; i++) {
+  /** Folds the events the source recorded since the last call (up to event `until`). */
+  ingest(until = this.source.length): void {
+    for (let i = this.live.index; i < Math.min(until, this.source.length); i++) {
       const e = this.source.at(i) as TraceEvent;
       if (e.kind === 'net.send') this.maxFlight = Math.max(this.maxFlight, e.due - e.t);
       if (!isChatty(e)) this.notable.push(i);
