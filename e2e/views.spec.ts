@@ -80,3 +80,20 @@ test('narration: clicking a line moves the cursor to its time', async ({ page })
   const t = Number(label.replace(' ms', ''));
   await expect.poll(async () => Number((await page.getByTestId('virtual-time').textContent())?.replace(' s', '')) * 1000).toBeCloseTo(t, 0);
 });
+
+test('space-time diagram zooms into the moments before the cursor', async ({ page }) => {
+  await page.goto('/?speed=10');
+  await expect(page.locator('[data-role="leader"]')).toHaveCount(1, { timeout: 30_000 });
+  await pause(page);
+  const strokes = () => page.getByTestId('space-time').locator('path').evaluateAll((ps) => ps.map((p) => p.getAttribute('d') ?? '').join(''));
+  const wide = await strokes();
+  await page.getByTestId('space-time-zoom-in').click();
+  await page.getByTestId('space-time-zoom-in').click();
+  await expect(page.getByTestId('space-time-window')).toHaveText('150 ms before the cursor');
+  // Fewer messages fit, each drawn wider.
+  expect(await strokes()).not.toEqual(wide);
+  await page.getByTestId('space-time-zoom-out').click();
+  await page.getByTestId('space-time-zoom-out').click();
+  await expect(page.getByTestId('space-time-zoom-out')).toBeDisabled();
+  expect(await strokes()).toEqual(wide);
+});

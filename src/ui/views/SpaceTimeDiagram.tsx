@@ -1,6 +1,7 @@
 // Messages over the last moments before the cursor: one lane per host, time to the
 // right, each message a line from its send to its arrival (or to the cursor while it flies).
-import { useMemo } from 'react';
+// Zooming narrows the window the diagram shows, down to a few tens of milliseconds.
+import { useMemo, useState } from 'react';
 import { path, scaleLinear, scalePoint } from 'd3';
 import { SPACE_TIME_WINDOW_MS, useUIStore } from '../store';
 import { messageColour } from './palette';
@@ -9,17 +10,22 @@ const WIDTH = 640;
 const LANE = 28;
 const LEFT = 44;
 const LOST = '(lost)';
+/** Window widths (virtual ms before the cursor) the zoom steps through, widest first. */
+export const ZOOMS = [SPACE_TIME_WINDOW_MS, SPACE_TIME_WINDOW_MS / 2, SPACE_TIME_WINDOW_MS / 4, SPACE_TIME_WINDOW_MS / 8] as const;
 
 export function SpaceTimeDiagram() {
   const members = useUIStore((s) => s.frame.members);
   const clients = useUIStore((s) => s.frame.clients);
   const spans = useUIStore((s) => s.spans);
   const t = useUIStore((s) => s.cursor.t);
+  const [zoom, setZoom] = useState(0);
+  const windowMs = ZOOMS[zoom];
+  const from = t - windowMs;
 
   const hosts = useMemo(() => [...members.map((m) => m.name), ...Object.keys(clients).sort()], [members, clients]);
   const height = hosts.length * LANE + 24;
   const y = useMemo(() => scalePoint(hosts, [LANE / 2, hosts.length * LANE - LANE / 2]), [hosts]);
-  const x = useMemo(() => scaleLinear([t - SPACE_TIME_WINDOW_MS, t], [LEFT, WIDTH - 8]).clamp(true), [t]);
+  const x = useMemo(() => scaleLinear([from, t], [LEFT, WIDTH - 8]), [from, t]);
 
   // One path per message type (and one for lost messages) rather than a line each.
   const strokes = useMemo(() => {
@@ -28,43 +34,57 @@ export function SpaceTimeDiagram() {
       const y1 = y(m.from);
       const y2 = y(m.to);
       if (y1 === undefined || y2 === undefined) continue;
+      if (m.due < from) continue;
+      // The part of the flight inside the window, at the heights it had then.
+      const start = Math.max(m.sent, from);
       const end = Math.min(m.due, t);
-      const f = m.due > m.sent ? (end - m.sent) / (m.due - m.sent) : 1;
+      const at = (u: number) => y1 + (y2 - y1) * (m.due > m.sent ? (u - m.sent) / (m.due - m.sent) : 1);
       const key = m.fate === 'in-flight' ? m.type : LOST;
       let d = byKey.get(key);
       if (d === undefined) byKey.set(key, (d = path()));
-      d.moveTo(x(m.sent), y1);
-      d.lineTo(x(end), y1 + (y2 - y1) * f);
+      d.moveTo(x(start), at(start));
+      d.lineTo(x(end), at(end));
     }
     return [...byKey].map(([key, d]) => [key, d.toString()] as const);
-  }, [spans, t, x, y]);
+  }, [spans, from, t, x, y]);
 
   return (
-    <svg
-      className="space-time"
-      viewBox={`0 0 ${WIDTH} ${height}`}
-      role="img"
-      aria-label={`Space-time diagram of ${spans.length} messages in the ${SPACE_TIME_WINDOW_MS} ms before the cursor`}
-      data-testid="space-time"
-    >
-      {hosts.map((h) => (
-        <g key={h}>
-          <text x={4} y={(y(h) ?? 0) + 4} className="lane-label">
-            {h}
-          </text>
-          <line x1={LEFT} x2={WIDTH - 8} y1={y(h)} y2={y(h)} className="lane" />
-        </g>
-      ))}
-      {strokes.map(([key, d]) => {
-        const lost = key === LOST;
-        return <path key={key} d={d} fill="none" stroke={lost ? '#D55E00' : messageColour(key)} strokeDasharray={lost ? '3 3' : undefined} strokeWidth={1.5} />;
-      })}
-      <text x={LEFT} y={height - 6} className="axis-label">
-        −{SPACE_TIME_WINDOW_MS} ms
-      </text>
-      <text x={WIDTH - 8} y={height - 6} textAnchor="end" className="axis-label">
-        cursor
-      </text>
-    </svg>
+    <>
+      <div className="row zoom" role="group" aria-label="Zoom the space-time diagram">
+        <button type="button" data-testid="space-time-zoom-in" disabled={zoom === ZOOMS.length - 1} onClick={() => setZoom(zoom + 1)}>
+          Zoom in
+        </button>
+        <button type="button" data-testid="space-time-zoom-out" disabled={zoom === 0} onClick={() => setZoom(zoom - 1)}>
+          Zoom out
+        </button>
+        <output data-testid="space-time-window">{windowMs} ms before the cursor</output>
+      </div>
+      <svg
+        className="space-time"
+        viewBox={`0 0 ${WIDTH} ${height}`}
+        role="img"
+        aria-label={`Space-time diagram of the messages in the ${windowMs} ms before the cursor`}
+        data-testid="space-time"
+      >
+        {hosts.map((h) => (
+          <g key={h}>
+            <text x={4} y={(y(h) ?? 0) + 4} className="lane-label">
+              {h}
+            </text>
+            <line x1={LEFT} x2={WIDTH - 8} y1={y(h)} y2={y(h)} className="lane" />
+          </g>
+        ))}
+        {strokes.map(([key, d]) => {
+          const lost = key === LOST;
+          return <path key={key} d={d} fill="none" stroke={lost ? '#D55E00' : messageColour(key)} strokeDasharray={lost ? '3 3' : undefined} strokeWidth={1.5} />;
+        })}
+        <text x={LEFT} y={height - 6} className="axis-label">
+          −{windowMs} ms
+        </text>
+        <text x={WIDTH - 8} y={height - 6} textAnchor="end" className="axis-label">
+          cursor
+        </text>
+      </svg>
+    </>
   );
 }
