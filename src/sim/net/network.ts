@@ -361,7 +361,8 @@ export class Network {
       if (!packet.oneShot) conn.blocking = packet;
     }
     const limit = this.stallLimit(packet.from);
-    if (now - packet.stalledSince >= limit || !this.handlers.has(packet.from)) {
+    // Compared as the retry below computes it, so a retry is never due at `now` itself (float rounding).
+    if (now >= packet.stalledSince + limit || !this.handlers.has(packet.from)) {
       // The sender gave up (or its socket is gone with its process).
       const reason = this.handlers.has(packet.from) ? 'connection timed out' : 'closed';
       if (packet.oneShot) this.failOneShot(packet, cause);
