@@ -107,16 +107,19 @@ describe('request path', () => {
     expect(c.violations).toEqual([]);
   });
 
-  it('classifies a follower timeout as ErrTimeout while the leader is still heard', async () => {
+  it('classifies a follower timeout as ErrTimeoutDueToConnectionLost when its stream to the leader broke', async () => {
     const c = await TestCluster.create({ size: 3, config: { preVote: true } });
     const l = c.waitForLeader();
     c.run(6_000);
     const f = c.members.find((m) => m !== l) as (typeof c.members)[number];
     // One-way: the follower hears the leader's heartbeats (keeps it as leader), but its
-    // proposals never reach it.
+    // proposals never reach it: its stream writes stall, and after rafthttp's 5 s write
+    // timeout the connection breaks, so the leader is not connected since the request
+    // started (v3_server.go parseProposeCtxErr, isConnectedSince).
     c.net.block(f.name, l.name);
     const r = c.call((d) => f.put({ key: 'x', value: 'y' }, {}, d));
-    expect((r.err as ServerError).name).toBe('ErrTimeout');
+    expect(f.lead).toBe(l.id);
+    expect((r.err as ServerError).name).toBe('ErrTimeoutDueToConnectionLost');
     c.heal();
     expect(c.violations).toEqual([]);
   });
