@@ -37,47 +37,26 @@ export class TrackerConfig {
   }
 }
 
-/** Up to this many peers, lookups scan a list: faster than hashing, and every message does several. */
-const SCAN_MAX = 16;
-
 /** id -> Progress, with a cached ascending id order for deterministic broadcasts. */
 export class ProgressMap implements AckedIndexer {
   private readonly map = new Map<number, Progress>();
-  // The same entries as two parallel lists (changed only on membership changes).
-  private readonly keys: number[] = [];
-  private readonly values: Progress[] = [];
   private sorted: number[] | undefined;
 
   get(id: number): Progress | undefined {
-    const keys = this.keys;
-    if (keys.length > SCAN_MAX) return this.map.get(id);
-    for (let i = 0; i < keys.length; i++) if (keys[i] === id) return this.values[i];
-    return undefined;
+    return this.map.get(id);
   }
 
   has(id: number): boolean {
-    return this.get(id) !== undefined;
+    return this.map.has(id);
   }
 
   set(id: number, pr: Progress): void {
-    const i = this.keys.indexOf(id);
-    if (i < 0) {
-      this.sorted = undefined;
-      this.keys.push(id);
-      this.values.push(pr);
-    } else {
-      this.values[i] = pr;
-    }
+    if (!this.map.has(id)) this.sorted = undefined;
     this.map.set(id, pr);
   }
 
   delete(id: number): void {
-    const i = this.keys.indexOf(id);
-    if (i < 0) return;
-    this.keys.splice(i, 1);
-    this.values.splice(i, 1);
-    this.map.delete(id);
-    this.sorted = undefined;
+    if (this.map.delete(id)) this.sorted = undefined;
   }
 
   get size(): number {
@@ -86,18 +65,18 @@ export class ProgressMap implements AckedIndexer {
 
   /** Ids ascending (cached; do not mutate). */
   ids(): readonly number[] {
-    if (this.sorted === undefined) this.sorted = this.keys.slice().sort((a, b) => a - b);
+    if (this.sorted === undefined) this.sorted = Array.from(this.map.keys()).sort((a, b) => a - b);
     return this.sorted;
   }
 
   ackedIndex(id: number): number | undefined {
-    return this.get(id)?.match;
+    return this.map.get(id)?.match;
   }
 
   /** `<id>: <progress>` per line, ascending ids. */
   toString(): string {
     let s = '';
-    for (const id of this.ids()) s += `${id}: ${this.get(id)!.toString()}\n`;
+    for (const id of this.ids()) s += `${id}: ${this.map.get(id)!.toString()}\n`;
     return s;
   }
 }
