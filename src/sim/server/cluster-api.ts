@@ -1,7 +1,8 @@
 // The membership API (etcd server.go AddMember/RemoveMember/UpdateMember/PromoteMember
 // and v3rpc/member.go, spec server.md §10.2): the strict reconfiguration checks, then a
 // raft conf change whose apply (server.ts applyConfChange) validates it against the
-// membership and answers the waiter. Conf changes wait on the client's context only.
+// membership and answers the waiter. Conf changes wait on the client's context only,
+// and (3.6) the answer is released once raft has advanced past the change.
 
 import { ConfChangeType, None } from '../raft/raftpb';
 import type { ConfChange } from '../raft/raftpb';
@@ -21,6 +22,17 @@ const healthIntervalMs = 5_000;
 const readyPercentThreshold = 0.9;
 /** Pause between forwarding rounds of a promote from a follower. */
 const promoteRetryMs = 50;
+
+/**
+ * What the apply of a conf change hands its proposer (etcd 3.6 confChangeResponse):
+ * the membership or the error, and raftAdvanced, which runs its callback once the raft
+ * node has called Advance for the Ready that carried the change.
+ */
+export interface ConfChangeResponse {
+  members: Member[];
+  err: Error | undefined;
+  raftAdvanced: (fn: () => void) => void;
+}
 
 export interface MemberAddResponse {
   member: Member;
@@ -177,11 +189,19 @@ function configure(
       s.name,
       'server.member',
       { op: `${ConfChangeType[cc.type]} request`, member: cc.nodeID.toString(16), ...(err ? { error: err.message } : {}) },
-      { reason: err ? 'membership request failed' : 'membership request applied' },
+      { reason: err ? 'membership request failed' : 'membership request applied through raft, and raft advanced past it' },
     );
     done(err, members);
   };
-  s.wait.register(id, (result) => finish(result.err, result.resp as Member[] | undefined));
+  s.wait.register(id, (result) => {
+    // Applied: from here etcd waits for raftAdvancedC only, not the context, so that a
+    // conf change sent right after the answer does not find this one still pending in
+    // raft and get dropped (etcd issue 15528).
+    if (timer !== undefined) kernel.cancel(timer);
+    if (result.err !== undefined) return finish(result.err);
+    const r = result.resp as ConfChangeResponse;
+    r.raftAdvanced(() => finish(r.err, r.err === undefined ? r.members : undefined));
+  });
   const timer =
     rctx.deadline === undefined
       ? undefined

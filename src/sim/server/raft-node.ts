@@ -22,12 +22,14 @@ import type { Transport } from './transport/transport';
 import { entryDigest } from './digest';
 import { formatMemberId } from './membership/member';
 
-/** One Ready's work for the applier (etcd toApply), with its notifyc. */
+/** One Ready's work for the applier (etcd toApply), with its notifyc and raftAdvancedC. */
 export class ApplyJob {
   private persisted = false;
   private applied = false;
+  private advanced = false;
   private onPersisted: (() => void)[] = [];
   private onApplied: (() => void)[] = [];
+  private onAdvanced: (() => void)[] = [];
 
   constructor(
     readonly entries: readonly Entry[],
@@ -56,6 +58,19 @@ export class ApplyJob {
     this.applied = true;
     const fns = this.onApplied;
     this.onApplied = [];
+    for (const fn of fns) fn();
+  }
+
+  /** Runs fn once raft has advanced past this Ready (etcd raftAdvancedC); never if the node stops first. */
+  whenAdvanced(fn: () => void): void {
+    if (this.advanced) fn();
+    else this.onAdvanced.push(fn);
+  }
+
+  markAdvanced(): void {
+    this.advanced = true;
+    const fns = this.onAdvanced;
+    this.onAdvanced = [];
     for (const fn of fns) fn();
   }
 }
@@ -239,14 +254,14 @@ export class RaftNode {
       this.memStorage.append(rd.entries);
       if (isLeader) {
         job.markPersisted();
-        this.advance();
+        this.advance(job);
         return;
       }
       job.markPersisted();
       const release = () => {
         if (this.stopped) return;
         if (!sendFirst) this.send(rd.messages, true);
-        this.advance();
+        this.advance(job);
       };
       // A follower applying a conf change waits for it before going on (etcd's second notifyc).
       if (rd.committedEntries.some((e) => e.type === EntryType.EntryConfChange)) job.whenApplied(release);
@@ -266,9 +281,10 @@ export class RaftNode {
     });
   }
 
-  private advance(): void {
+  private advance(job: ApplyJob): void {
     this.rawNode.advance();
     this.busy = false;
+    job.markAdvanced();
     this.kick();
   }
 

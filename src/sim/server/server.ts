@@ -173,7 +173,8 @@ export class EtcdServer {
   private committedConsistentIndex = 0;
   private memorySnapshotIndex = 0;
   private applyQueue: ApplyJob[] = [];
-  private applying = false;
+  /** The Ready whose entries the apply loop is working on. */
+  private applying: ApplyJob | undefined;
   private pendingSnapMsgs: Message[] = [];
   private inflightSnapshots = 0;
   private timers: Timer[] = [];
@@ -315,7 +316,7 @@ export class EtcdServer {
     this.applyWait.clear();
     this.blockedProposals = [];
     this.applyQueue = [];
-    this.applying = false;
+    this.applying = undefined;
     this.pendingSnapMsgs = [];
     this.inflightSnapshots = 0;
   }
@@ -809,18 +810,18 @@ export class EtcdServer {
   }
 
   private kickApply(): void {
-    if (this.applying) return;
+    if (this.applying !== undefined) return;
     const job = this.applyQueue.shift();
     if (job === undefined) {
       if (this.pendingSnapMsgs.length > 0) this.sendMergedSnapshots();
       return;
     }
-    this.applying = true;
+    this.applying = job;
     const epoch = this.epoch;
     const next = () => {
       if (epoch !== this.epoch) return;
       job.markApplied();
-      this.applying = false;
+      this.applying = undefined;
       this.kickApply();
     };
     const afterApply = () => {
@@ -982,7 +983,11 @@ export class EtcdServer {
       { reason: err ? `conf change rejected: ${err.message}` : 'conf change applied' },
     );
     this.observe?.({ kind: 'config', member: this.id, t: this.kernel.now, voters: this.confState.voters, outgoing: this.confState.votersOutgoing });
-    this.wait.trigger(cc.id, err !== undefined ? { err } : { resp: this.cluster.list() });
+    if (!this.wait.isRegistered(cc.id)) return;
+    // The proposer answers once raft has advanced past this Ready too (3.6 confChangeResponse).
+    const job = this.applying as ApplyJob;
+    const resp: clusterApi.ConfChangeResponse = { members: this.cluster.list(), err, raftAdvanced: (fn) => job.whenAdvanced(fn) };
+    this.wait.trigger(cc.id, { resp });
   }
 
   private applyMembership(type: ConfChangeType, id: number, member: Member | undefined, isPromote: boolean): void {
