@@ -97,3 +97,14 @@ test('space-time diagram zooms into the moments before the cursor', async ({ pag
   await expect(page.getByTestId('space-time-zoom-out')).toBeDisabled();
   expect(await strokes()).toEqual(wide);
 });
+
+test('lost messages are marked on the ring and counted in the legend', async ({ page }) => {
+  await page.goto('/?speed=0.25');
+  await page.getByTestId('network').selectOption({ label: 'lossy (10% drop)' });
+  await expect(page.getByTestId('legend-lost')).toBeVisible({ timeout: 30_000 });
+  await pause(page);
+  const marked = Number(await page.getByTestId('lost-messages').getAttribute('data-count'));
+  const counted = Number(((await page.getByTestId('legend-lost').textContent()) ?? '').replace(/.*× /, ''));
+  expect(marked).toBeGreaterThan(0);
+  expect(marked).toBeLessThanOrEqual(counted);
+});

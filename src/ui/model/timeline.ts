@@ -18,7 +18,10 @@ export interface Flight {
 
 /** A message seen in a time window, delivered or still in flight. */
 export interface MessageSpan extends Flight {
+  /** 'in-flight' (as sent), or how it was first lost: 'stalled' (a transmission did not get through; TCP retransmits), 'broken', 'refused'. */
   fate: string;
+  /** When it was first lost, if it was. */
+  lostAt?: number;
 }
 
 /** Frames are checkpointed every this many events: a jump folds at most this many. */
@@ -95,11 +98,20 @@ export class Timeline {
   messagesIn(index: number, from: number, to: number): MessageSpan[] {
     const out: MessageSpan[] = [];
     const start = from - this.maxFlight;
+    // Losses come after their send: scanning backwards meets them first, the earliest last.
+    const lost = new Map<number, { fate: string; t: number }>();
     for (let i = Math.min(index, this.live.index) - 1; i >= 0; i--) {
       const e = this.source.at(i) as TraceEvent;
       if (e.t < start) break;
+      if (e.kind === 'net.stall' || e.kind === 'net.drop') {
+        lost.set(e.id, { fate: e.kind === 'net.stall' ? 'stalled' : e.fate, t: e.t });
+        continue;
+      }
       if (e.kind !== 'net.send' || e.t > to || e.due < from) continue;
-      out.push({ id: e.id, from: hostOf(e.from), to: hostOf(e.to), type: e.type, sent: e.t, due: e.due, fate: e.fate });
+      const loss = lost.get(e.id);
+      const span: MessageSpan = { id: e.id, from: hostOf(e.from), to: hostOf(e.to), type: e.type, sent: e.t, due: e.due, fate: loss?.fate ?? e.fate };
+      if (loss !== undefined) span.lostAt = loss.t;
+      out.push(span);
     }
     return out.reverse();
   }

@@ -166,3 +166,22 @@ describe('timers frame', () => {
     expect(seen).toBeGreaterThan(0);
   });
 });
+
+describe('lost messages', () => {
+  it('marks a message lost from the cursor of its loss on, where the trace says so', () => {
+    const w = new World({ ...config, network: { latency: { kind: 'uniform', min: 10, max: 20 }, drop: 0.3 } });
+    w.runFor(2000);
+    const tl = new Timeline(w.kernel.trace, initialFrame(w.members.map((m) => m.name)), 500);
+    tl.ingest();
+    const spans = tl.messagesIn(tl.length, 0, w.now);
+    const lost = spans.filter((m) => m.lostAt !== undefined);
+    expect(lost.length).toBeGreaterThan(0);
+    for (const m of lost) {
+      expect(m.fate).toMatch(/^(stalled|broken|refused)$/);
+      expect(m.lostAt).toBeGreaterThanOrEqual(m.sent);
+      // Before its loss the same message is still on its way.
+      const before = tl.messagesIn(tl.indexAtTime((m.lostAt as number) - 1e-6), m.sent, m.sent).find((x) => x.id === m.id);
+      expect(before?.fate).toBe('in-flight');
+    }
+  });
+});

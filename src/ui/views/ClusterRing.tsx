@@ -7,13 +7,15 @@ import { arc, path } from 'd3';
 import { useUIStore } from '../store';
 import { timerStart, type MemberFrame, type TimerView } from '../model/frame';
 import { subchannelColour } from './ClientSwimlanes';
-import { messagePoint, reachable, ringPositions, type Point } from './layout';
+import { messagePoint, reachable, recentlyLost, ringPositions, type Point } from './layout';
 import { memberFill, memberLabel, memberLetter, messageColour } from './palette';
 
 const SIZE = 420;
 const R = 150;
 const NODE_R = 30;
 const MESSAGE_R = 5;
+/** Where on its link a lost transmission is marked: near the receiver it did not reach. */
+const LOST_AT = 0.8;
 
 const timerArc = arc<number>()
   .innerRadius(NODE_R + 3)
@@ -95,6 +97,7 @@ export function ClusterRing({ electionMs }: { electionMs: number }) {
   const faults = useUIStore((s) => s.frame.faults);
   const timers = useUIStore((s) => s.frame.timers);
   const flights = useUIStore((s) => s.flights);
+  const spans = useUIStore((s) => s.spans);
   const t = useUIStore((s) => s.cursor.t);
 
   const names = useMemo(() => members.map((m) => m.name), [members]);
@@ -146,6 +149,25 @@ export function ClusterRing({ electionMs }: { electionMs: number }) {
     return [...byType].map(([type, d]) => [type, d.toString()] as const);
   }, [flights, positions, t]);
 
+  // Messages lost in the last moments, as one path of crosses near their receivers.
+  const lost = useMemo(() => {
+    const d = path();
+    let count = 0;
+    for (const m of recentlyLost(spans, t)) {
+      const from = positions.get(m.from);
+      const to = positions.get(m.to);
+      if (from === undefined || to === undefined) continue;
+      const x = from.x + (to.x - from.x) * LOST_AT;
+      const y = from.y + (to.y - from.y) * LOST_AT;
+      d.moveTo(x - MESSAGE_R, y - MESSAGE_R);
+      d.lineTo(x + MESSAGE_R, y + MESSAGE_R);
+      d.moveTo(x - MESSAGE_R, y + MESSAGE_R);
+      d.lineTo(x + MESSAGE_R, y - MESSAGE_R);
+      count++;
+    }
+    return { d: d.toString(), count };
+  }, [spans, positions, t]);
+
   return (
     <svg className="cluster-ring" viewBox={`0 0 ${SIZE} ${SIZE}`} role="group" aria-label="Cluster members and messages in flight" data-testid="cluster-ring">
       <g className="links" aria-hidden="true">
@@ -175,6 +197,7 @@ export function ClusterRing({ electionMs }: { electionMs: number }) {
           <path key={type} d={d} fill={messageColour(type)} stroke="white" strokeWidth={1} />
         ))}
       </g>
+      <path className="lost-messages" d={lost.d} aria-hidden="true" data-testid="lost-messages" data-count={lost.count} />
       {members.map((m) => (
         <MemberNode key={m.name} m={m} at={positions.get(m.name) as Point} timer={timers[m.name]} t={t} electionMs={electionMs} />
       ))}

@@ -1,5 +1,14 @@
 // Geometry shared by the cluster views: pure functions of the member list and the cursor.
 import { scaleLinear } from 'd3';
+import type { MessageSpan } from '../model/timeline';
+
+/** How long (virtual ms) a lost message stays marked where it was lost. */
+export const LOST_SHOW_MS = 250;
+
+/** The spans lost within LOST_SHOW_MS before t (a stalled transmission, a broken or refused send). */
+export function recentlyLost(spans: readonly MessageSpan[], t: number): MessageSpan[] {
+  return spans.filter((m) => m.lostAt !== undefined && m.lostAt <= t && m.lostAt > t - LOST_SHOW_MS);
+}
 
 export interface Point {
   x: number;
