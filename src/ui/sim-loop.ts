@@ -162,10 +162,11 @@ export class SimLoop {
     return { index: this.timeline.length, t: this.world.now };
   }
 
+  /** After an input: the views show its effect at once (an input is the person's own action). */
   private showLive(): void {
     this.timeline.ingest();
     this.cursor = this.liveCursor();
-    this.publish();
+    this.publish(true);
   }
 
   private startFork(config: unknown, inputs: RunFile['inputs'], until: number, then?: InputRequest): void {
