@@ -33,6 +33,31 @@ describe('leases and auth through the server', () => {
     expect(renewGone.err?.name).toBe('ErrLeaseNotFound');
   });
 
+  it('a renew in flight on a follower that becomes the leader is served there, not retried until ReqTimeout', async () => {
+    const c = await TestCluster.create({ size: 3 });
+    const l = c.waitForLeader();
+    const g = c.call<{ id: number }>((d) => l.leaseGrant({ ttl: 30 }, {}, d));
+    const id = g.resp?.id ?? 0;
+    expect(c.waitConverged()).toBe(true);
+    l.crash();
+    const crashed = c.kernel.now;
+    // Both followers renew at once: each forwards to the dead leader, then to whoever wins.
+    const answers = new Map<string, { err?: Error; ttl?: number; at: number }>();
+    for (const f of c.running()) f.leaseRenew(id, {}, (err, ttl) => answers.set(f.name, { err, ttl, at: c.kernel.now }));
+    c.runUntil(() => answers.size === 2, 20_000);
+    const next = c.leader();
+    expect(next).toBeDefined();
+    expect([...answers.values()].map((a) => [a.err?.message, a.ttl])).toEqual([
+      [undefined, 30],
+      [undefined, 30],
+    ]);
+    // Answered once the new leader's lessor is primary: well within an election or two, not ReqTimeout (7 s).
+    expect((answers.get(next?.name ?? '')?.at ?? Infinity) - crashed).toBeLessThan(4_000);
+    const ttl = c.call<{ ttl: number }>((d) => (next as EtcdServer).leaseTimeToLive(id, false, {}, d));
+    expect(ttl.resp?.ttl).toBeGreaterThan(25);
+    expect(c.violations).toEqual([]);
+  });
+
   it('enables auth, authenticates, and checks permissions at apply time', async () => {
     const c = await TestCluster.create({ size: 3 });
     const l = c.waitForLeader();

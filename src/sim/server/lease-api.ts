@@ -1,7 +1,9 @@
 // LeaseRenew and LeaseTimeToLive (etcd v3_server.go and lease/leasehttp, spec server.md
 // §8.3): served by the primary lessor on the leader; any other member forwards them to
-// the leader's peer endpoint ("/leases", "/leases/internal"), retrying every 50 ms while
-// no leader is known, within ReqTimeout (or the client's deadline if earlier).
+// the leader's peer endpoint ("/leases", "/leases/internal"), retrying every 50 ms,
+// waiting for a leader meanwhile, within ReqTimeout (or the client's deadline if earlier).
+// Each round asks whoever leads now, this member included: etcd POSTs to its own peer
+// URL when it has become the leader during the loop, which serves the call locally.
 
 import { isLeaseError } from '../lease/errors';
 import { LeaseError } from '../lease/errors';
@@ -21,37 +23,32 @@ export interface TimeToLive {
 
 type PeerAnswer<T> = { ok: T } | { error: LeaseErrorName };
 
+/** The leasehttp paths and what the leader answers on each. */
+const leasePath = { renew: '/leases', ttl: '/leases/internal' } as const;
+
 const forwardRetryMs = 50;
 
 /** Renews a lease; resolves to its TTL in seconds (etcd LeaseRenew). */
 export function leaseRenew(s: EtcdServer, id: number, ctx: RequestContext, done: Callback<number>): void {
   if (!s.isRunning) return done(serverError('ErrStopped'));
-  if (s.isLeader && s.lessor.isPrimary()) {
-    renewLocal(s, id, (a) => ('ok' in a ? done(undefined, a.ok) : done(new LeaseError(a.error))));
-    return;
-  }
-  forward<number>(s, '/leases', { id }, ctx, done);
+  onLeader<number>(s, leasePath.renew, { id }, ctx, done);
 }
 
 /** LeaseTimeToLive: an unknown lease answers TTL -1 (not an error). */
 export function leaseTimeToLive(s: EtcdServer, id: number, keys: boolean, ctx: RequestContext, done: Callback<TimeToLive>): void {
   if (!s.isRunning) return done(serverError('ErrStopped'));
-  if (s.isLeader) {
-    done(undefined, timeToLiveLocal(s, id, keys));
-    return;
-  }
-  forward<TimeToLive>(s, '/leases/internal', { id, keys }, ctx, done);
+  onLeader<TimeToLive>(s, leasePath.ttl, { id, keys }, ctx, done);
 }
 
-/** The peer handler of a member: answers forwarded lease requests when it is the leader. */
+/** The leasehttp handler of a member: answers lease requests when it is the leader. */
 export function servePeerLeaseRequest(s: EtcdServer, op: string, body: unknown, reply: (body: unknown) => void): void {
   const req = body as { id: number; keys?: boolean };
-  if (op === '/leases') {
+  if (op === leasePath.renew) {
     if (!s.isLeader || !s.lessor.isPrimary()) return reply({ error: 'ErrNotPrimary' } satisfies PeerAnswer<number>);
     renewLocal(s, req.id, reply);
     return;
   }
-  if (op === '/leases/internal') {
+  if (op === leasePath.ttl) {
     if (!s.isLeader) return reply({ error: 'ErrNotPrimary' } satisfies PeerAnswer<TimeToLive>);
     reply({ ok: timeToLiveLocal(s, req.id, req.keys ?? false) } satisfies PeerAnswer<TimeToLive>);
   }
@@ -76,26 +73,34 @@ function timeToLiveLocal(s: EtcdServer, id: number, keys: boolean): TimeToLive {
   return { id, ttl, grantedTtl: l.ttl, keys: keys ? l.keys : [] };
 }
 
-function forward<T>(s: EtcdServer, op: string, body: unknown, ctx: RequestContext, done: Callback<T>): void {
+/**
+ * The loop of LeaseRenew / LeaseTimeToLive: each round asks the current leader (itself
+ * when this member leads); "not primary", no answer or no leader means another round
+ * after 50 ms. At the deadline: ErrNoLeader if no leader is known, else ErrTimeout.
+ */
+function onLeader<T>(s: EtcdServer, op: string, body: unknown, ctx: RequestContext, done: Callback<T>): void {
   const deadline = Math.min(s.kernel.now + s.reqTimeoutMs, ctx.deadline ?? Infinity);
-  const attempt = () => {
-    if (!s.isRunning) return done(serverError('ErrStopped'));
+  const run = s.node; // a restart makes a new node: the call ended with the old process
+  const settle = (answer: unknown): void => {
+    const a = answer as PeerAnswer<T> | undefined;
+    if (a === undefined || ('error' in a && a.error === 'ErrNotPrimary')) {
+      s.kernel.schedule(Math.min(forwardRetryMs, Math.max(0, deadline - s.kernel.now)), attempt, `${s.name} lease forward retry`);
+      return;
+    }
+    if ('ok' in a) done(undefined, a.ok);
+    else done(new LeaseError(a.error));
+  };
+  const attempt = (): void => {
+    if (!s.isRunning || s.node !== run) return done(serverError('ErrStopped'));
     const remaining = deadline - s.kernel.now;
     if (remaining <= 0) return done(serverError(s.lead === None ? 'ErrNoLeader' : 'ErrTimeout'));
     const lead = s.lead;
-    if (lead === None || lead === s.id) {
+    if (lead === None) {
       s.kernel.schedule(Math.min(forwardRetryMs, remaining), attempt, `${s.name} lease forward retry`);
       return;
     }
-    s.node.transport.request(lead, op, body, remaining, (answer) => {
-      const a = answer as PeerAnswer<T> | undefined;
-      if (a === undefined || ('error' in a && a.error === 'ErrNotPrimary')) {
-        s.kernel.schedule(Math.min(forwardRetryMs, Math.max(0, deadline - s.kernel.now)), attempt, `${s.name} lease forward retry`);
-        return;
-      }
-      if ('ok' in a) done(undefined, a.ok);
-      else done(new LeaseError(a.error));
-    });
+    if (lead === s.id) servePeerLeaseRequest(s, op, body, settle);
+    else s.node.transport.request(lead, op, body, remaining, settle);
   };
   attempt();
 }

@@ -16,7 +16,6 @@ import { registerAuth } from './auth';
 import { LeaderMonitor, newInterceptor } from './interceptor';
 import { registerKV } from './kv';
 import { LeaseService } from './lease';
-import { PeerHTTP } from './peer-http';
 import { registerMaintenance } from './maintenance';
 import { registerCluster } from './member';
 import { WatchService } from './watch';
@@ -37,7 +36,7 @@ export function registerV3RPC(server: EtcdServer, grpc: GrpcServer, options: V3R
   const monitor = new LeaderMonitor(server);
   grpc.intercept(newInterceptor(server));
   registerKV(server, grpc);
-  const lease = new LeaseService(server, monitor, new PeerHTTP(server));
+  const lease = new LeaseService(server, monitor);
   lease.register(grpc);
   const watch = new WatchService(server, monitor, options.watchProgressNotifyIntervalMs);
   watch.register(grpc);

@@ -27,7 +27,7 @@ describe('Lease service on followers', () => {
     const leases = w.ok<LeaseLeasesResponse>((d) => client.lease.leases(w.ctx(), d));
     expect(leases.leases).toEqual([{ ID: g.ID }]);
     // The follower forwarded renew and TimeToLive to the leader's lease endpoints.
-    const fwd = w.events('net.send', (e) => e.from === `${follower.name}:2380/http` && e.type.startsWith('http/leases'));
+    const fwd = w.events('net.send', (e) => e.from === `${follower.name}:2380` && e.type.startsWith('POST /leases'));
     expect(fwd.length).toBeGreaterThanOrEqual(3);
   });
 });

@@ -1,16 +1,13 @@
 // The Lease service (etcd server/etcdserver/api/v3rpc/lease.go, the LeaseRenew and
 // LeaseTimeToLive paths of v3_server.go and lease/leasehttp; spec server.md §8).
 //
-// Renewals and TimeToLive are served by the leader's (primary) lessor. A follower forwards
-// them to the leader as etcd does over its peer HTTP (POST <peerURL>/leases and
-// /leases/internal) through peer-http.ts, retried every 50 ms until ReqTimeout (or the
-// caller's deadline), waiting for a leader meanwhile.
+// Renewals and TimeToLive are served by the leader's (primary) lessor: the server's
+// lease API (../lease-api.ts) serves them there or forwards them to the leader's peer
+// endpoint (POST <peerURL>/leases and /leases/internal), as etcd's v3_server.go does.
 
 import { AuthError } from '../../auth/errors';
 import { ROOT_ROLE } from '../../auth/store';
-import { LeaseError, isLeaseError } from '../../lease/errors';
-import type { LeaseErrorName } from '../../lease/errors';
-import type { LeaseInfo } from '../../lease/lease';
+import { isLeaseError } from '../../lease/errors';
 import type { GrpcServer, ServerStream } from '../../grpc/server';
 import * as M from '../../client/methods';
 import type {
@@ -24,40 +21,19 @@ import type {
   LeaseTimeToLiveRequest,
   LeaseTimeToLiveResponse,
 } from '../../client/rpc-types';
-import { serverError } from '../errors';
 import type { EtcdServer } from '../server';
-import type { Callback, RequestContext } from '../v3-server';
+import type { RequestContext } from '../v3-server';
 import type { LeaderMonitor } from './interceptor';
-import { callLeader } from './peer-http';
-import type { LeaderAnswer, PeerHTTP } from './peer-http';
 import { newHeader, reject, requestContext, requireAuthInfo, unary, unmarshalError } from './util';
-
-/** The leader's answer to a forwarded renew or TimeToLive (the leasehttp body). */
-interface LeaseAnswer {
-  err?: LeaseErrorName;
-  ttl?: number;
-  grantedTTL?: number;
-  keys?: string[];
-}
-
-/** What the leader answers for a TimeToLive: undefined when the lease does not exist. */
-type TTLResult = { ttl: number; grantedTTL: number; keys: string[] } | undefined;
-
-/** etcd's leasehttp paths. */
-const leasePath = { renew: '/leases', ttl: '/leases/internal' } as const;
 
 export class LeaseService {
   constructor(
     private readonly s: EtcdServer,
     private readonly monitor: LeaderMonitor,
-    private readonly http: PeerHTTP,
   ) {}
 
   register(grpc: GrpcServer): void {
     const s = this.s;
-    for (const op of ['renew', 'ttl'] as const) {
-      this.http.handle(leasePath[op], (body, reply) => this.local(op, (body as { id: number }).id, reply));
-    }
     unary<LeaseGrantRequest, LeaseGrantResponse>(s, grpc, M.Lease.LeaseGrant, (req, ctx, _call, done) => {
       requireAuthInfo(s, ctx);
       // TTL and ID are int64 fields: anything else does not decode.
@@ -75,18 +51,12 @@ export class LeaseService {
       if (!Number.isSafeInteger(req.ID)) throw unmarshalError();
       const denied = this.permissionError(ctx, [req.ID], req.keys === true ? 'read' : 'user');
       if (denied !== undefined) return done(denied);
-      this.timeToLive(req.ID, ctx, (err, r) => {
-        if (err !== undefined && !isLeaseError(err, 'ErrLeaseNotFound')) return done(err);
-        // An unknown lease is a successful answer with TTL -1 (§8.3).
-        const found = err === undefined ? r : undefined;
-        done(undefined, {
-          header: newHeader(s),
-          ID: req.ID,
-          TTL: found?.ttl ?? -1,
-          grantedTTL: found?.grantedTTL ?? 0,
-          keys: req.keys === true ? (found?.keys ?? []) : [],
-        });
-      });
+      // An unknown lease is a successful answer with TTL -1 (§8.3).
+      s.leaseTimeToLive(req.ID, req.keys === true, ctx, (err, r) =>
+        err !== undefined || r === undefined
+          ? done(err)
+          : done(undefined, { header: newHeader(s), ID: req.ID, TTL: r.ttl, grantedTTL: r.grantedTtl, keys: r.keys }),
+      );
     });
     unary<Record<string, never>, LeaseLeasesResponse>(s, grpc, M.Lease.LeaseLeases, (_req, ctx, _call, done) => {
       const ids = s.leaseLeases();
@@ -118,7 +88,7 @@ export class LeaseService {
         stream.end(reject(s, stream, denied, 'renew not permitted: the keep-alive stream ends'));
         return;
       }
-      this.renew(id, ctx, (err, ttl) => {
+      s.leaseRenew(id, ctx, (err, ttl) => {
         if (stream.done) return;
         if (err !== undefined && !isLeaseError(err, 'ErrLeaseNotFound')) {
           stream.end(reject(s, stream, err, 'renew failed: the keep-alive stream ends'));
@@ -160,68 +130,5 @@ export class LeaseService {
     } catch (err) {
       return err as Error;
     }
-  }
-
-  /** EtcdServer.LeaseRenew: on the primary lessor, else forwarded to the leader. */
-  renew(id: number, ctx: RequestContext, done: Callback<number>): void {
-    this.onLeader<number>('renew', id, ctx, done);
-  }
-
-  private timeToLive(id: number, ctx: RequestContext, done: Callback<TTLResult>): void {
-    this.onLeader<TTLResult>('ttl', id, ctx, done);
-  }
-
-  /** The leader's own answer: ErrNotPrimary while its lessor is not promoted yet. */
-  private local(op: 'renew' | 'ttl', id: number, done: (r: LeaseAnswer) => void): void {
-    if (!this.s.isLeader || !this.s.lessor.isPrimary()) return done({ err: 'ErrNotPrimary' });
-    if (op === 'ttl') {
-      const r = this.ttlLocal(id);
-      return done(r === undefined ? { err: 'ErrLeaseNotFound' } : { ttl: r.ttl, grantedTTL: r.grantedTTL, keys: r.keys });
-    }
-    this.renewLocal(id, (err, ttl) => done(err === undefined ? { ttl } : { err: err instanceof LeaseError ? err.name : 'ErrNotPrimary' }));
-  }
-
-  private renewLocal(id: number, done: Callback<number>): void {
-    const lessor = this.s.lessor;
-    try {
-      const r = lessor.renew(id);
-      if (r.kind === 'renewed') return done(undefined, r.ttl);
-      lessor.whenRevokedOrDemoted(id, (err) => done(err));
-    } catch (err) {
-      done(err as Error);
-    }
-  }
-
-  private ttlLocal(id: number): TTLResult {
-    const l: LeaseInfo | undefined = this.s.lessor.lookup(id);
-    if (l === undefined) return undefined;
-    return { ttl: Math.trunc(l.remainingMs / 1000), grantedTTL: l.ttl, keys: [...l.keys] };
-  }
-
-  /**
-   * The leader loop of v3_server.go LeaseRenew / LeaseTimeToLive (peer-http.ts): ErrNoLeader
-   * if no leader was known at the deadline, else ErrTimeout.
-   */
-  private onLeader<T>(op: 'renew' | 'ttl', id: number, ctx: RequestContext, done: Callback<T>): void {
-    const s = this.s;
-    const answer = (m: LeaseAnswer): LeaderAnswer<T> => {
-      if (m.err === 'ErrNotPrimary') return { retry: 'the leader is not primary yet' };
-      if (m.err !== undefined) return { err: new LeaseError(m.err) };
-      const v = op === 'renew' ? m.ttl : { ttl: m.ttl ?? 0, grantedTTL: m.grantedTTL ?? 0, keys: m.keys ?? [] };
-      return { value: v as T };
-    };
-    callLeader<T>(
-      s,
-      this.http,
-      ctx.deadline,
-      {
-        path: leasePath[op],
-        body: { id },
-        local: (settle) => this.local(op, id, (m) => settle(answer(m))),
-        decode: (body) => answer(body as LeaseAnswer),
-        timeout: () => (s.lead === 0 ? serverError('ErrNoLeader') : serverError('ErrTimeout')),
-      },
-      done,
-    );
   }
 }
