@@ -6,6 +6,7 @@ import type { TraceEvent } from '../sim/trace/trace';
 import type { HistoryEvent } from '../sim/client/history';
 import { loadSimHistory } from '../sim/check/linearizability/load';
 import { describeMatch, matches } from './match';
+import { acknowledgedPuts, lostWrites, type MemberStore } from './durability';
 import type { Expectation } from './schema';
 
 export type ExpectationStatus = 'pass' | 'fail' | 'pending';
@@ -25,6 +26,10 @@ export interface EvaluationInput {
   /** The run has ended: pending becomes fail. */
   final: boolean;
   history(client: string): readonly HistoryEvent[] | undefined;
+  /** The world's clients, by name. */
+  clients: readonly string[];
+  /** The running members' stores (read once the run has ended). */
+  stores(): MemberStore[];
 }
 
 type Verdict = { status: ExpectationStatus; detail: string };
@@ -51,6 +56,8 @@ export function titleOf(x: Expectation): string {
       return `in order: ${x.events.map(describeMatch).join(' → ')}`;
     case 'linearizable':
       return `client ${x.client}'s history is linearizable`;
+    case 'no-acknowledged-write-lost':
+      return 'no acknowledged write lost';
     case 'no-invariant-violations':
       return 'no Raft invariant violated';
   }
@@ -95,6 +102,14 @@ function judge(x: Expectation, input: EvaluationInput): Verdict {
       if (!input.final) return { status: 'pending', detail: `${history.length} history events so far` };
       const verdict = loadSimHistory(history).check({ maxSteps: 5e6 }).verdict;
       return { status: verdict === 'linearizable' ? 'pass' : 'fail', detail: `${history.length} history events: ${verdict}` };
+    }
+    case 'no-acknowledged-write-lost': {
+      const acked = acknowledgedPuts(events, input.clients.map((c) => input.history(c) ?? []), input.clients);
+      if (!input.final) return { status: 'pending', detail: `${acked.length} puts acknowledged so far` };
+      const stores = input.stores();
+      const lost = lostWrites(acked, stores);
+      if (lost.length > 0) return { status: 'fail', detail: `${lost.length} problem(s): ${lost.slice(0, 3).join('; ')}` };
+      return { status: 'pass', detail: `${acked.length} acknowledged puts on all ${stores.length} running members (${stores.map((s) => s.member).join(', ')})` };
     }
     case 'no-invariant-violations': {
       const v = events.find((e) => e.kind === 'check.violation');

@@ -5,6 +5,8 @@
 
 import { World } from '../sim/world/world';
 import type { TraceEvent } from '../sim/trace/trace';
+import type { EtcdServer } from '../sim/server/server';
+import type { MemberStore } from './durability';
 import { matches } from './match';
 import { evaluate, type ExpectationResult } from './expectations';
 import type { Condition, Scenario, Step } from './schema';
@@ -117,7 +119,9 @@ export class ScenarioRun {
    */
   expectationsOver(events: readonly TraceEvent[], now: number, final: boolean): ExpectationResult[] {
     const history = (c: string) => this.world.clients.find((x) => x.name === c)?.history.events.filter((e) => e.t <= now);
-    return this.scenario.expectations.map((x) => evaluate(resolveBound(x, this.bindings), { events, now, final, history }));
+    const clients = this.world.clients.map((c) => c.name);
+    const stores = () => this.world.members.filter((m) => m.isRunning).map(memberStore);
+    return this.scenario.expectations.map((x) => evaluate(resolveBound(x, this.bindings), { events, now, final, history, clients, stores }));
   }
 
   report(): ScenarioReport {
@@ -193,6 +197,17 @@ export class ScenarioRun {
       }
     }
   }
+}
+
+/** A running member's key-value store as the durability expectation reads it. */
+function memberStore(m: EtcdServer): MemberStore {
+  const txn = m.kv.read();
+  return {
+    member: m.name,
+    revision: txn.rev(),
+    compacted: txn.firstRev(),
+    readAt: (key, rev) => txn.range(key, undefined, { rev }).kvs[0],
+  };
 }
 
 /** Replays a scenario to its end headless. */

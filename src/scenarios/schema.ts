@@ -81,6 +81,11 @@ export const ExpectationSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('sequence'), events: z.array(TraceMatchSchema).min(2), ...Window, ...Teaches }).strict(),
   /** The client's workload history is linearizable. */
   z.object({ type: z.literal('linearizable'), client: z.string().min(1), ...Teaches }).strict(),
+  /**
+   * Every put acknowledged to a client (a request or a workload operation) is, at the end,
+   * in every running member's history at its revision with its value.
+   */
+  z.object({ type: z.literal('no-acknowledged-write-lost'), ...Teaches }).strict(),
   /** The Raft invariant checker found nothing (no two leaders in a term, no lost commit, ...). */
   z.object({ type: z.literal('no-invariant-violations'), ...Teaches }).strict(),
 ]);

@@ -5,8 +5,10 @@ import { allEndpointsDown } from './all-endpoints-down';
 import { authTokenLost35, authTokenLost36 } from './auth-token-lost';
 import { bootstrap } from './bootstrap';
 import { restartFromWal } from './restart-from-wal';
+import { forceNewCluster } from './force-new-cluster';
 import { clientEndpointDead } from './client-endpoint-dead';
 import { leaderCrash } from './leader-crash';
+import { figure8 } from './figure-8';
 import { leadershipTransfer } from './leadership-transfer';
 import { staleReadPartition } from './stale-read-partition';
 import { requestTooLarge } from './request-too-large';
@@ -21,4 +23,4 @@ import { majorityPartition } from './majority-partition';
 import { leaderMinorityPartition } from './leader-minority-partition';
 import { rejoinWithoutPreVote, rejoinWithPreVote } from './rejoining-member';
 
-export const library: readonly Scenario[] = [bootstrap, restartFromWal, leaderCrash, leaderMinorityPartition, majorityPartition, rejoinWithoutPreVote, rejoinWithPreVote, clientEndpointDead, allEndpointsDown, putEndToEnd, leadershipTransfer, memberJoin, learnerPromoted, slowFollowerSnapshot, leaseLeaderChange, watchCompaction, staleReadPartition, authTokenLost35, authTokenLost36, requestTooLarge, tooManyRequests];
+export const library: readonly Scenario[] = [bootstrap, restartFromWal, forceNewCluster, leaderCrash, leaderMinorityPartition, majorityPartition, rejoinWithoutPreVote, rejoinWithPreVote, figure8, clientEndpointDead, allEndpointsDown, putEndToEnd, leadershipTransfer, memberJoin, learnerPromoted, slowFollowerSnapshot, leaseLeaderChange, watchCompaction, staleReadPartition, authTokenLost35, authTokenLost36, requestTooLarge, tooManyRequests];

@@ -31,6 +31,7 @@ export const leaderCrash = defineScenario({
     { type: 'event-occurs', match: raftLog('became leader at term'), afterMs: 3000, teaches: 'the election is in raft\'s log' },
     { type: 'request-succeeds', label: 'after', teaches: 'the client\'s retries reach the new leader through another endpoint' },
     { type: 'event-occurs', match: role('follower', '$old'), afterMs: 7000, teaches: 'the old leader rejoins as a follower' },
+    { type: 'no-acknowledged-write-lost', teaches: 'every write the client was told succeeded is on every running member' },
     { type: 'no-invariant-violations' },
   ],
 });

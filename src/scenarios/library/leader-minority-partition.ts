@@ -37,6 +37,7 @@ export const leaderMinorityPartition = defineScenario({
     { type: 'one-leader', byMs: 8000, not: '$old', teaches: 'the majority side elects a new leader' },
     { type: 'request-fails', label: 'during', message: 'etcdserver: request timed out', teaches: 'the write on the minority side times out' },
     { type: 'event-occurs', match: { kind: 'server.role', source: '$old', fields: { role: 'follower' } }, afterMs: 14_000, teaches: 'after healing, the old leader follows the new one' },
+    { type: 'no-acknowledged-write-lost', teaches: 'the minority leader never acknowledged a write it could not commit' },
     { type: 'no-invariant-violations' },
   ],
 });

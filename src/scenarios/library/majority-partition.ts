@@ -34,6 +34,7 @@ export const majorityPartition = defineScenario({
     { type: 'event-occurs', match: raftLog('became pre-candidate'), afterMs: SPLIT_AT, beforeMs: HEAL_AT, teaches: 'the cut-off followers try to campaign' },
     { type: 'no-event', match: raftLog('became candidate'), afterMs: SPLIT_AT, beforeMs: HEAL_AT + 3000, teaches: 'pre-vote stops them before they raise their term' },
     { type: 'request-succeeds', label: 'after', result: 'k=v' },
+    { type: 'no-acknowledged-write-lost', teaches: 'what was acknowledged survives the partition' },
     { type: 'no-invariant-violations' },
   ],
 });

@@ -35,6 +35,7 @@ export const restartFromWal = defineScenario({
     { type: 'request-succeeds', label: 'during', teaches: 'a majority commits without the crashed member' },
     { type: 'event-occurs', match: { kind: 'server.start', source: '$f', fields: { mode: 'restart' } }, afterMs: 4000, teaches: 'the member restarts from its WAL' },
     { type: 'request-succeeds', label: 'on-restarted', result: 'k=while-down', teaches: 'it caught up with the write it missed' },
+    { type: 'no-acknowledged-write-lost', teaches: 'the restarted member has every acknowledged write' },
     { type: 'no-invariant-violations' },
   ],
 });

@@ -37,6 +37,7 @@ export const slowFollowerSnapshot = defineScenario({
     { type: 'event-occurs', match: { kind: 'server.apply.snapshot', source: '$f' }, afterMs: HEAL_AT, teaches: 'the follower applies it' },
     { type: 'request-succeeds', label: 'on-f' },
     { type: 'linearizable', client: 'c1', teaches: 'the workload\'s history stays linearizable' },
+    { type: 'no-acknowledged-write-lost', teaches: 'the follower caught up by snapshot has every acknowledged write' },
     { type: 'no-invariant-violations' },
   ],
 });

@@ -167,7 +167,8 @@ function putBurst(client: Client, ctx: Context, op: Extract<RequestOp, { op: 'pu
   }
 }
 
-function sized(value: string, size: number | undefined): string {
+/** A put's value repeated to `size` bytes (valueSize). */
+export function sized(value: string, size: number | undefined): string {
   if (size === undefined) return value;
   const unit = value === '' ? 'x' : value;
   return unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
