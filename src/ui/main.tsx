@@ -42,6 +42,7 @@ async function start(params: URLSearchParams, root: Root): Promise<void> {
   // `?scenario=NAME&seed=N` opens a guided lesson, played in the page as headless.
   const lesson = run === undefined ? lessonFromURL(params) : undefined;
   const loop = new SimLoop(lesson?.world ?? (run === undefined ? await ownWorld(params) : new World(run.config)));
+  loop.forks = run !== undefined || lesson !== undefined || storageFromURL(params) === 'memory';
   if (run !== undefined) loop.load(run);
   if (lesson !== undefined && loop.show(lesson.world)) useLessonStore.getState().set({ lesson, step: 0 });
   const speed = Number(params.get('speed') ?? NaN);

@@ -81,6 +81,12 @@ export class SimLoop {
     return this.cursor.index === this.timeline.length && this.cursor.t === this.world.now;
   }
 
+  /**
+   * Whether an input at a past cursor forks the run. A world restarted from IndexedDB
+   * (storage.ts) cannot be re-executed from its inputs: there, inputs apply at the live edge.
+   */
+  forks = true;
+
   /** Applies an input: now when the cursor is live, else by forking at the cursor. */
   input(request: InputRequest): void {
     const busy = this.settling ?? this.inFrame;
@@ -89,6 +95,7 @@ export class SimLoop {
       return;
     }
     if (this.player.getSnapshot().value === 'forking') return;
+    if (!this.forks) this.cursor = this.liveCursor();
     if (this.atLiveEdge) {
       this.guard(() => this.world.input(request));
       this.showLive();
