@@ -99,7 +99,8 @@ export function payloadsSize(ents: readonly Entry[]): number {
 
 /** Longest prefix within maxSize encoded bytes, never empty for non-empty input (limitSize). */
 export function limitSize(ents: Entry[], maxSize: number): Entry[] {
-  if (ents.length === 0) return ents;
+  // The first entry always stays: a single one needs no measuring.
+  if (ents.length <= 1) return ents;
   let size = entrySize(ents[0]);
   let limit = 1;
   for (; limit < ents.length; limit++) {
