@@ -182,6 +182,8 @@ export class EtcdServer {
   /** Proposals waiting for a leader (etcd's node blocks Propose while none is known). */
   private blockedProposals: { propose: () => Error | undefined; onLeader: (err: Error | undefined) => void }[] = [];
   private readonly observe: ((o: RaftObservation) => void) | undefined;
+  /** The checker was told of a crash or stop and awaits a restart. */
+  private crashObserved = false;
 
   constructor(readonly options: EtcdServerOptions) {
     this.kernel = options.kernel;
@@ -250,7 +252,7 @@ export class EtcdServer {
     this.disk.crash();
     this.setStatus('crashed');
     this.kernel.trace.emit(this.name, 'server.stop', { id: formatMemberId(this.id), crash: true }, { reason: 'member crashed' });
-    if (running) this.observe?.({ kind: 'crash', member: this.id, t: this.kernel.now });
+    if (running) this.observeCrash();
   }
 
   /**
@@ -300,7 +302,7 @@ export class EtcdServer {
     this.setStatus('stopped');
     this.kernel.trace.emit(this.name, 'server.stop', { id: formatMemberId(this.id), crash: false }, { reason: 'stopped by request' });
     // For Raft the process is gone as after a crash: volatile state is lost, the disk stays.
-    this.observe?.({ kind: 'crash', member: this.id, t: this.kernel.now });
+    this.observeCrash();
   }
 
   private teardown(_why: Error | undefined): void {
@@ -450,13 +452,23 @@ export class EtcdServer {
       this.name,
       'server.start',
       { id: formatMemberId(b.id), mode: b.mode, applied: this.appliedIndex, commit: hs.commit, term: hs.term },
-      { reason: bootReason(b) },
+      { reason: bootReason(b) + (this.crashObserved && b.mode === 'new' ? ' (the WAL created before the crash was not durable yet)' : '') },
     );
     if (b.mode === 'restart' || b.mode === 'force-new-cluster') this.observeRecovered(b);
+    // Down before its WAL was durable (a crash at t=0): for the checker a restart from empty storage.
+    else if (this.crashObserved) this.observe?.({ kind: 'restart', member: b.id, t: kernel.now, applied: 0 });
+    this.crashObserved = false;
     this.node.start();
     this.adjustTicks(b.peers.length);
     this.startLoops();
     this.publish();
+  }
+
+  /** The checker hears the process is gone; the next boot, whatever its mode, is its restart. */
+  private observeCrash(): void {
+    if (this.observe === undefined) return;
+    this.crashObserved = true;
+    this.observe({ kind: 'crash', member: this.id, t: this.kernel.now });
   }
 
   /**
