@@ -286,6 +286,15 @@ describe('RaftInvariantChecker', () => {
       expect(found[0].message).toContain('only voters (1) of (1 2 3) hold it durably');
     });
 
+    it('rejects a leader committing an older term\'s entry by counting replicas (Figure 8)', () => {
+      const older = [...healthyRun(), persist(1, 4, [1]), persist(2, 4, [1]), state(2, 2, 'candidate', 2), state(2, 2, 'leader', 2)];
+      const found = checkRaftObservations([...older, commit(2, 4)]);
+      expect(found.map((v) => v.invariant)).toEqual(['Quorum Log']);
+      expect(found[0].message).toContain('leader 2 of term 2 committed entry 4 of term 1 by counting replicas');
+      // Committing its own term's entry commits the older one with it.
+      expect(invariantsOf([...older, persist(2, 5, [2]), persist(1, 5, [2]), commit(2, 5)])).toEqual([]);
+    });
+
     it('needs a majority of both halves of a joint config', () => {
       const joint = [...healthyRun(), config(1, [1, 4, 5], [1, 2, 3]), persist(1, 4, [1]), persist(2, 4, [1])];
       expect(invariantsOf([...joint, commit(1, 4)])).toEqual(['Quorum Log']);

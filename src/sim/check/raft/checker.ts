@@ -44,7 +44,10 @@
 //                         writes in parallel with sending (§10.4), so followers' acks can
 //                         commit its newest entries first, and it commits only entries
 //                         of its term (§4.6). For that reason TLA+ CommittedIsDurableInv
-//                         (leader commit <= own durable log) is not checked.
+//                         (leader commit <= own durable log) is not checked. And so a
+//                         leader's commit lands only on an entry of its current term:
+//                         counting replicas of an older term's entry is the Raft paper's
+//                         Figure 8 mistake, unsafe even when a quorum holds it.
 //
 // What a restart legitimately resets (raft.md §15.2): role (follower), term and vote
 // (back to the durable HardState, which may be lower than the lost volatile values),
@@ -383,6 +386,14 @@ export class RaftInvariantChecker {
   private checkLeaderCommit(m: MemberState, commit: number): void {
     const term = commit > m.log.lastIndex ? m.term : m.log.termAt(commit);
     if (term === undefined) return; // compacted: committed long ago
+    if (term !== m.term) {
+      this.report('Quorum Log', `leader ${m.id} of term ${m.term} committed entry ${commit} of term ${term} by counting replicas (raft.md §4.6, Figure 8)`, {
+        commit,
+        term,
+        leaderTerm: m.term,
+      });
+      return;
+    }
     const holds = (id: MemberId): boolean => {
       const voter = this.members.get(id);
       return voter !== undefined && voter.history === m.history && voter.log.holds(commit, term);
