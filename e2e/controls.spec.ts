@@ -206,3 +206,25 @@ test('enable auth: the client without credentials is then refused', async ({ pag
   await expect.poll(async () => (await traced(page, 'world.response')).filter((e) => e.op === 'auth-enable').map((e) => e.outcome), { timeout: 30_000 }).toEqual(['ok']);
   await expect.poll(async () => (await traced(page, 'client.call.end')).some((e) => /user name is empty|permission denied/.test(String(e.message))), { timeout: 30_000 }).toBe(true);
 });
+
+test('partition members by side; block and unblock one direction of a link', async ({ page }) => {
+  await page.getByTestId('side-m4').selectOption('B');
+  await page.getByTestId('side-m5').selectOption('B');
+  await page.getByTestId('partition-apply').click();
+  await expect(page.getByTestId('partition-state')).toContainText('{m1, m2, m3} | {m4, m5}');
+  await expect(page.getByTestId('cut-link')).toHaveCount(6);
+  await page.getByTestId('heal').click();
+  await page.getByTestId('link-a').selectOption('m2');
+  await page.getByTestId('link-b').selectOption('m3');
+  await page.getByTestId('link-block').click();
+  await expect(page.getByTestId('partition-state')).toContainText('blocked m2>m3');
+  await expect(page.getByTestId('cut-link')).toHaveCount(1);
+  // Only that direction stalls.
+  await page.getByTestId('speed').selectOption('1');
+  await page.getByTestId('play-pause').click();
+  await expect.poll(async () => (await traced(page, 'net.stall')).filter((e) => e.from === 'm2:2380' && e.to === 'm3:2380').length, { timeout: 20_000 }).toBeGreaterThan(0);
+  expect((await traced(page, 'net.stall')).filter((e) => e.from === 'm3:2380' && e.to === 'm2:2380')).toEqual([]);
+  await page.getByTestId('link-unblock').click();
+  await expect(page.getByTestId('cut-link')).toHaveCount(0);
+  expect((await snapshot(page)).inputs.map((r) => r.input.type)).toEqual(['partition', 'heal', 'block', 'unblock']);
+});

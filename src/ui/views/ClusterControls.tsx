@@ -21,6 +21,7 @@ function LinkForm({ loop, disabled }: { loop: SimLoop; disabled: boolean }) {
   const members = useUIStore((s) => s.frame.members);
   const clients = useUIStore((s) => s.frame.clients);
   const links = useUIStore((s) => s.frame.faults.links);
+  const blocked = useUIStore((s) => s.frame.faults.blocked);
   const hosts = [...members.map((m) => m.name), ...Object.keys(clients).sort()];
   const [a, setA] = useState('m1');
   const [b, setB] = useState('m2');
@@ -67,6 +68,15 @@ function LinkForm({ loop, disabled }: { loop: SimLoop; disabled: boolean }) {
         <button type="button" disabled={disabled || a === b} data-testid="link-reset" onClick={() => apply(undefined)}>
           Reset link
         </button>
+        {blocked.includes(`${a}>${b}`) ? (
+          <button type="button" disabled={disabled} data-testid="link-unblock" onClick={() => loop.input({ type: 'unblock', from: a, to: b })}>
+            Unblock {a} → {b}
+          </button>
+        ) : (
+          <button type="button" disabled={disabled || a === b} data-testid="link-block" onClick={() => loop.input({ type: 'block', from: a, to: b })}>
+            Block {a} → {b} only
+          </button>
+        )}
       </div>
       {a === b && <p className="note">Choose two different hosts.</p>}
       {overrides.length > 0 && (
@@ -79,6 +89,38 @@ function LinkForm({ loop, disabled }: { loop: SimLoop; disabled: boolean }) {
           ))}
         </ul>
       )}
+    </fieldset>
+  );
+}
+
+const SIDES = ['A', 'B', 'C'] as const;
+
+/** Puts each member on a side of a partition (the keyboard's way to drag members apart). */
+function PartitionForm({ loop, disabled }: { loop: SimLoop; disabled: boolean }) {
+  const members = useUIStore((s) => s.frame.members);
+  const [side, setSide] = useState<Record<string, string>>({});
+  const sideOf = (m: string) => side[m] ?? 'A';
+  const groups = SIDES.map((x) => members.filter((m) => sideOf(m.name) === x).map((m) => m.name)).filter((g) => g.length > 0);
+  return (
+    <fieldset className="partition-form">
+      <legend>Partition the members</legend>
+      {members.map((m) => (
+        <label key={m.name} className="side">
+          {m.name}{' '}
+          <select value={sideOf(m.name)} onChange={(e) => setSide({ ...side, [m.name]: e.target.value })} data-testid={`side-${m.name}`}>
+            {SIDES.map((x) => (
+              <option key={x} value={x}>
+                side {x}
+              </option>
+            ))}
+          </select>
+        </label>
+      ))}
+      <div className="row">
+        <button type="button" disabled={disabled || groups.length < 2} data-testid="partition-apply" onClick={() => loop.input({ type: 'partition', groups })}>
+          Partition: {groups.map((g) => `{${g.join(', ')}}`).join(' | ')}
+        </button>
+      </div>
     </fieldset>
   );
 }
@@ -170,6 +212,7 @@ export function ClusterControls({ loop }: { loop: SimLoop }) {
   const forking = useUIStore((s) => s.mode === 'forking');
   return (
     <div className="cluster-controls">
+      <PartitionForm loop={loop} disabled={forking} />
       <LinkForm loop={loop} disabled={forking} />
       <MembershipForm loop={loop} disabled={forking} />
       <AuthForm loop={loop} disabled={forking} />
