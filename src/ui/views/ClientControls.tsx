@@ -10,7 +10,7 @@ type Workload = Extract<InputRequest, { type: 'workload-start' }>['workload'];
 
 const WORKLOADS: { label: string; workload: Workload }[] = [
   { label: 'reads and writes', workload: { rate: 2, concurrency: 1 } },
-  { label: 'with watches and leases', workload: { rate: 2, concurrency: 2, mix: { get: 3, put: 3, delete: 1, watch: 1, lease: 1 } } },
+  { label: 'with watches and leases', workload: { rate: 2, concurrency: 2, mix: { get: 2, put: 3, delete: 1, watch: 2, lease: 2 } } },
   { label: 'busy (20 ops/s)', workload: { rate: 20, concurrency: 4 } },
 ];
 
