@@ -190,6 +190,9 @@ test("start and stop a client's workload; edit its endpoints", async ({ page }) 
   await page.getByTestId('workload-start-c1').click();
   await expect(page.getByTestId('workload-stop-c1')).toBeVisible();
   expect((await traced(page, 'client.workload')).at(-1)?.action).toBe('start');
+  // That workload holds leases and watches: the key-value view shows them.
+  await expect(page.getByTestId('kv-leases')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('kv-watchers')).toBeVisible({ timeout: 30_000 });
   await page.getByTestId('endpoints-input-c1').fill('m1:2379, m2:2379');
   await page.getByTestId('endpoints-apply-c1').click();
   await expect.poll(async () => (await traced(page, 'client.endpoints')).at(-1)?.endpoints).toEqual(['http://m1:2379', 'http://m2:2379']);
