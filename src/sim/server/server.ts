@@ -23,6 +23,7 @@ import type { MvccEvent } from '../mvcc/kv';
 import type { TraceKinds } from '../trace/trace';
 import { WatchableStore } from '../mvcc/watchable-store';
 import type { Network } from '../net/network';
+import { ReadOnlyOption } from '../raft/read-only';
 import { LogLevel, RecordLogger, logLevelNames } from '../raft/logger';
 import type { ReadState, SoftState } from '../raft/node';
 import { SnapshotStatus } from '../raft/node';
@@ -104,6 +105,11 @@ export interface EtcdServerOptions {
    */
   onStatusChange?: (status: ServerStatus) => void;
   walOptions?: WALOptions;
+  /**
+   * Deliberate bugs for the fault search's bug re-injection (check/fuzz/inject.ts), handed
+   * to raft, the RaftNode and mvcc, which read it once; undefined in real use.
+   */
+  injected?: ReadonlySet<string>;
 }
 
 /** What the page shows of a member (read-only copies). */
@@ -403,7 +409,11 @@ export class EtcdServer {
       storage: b.memStorage,
       maxSizePerMsg,
       maxInflightMsgs,
-      checkQuorum: true,
+      // Injected bug raft-lease-read-without-check-quorum: lease reads, check-quorum off.
+      ...(this.options.injected?.has('raft-lease-read-without-check-quorum') === true
+        ? { checkQuorum: false, readOnlyOption: ReadOnlyOption.ReadOnlyLeaseBased }
+        : { checkQuorum: true }),
+      injected: this.options.injected,
       preVote: cfg.preVote,
       logger,
       randInt: (n) => rng.int(0, n - 1),
@@ -431,6 +441,7 @@ export class EtcdServer {
     });
     for (const m of b.peers) transport.addPeer(m.id, m.peerURLs);
     this.node = new RaftNode(kernel, this.name, rawNode, b.memStorage, b.storage, transport, cfg.tickMs, this.nodeHost());
+    this.node.bugSendBeforePersist = this.options.injected?.has('raft-vote-before-persist') === true;
     this.readIndexLoop = new ReadIndexLoop(
       kernel,
       this.name,
@@ -516,6 +527,7 @@ export class EtcdServer {
         : undefined,
     });
     this.kv = new WatchableStore({
+      injected: this.options.injected,
       leases: {
         attach: (id, key) => this.lessor.attach(id, [key]),
         detach: (id, key) => {

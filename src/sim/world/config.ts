@@ -65,6 +65,11 @@ export const WorldConfigSchema = z
     clients: z.array(ClientSettingsSchema).max(MAX_CLIENTS).default([]),
     /** Run the Raft invariant checker on every member while the world runs. */
     check: z.boolean().default(true),
+    /**
+     * Deliberate bugs to make inside the members (the fault search's bug re-injection,
+     * check/fuzz/inject.ts names them); empty in every real run.
+     */
+    injectBugs: z.array(z.string().min(1)).max(16).default([]),
     traceLevel: z.enum(['off', 'info', 'debug']).default('info'),
   })
   .strict();

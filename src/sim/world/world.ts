@@ -186,6 +186,7 @@ export class World {
         applyDelayPerEntryMs: c.applyDelayPerEntryMs,
       },
       observe: this.checker === undefined ? undefined : (o) => this.check(o),
+      injected: c.injectBugs.length === 0 ? undefined : new Set(c.injectBugs),
     });
     this.members.push(server);
     const g = new GrpcServer(this.kernel, this.net, `${name}:${CLIENT_PORT}`, name);

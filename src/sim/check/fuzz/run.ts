@@ -24,7 +24,7 @@ import { WatchRecorder } from './watch-recorder';
 import { StoreHistoryRecorder } from './store-history';
 import { Compactor } from './compactor';
 import { StaleReader } from './stale-reader';
-import type { BugName } from './inject';
+import { insideCluster, type BugName } from './inject';
 import { converged, hashFailures, linearizabilityFailures, raftFailures, watchFailures, type Failure, type LinearizabilityOutcome } from './checks';
 
 export const KEY_PREFIX = 'k/';
@@ -69,10 +69,11 @@ export interface RunResult {
   records?: { world: World; watches: readonly RecordedWatch[]; store: StoreHistory };
 }
 
-/** The world configuration a schedule describes. */
-export function worldConfig(s: Schedule, traceLevel: RunOptions['traceLevel'] = 'off'): WorldConfigInput {
+/** The world configuration a schedule describes (with the injected bug, when it is made inside the cluster). */
+export function worldConfig(s: Schedule, traceLevel: RunOptions['traceLevel'] = 'off', inject?: BugName): WorldConfigInput {
   const { swarm } = s;
   return {
+    ...(inject !== undefined && insideCluster(inject) ? { injectBugs: [inject] } : {}),
     seed: s.seed,
     members: swarm.members,
     snapshotCount: swarm.snapshotCount,
@@ -96,7 +97,7 @@ export function worldConfig(s: Schedule, traceLevel: RunOptions['traceLevel'] = 
 
 /** Runs one schedule and checks it. Deterministic: the same schedule gives the same result. */
 export function runSchedule(schedule: Schedule, options: RunOptions = {}): RunResult {
-  const config = worldConfig(schedule, options.traceLevel);
+  const config = worldConfig(schedule, options.traceLevel, options.inject);
   const world = new World(config);
   const driver = new FaultDriver(world, BASELINE_NETWORK, schedule.clientFaults);
   const store = new StoreHistoryRecorder(world);
