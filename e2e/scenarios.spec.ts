@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { library, loadScenario, runScenario } from '../src/scenarios';
+import { library, loadScenario, runScenarioAsync } from '../src/scenarios';
 
 // Every library scenario opens from its URL, plays to the end in the page (at the fastest
 // speed: the lesson has been played once in the page and the cursor runs over its trace),
@@ -29,7 +29,7 @@ for (const s of library) {
     await expect(page.locator('[data-testid="expectation"][data-status="pass"]')).toHaveCount(s.expectations.length);
     const report = await pageReport(page);
     expect(report?.passed).toBe(true);
-    expect(report?.traceHash).toBe(runScenario(s).traceHash);
+    expect(report?.traceHash).toBe((await runScenarioAsync(s)).traceHash);
   });
 }
 
@@ -55,7 +55,7 @@ test('a lesson is told step by step; a screenshot of the new leader after the cr
   await page.getByTestId('lesson-prev').click();
   await expect(status).toContainText('step 4 of 7 at 3.000 s');
   const report = await pageReport(page);
-  expect(report?.traceHash).toBe(runScenario(loadScenario('leader-crash'), 2).traceHash);
+  expect(report?.traceHash).toBe((await runScenarioAsync(loadScenario('leader-crash'), 2)).traceHash);
 });
 
 test('a scenario file opens as a lesson; a bad one is refused naming the field', async ({ page }) => {
@@ -71,7 +71,7 @@ test('a scenario file opens as a lesson; a bad one is refused naming the field',
   await expect(page.getByTestId('lesson')).toContainText('Tiny lesson (seed 3)');
   await playToEnd(page);
   await expect(page.locator('[data-testid="expectation"][data-status="pass"]')).toHaveCount(1);
-  expect((await pageReport(page))?.traceHash).toBe(runScenario(loadScenario(doc)).traceHash);
+  expect((await pageReport(page))?.traceHash).toBe((await runScenarioAsync(loadScenario(doc))).traceHash);
 });
 
 test('a session recorded in the page saves as a scenario that replays it in Node', async ({ page }) => {
@@ -81,7 +81,7 @@ test('a session recorded in the page saves as a scenario that replays it in Node
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('record-save').click()]);
   expect(download.suggestedFilename()).toBe('my-partition.json');
   const saved = loadScenario(readFileSync(await download.path(), 'utf8'));
-  const replay = runScenario(saved);
+  const replay = await runScenarioAsync(saved);
   expect(replay.passed).toBe(true);
   expect(replay.traceHash).toBe((await pageReport(page))?.traceHash);
 });

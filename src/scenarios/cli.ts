@@ -43,7 +43,7 @@ function printReport(r: ScenarioReport, title: string): void {
   console.log(`\n${r.passed ? 'passed' : 'FAILED'}: ${r.traceEvents} trace events to t=${r.endMs} ms, trace hash ${r.traceHash}`);
 }
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   if (argv.includes('--list')) {
     console.log(scenarioNames().join('\n'));
     return 0;
@@ -62,11 +62,11 @@ function main(argv: string[]): number {
     return 2;
   }
   const run = new ScenarioRun(scenario, args.seed);
-  const report = run.runToEnd();
+  const report = await run.runToEndAsync();
   if (args.trace !== undefined) writeFileSync(args.trace, run.world.kernel.trace.toJSONL());
   if (args.json) console.log(JSON.stringify(report, null, 2));
   else printReport(report, scenario.title);
   return report.passed ? 0 : 1;
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

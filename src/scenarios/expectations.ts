@@ -54,6 +54,8 @@ export function titleOf(x: Expectation): string {
       return `no ${describeMatch(x.match)}${windowText(x)}`;
     case 'sequence':
       return `in order: ${x.events.map(describeMatch).join(' → ')}`;
+    case 'etcdctl-output':
+      return `etcdctl ${x.line.split('\n')[0]} exits ${x.exitCode}${x.stdout === undefined ? '' : ` printing ${JSON.stringify(x.stdout)}`}${x.stderr === undefined ? '' : ` with error ${JSON.stringify(x.stderr)}`}`;
     case 'linearizable':
       return `client ${x.client}'s history is linearizable`;
     case 'no-acknowledged-write-lost':
@@ -96,6 +98,8 @@ function judge(x: Expectation, input: EvaluationInput): Verdict {
     }
     case 'sequence':
       return judgeSequence(x, events, now);
+    case 'etcdctl-output':
+      return judgeEtcdctl(x, events);
     case 'linearizable': {
       const history = input.history(x.client);
       if (history === undefined) return { status: 'fail', detail: `no client named ${x.client}` };
@@ -131,6 +135,25 @@ function judgeResponse(x: Extract<Expectation, { type: 'request-succeeds' | 'req
   const detail = `failed ${at}: ${r.error ?? ''}`;
   if (x.type === 'request-succeeds') return { status: 'fail', detail };
   return { status: (r.error ?? '').includes(x.message) ? 'pass' : 'fail', detail };
+}
+
+/** The output of the etcdctl command a step ran with this line: the events its input caused. */
+function judgeEtcdctl(x: Extract<Expectation, { type: 'etcdctl-output' }>, events: readonly TraceEvent[]): Verdict {
+  const run = events.find((e) => e.kind === 'world.input' && e.input.type === 'etcdctl' && e.input.line === x.line);
+  if (run === undefined) return { status: 'pending', detail: 'not run yet' };
+  let stdout = '';
+  let stderr = '';
+  let code: number | undefined;
+  for (const e of events) {
+    if (e.cause !== run.seq) continue;
+    if (e.kind === 'etcdctl.stdout') stdout += e.text;
+    else if (e.kind === 'etcdctl.stderr') stderr += e.text;
+    else if (e.kind === 'etcdctl.exit') code = e.code;
+  }
+  const printed = `stdout ${JSON.stringify(stdout)}${stderr === '' ? '' : `, stderr ${JSON.stringify(stderr)}`}`;
+  if (code === undefined) return { status: 'pending', detail: `running; so far ${printed}` };
+  const ok = code === x.exitCode && (x.stdout === undefined || stdout.includes(x.stdout)) && (x.stderr === undefined || stderr.includes(x.stderr));
+  return { status: ok ? 'pass' : 'fail', detail: `exit ${code} at t=${fmt(run.t)} ms run; ${printed}` };
 }
 
 function judgeSequence(x: Extract<Expectation, { type: 'sequence' }>, events: readonly TraceEvent[], now: number): Verdict {

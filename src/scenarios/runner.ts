@@ -7,6 +7,7 @@ import { World } from '../sim/world/world';
 import type { TraceEvent } from '../sim/trace/trace';
 import type { EtcdServer } from '../sim/server/server';
 import type { MemberStore } from './durability';
+import type { InputRequest } from '../sim/world/inputs';
 import { matches } from './match';
 import { evaluate, type ExpectationResult } from './expectations';
 import type { Condition, Scenario, Step } from './schema';
@@ -74,30 +75,27 @@ export class ScenarioRun {
 
   /**
    * Runs to the next step and applies it; once every step is applied, runs to the
-   * scenario's end. Returns false when there is nothing left.
+   * scenario's end. Returns false when there is nothing left. A scenario that runs etcdctl
+   * commands needs nextAsync (their continuations settle between events).
    */
   next(): boolean {
-    if (this.error !== undefined) return false;
-    try {
-      return this.advance();
-    } catch (err) {
-      // A simulator bug must not take the page or the CLI down: the run stops and says why.
-      this.error = `simulator error at t=${this.world.now} ms: ${(err as Error).message}`;
-      return false;
-    }
+    return this.guard(() => {
+      const r = this.advance().next();
+      if (r.done !== true) throw new Error('this scenario runs etcdctl commands: replay it with nextAsync / runToEndAsync');
+      return r.value;
+    }) ?? false;
   }
 
-  private advance(): boolean {
-    const steps = this.scenario.steps;
-    if (this.nextStep < steps.length) {
-      this.apply(this.nextStep, steps[this.nextStep]);
-      this.nextStep++;
-      return true;
+  /** next() for every scenario, etcdctl commands included. */
+  async nextAsync(): Promise<boolean> {
+    const steps = this.guard(() => this.advance());
+    if (steps === undefined) return false;
+    for (;;) {
+      const r = this.guard(() => steps.next());
+      if (r === undefined) return false;
+      if (r.done === true) return r.value;
+      await this.world.settle();
     }
-    if (this.world.now >= this.scenario.durationMs) return false;
-    this.world.runUntil(this.scenario.durationMs);
-    if (this.scenario.conclusion !== undefined) this.narration.push({ step: steps.length, t: this.world.now, text: this.scenario.conclusion });
-    return true;
   }
 
   /** Plays every remaining step and runs to the end; returns the report. */
@@ -106,6 +104,56 @@ export class ScenarioRun {
       /* step by step */
     }
     return this.report();
+  }
+
+  async runToEndAsync(): Promise<ScenarioReport> {
+    while (await this.nextAsync()) {
+      /* step by step */
+    }
+    return this.report();
+  }
+
+  /** A simulator bug must not take the page or the CLI down: the run stops and says why. */
+  private guard<T>(fn: () => T): T | undefined {
+    if (this.error !== undefined) return undefined;
+    try {
+      return fn();
+    } catch (err) {
+      this.error = `simulator error at t=${this.world.now} ms: ${(err as Error).message}`;
+      return undefined;
+    }
+  }
+
+  /** One step of the story; yields whenever a running etcdctl command must settle. */
+  private *advance(): Generator<void, boolean> {
+    const steps = this.scenario.steps;
+    if (this.nextStep < steps.length) {
+      yield* this.apply(this.nextStep, steps[this.nextStep]);
+      this.nextStep++;
+      return true;
+    }
+    if (this.world.now >= this.scenario.durationMs) return false;
+    yield* this.runUntilTrue(() => false, this.scenario.durationMs);
+    if (this.scenario.conclusion !== undefined) this.narration.push({ step: steps.length, t: this.world.now, text: this.scenario.conclusion });
+    return true;
+  }
+
+  /**
+   * World.runUntilTrue up to an absolute virtual time, yielding after each event while an
+   * etcdctl command runs.
+   */
+  private *runUntilTrue(pred: () => boolean, deadline: number): Generator<void, boolean> {
+    const kernel = this.world.kernel;
+    while (!pred()) {
+      const next = kernel.nextTime();
+      if (next === undefined || next > deadline) {
+        if (deadline > kernel.now) kernel.runUntil(deadline);
+        return pred();
+      }
+      kernel.step();
+      if (this.world.busy) yield;
+    }
+    return true;
   }
 
   /** The expectations now: pending ones are decided when the run ends. */
@@ -141,14 +189,14 @@ export class ScenarioRun {
     };
   }
 
-  private apply(index: number, step: Step): void {
+  private *apply(index: number, step: Step): Generator<void, void> {
     const w = this.world;
     let reached = true;
     if (step.at !== undefined) {
-      if (step.at > w.now) w.runUntil(step.at);
+      if (step.at > w.now) yield* this.runUntilTrue(() => false, step.at);
     } else if (step.when !== undefined) {
-      reached = w.runUntilTrue(this.condition(resolveBound(step.when, this.bindings)), step.withinMs);
-      if (reached && step.afterMs > 0) w.runFor(step.afterMs);
+      reached = yield* this.runUntilTrue(this.condition(resolveBound(step.when, this.bindings)), w.now + step.withinMs);
+      if (reached && step.afterMs > 0) yield* this.runUntilTrue(() => false, w.now + step.afterMs);
     }
     if (!reached) {
       this.narration.push({ step: index, t: w.now, text: fillText(step.narration, this.bindings) });
@@ -162,7 +210,10 @@ export class ScenarioRun {
         if (m instanceof Error) throw m;
         this.bindings.set(name, m);
       }
-      for (const input of step.actions) w.input(resolveRefs(input, w, this.bindings));
+      for (const input of [...step.actions, ...etcdctlInputs(step)]) {
+        w.input(resolveRefs(input, w, this.bindings));
+        if (w.busy) yield;
+      }
     } catch (err) {
       outcome.error = (err as Error).message;
     }
@@ -210,7 +261,18 @@ function memberStore(m: EtcdServer): MemberStore {
   };
 }
 
-/** Replays a scenario to its end headless. */
+/** A step's etcdctl command lines as world inputs (run on the host "etcdctl"). */
+function etcdctlInputs(step: Step): InputRequest[] {
+  const lines = step.etcdctl === undefined ? [] : typeof step.etcdctl === 'string' ? [step.etcdctl] : step.etcdctl;
+  return lines.map((line) => ({ type: 'etcdctl', line }));
+}
+
+/** Replays a scenario to its end headless (one without etcdctl commands). */
 export function runScenario(scenario: Scenario, seed?: number): ScenarioReport {
   return new ScenarioRun(scenario, seed).runToEnd();
+}
+
+/** Replays any scenario to its end headless. */
+export function runScenarioAsync(scenario: Scenario, seed?: number): Promise<ScenarioReport> {
+  return new ScenarioRun(scenario, seed).runToEndAsync();
 }

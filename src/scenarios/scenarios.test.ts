@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { library } from './library/index';
-import { runScenario, type ScenarioReport } from './runner';
+import { runScenario, runScenarioAsync, type ScenarioReport } from './runner';
 import { loadScenario } from './load';
 
 function failures(r: ScenarioReport): string {
@@ -12,9 +12,15 @@ function failures(r: ScenarioReport): string {
 const runs = library.flatMap((s) => [s.seed, ...(s.otherSeeds === 'seed-dependent' ? [] : s.otherSeeds)].map((seed) => [s.name, seed] as const));
 
 describe('library scenarios pass headless', () => {
-  it.each(runs)('%s at seed %i', (name, seed) => {
-    const r = runScenario(loadScenario(name), seed);
+  it.each(runs)('%s at seed %i', async (name, seed) => {
+    const r = await runScenarioAsync(loadScenario(name), seed);
     expect(r.passed, failures(r)).toBe(true);
+  });
+
+  it('a scenario with etcdctl steps needs the asynchronous runner, and says so', () => {
+    const r = runScenario(loadScenario('force-new-cluster'));
+    expect(r.passed).toBe(false);
+    expect(r.error).toMatch(/runs etcdctl commands: replay it with nextAsync/);
   });
 });
 

@@ -16,6 +16,7 @@ export type MemberRef = z.infer<typeof MemberRef>;
 
 const Ms = z.number().min(0).max(24 * 3600 * 1000);
 const FieldValue = z.union([z.string(), z.number(), z.boolean()]);
+const CommandLine = z.string().regex(/\S/, 'a command line, e.g. "put foo bar"');
 
 /** Selects trace events: by kind, optionally by source, exact field values and text. */
 export const TraceMatchSchema = z
@@ -62,6 +63,11 @@ export const StepSchema = z
     narration: z.string().min(1),
     /** World inputs applied at the step (faults, requests, endpoint changes, ...). */
     actions: z.array(InputSchema).default([]),
+    /**
+     * etcdctl command lines run at the step, after the actions, each as a new etcdctl
+     * process on the host "etcdctl" ("put foo bar"; lines after the first are its stdin).
+     */
+    etcdctl: z.union([CommandLine, z.array(CommandLine).min(1)]).optional(),
   })
   .strict()
   .refine((s) => (s.at === undefined) !== (s.when === undefined), { message: 'a step needs exactly one of "at" (a virtual time) or "when" (a condition)' });
@@ -79,6 +85,11 @@ export const ExpectationSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('no-event'), match: TraceMatchSchema, ...Window, ...Teaches }).strict(),
   /** These events happen in this order (each after the previous one). */
   z.object({ type: z.literal('sequence'), events: z.array(TraceMatchSchema).min(2), ...Window, ...Teaches }).strict(),
+  /**
+   * The etcdctl command run by a step with this line exits with `exitCode` (default 0) and
+   * its standard output / error contain these texts.
+   */
+  z.object({ type: z.literal('etcdctl-output'), line: CommandLine, stdout: z.string().optional(), stderr: z.string().optional(), exitCode: z.number().int().min(0).default(0), ...Teaches }).strict(),
   /** The client's workload history is linearizable. */
   z.object({ type: z.literal('linearizable'), client: z.string().min(1), ...Teaches }).strict(),
   /**

@@ -26,6 +26,7 @@ export const forceNewCluster = defineScenario({
     when({ type: 'leader' }, 'A cluster of one is its own majority: $survivor elects itself and serves again. The committed key is still there.', [get('c1', 'read-back', 'config'), put('c1', 'after', 'config', 'v3')], {
       afterMs: 500,
     }),
+    at(10_000, 'An operator checks with etcdctl: the member list has only $survivor, and the key holds the newest value.', [], { etcdctl: ['member list', 'get config'] }),
     at(11000, 'Later $lost1 comes back with its old data and its old idea of the cluster. $survivor has removed it: the old member learns it was removed and stops, rather than splitting the cluster in two.', [
       { type: 'restart', member: '$lost1' },
     ]),
@@ -40,6 +41,8 @@ export const forceNewCluster = defineScenario({
     { type: 'event-occurs', match: { kind: 'server.member', source: '$survivor', fields: { op: 'ConfChangeRemoveNode' } }, minCount: 2, afterMs: 7500, teaches: 'the lost members are removed by conf changes' },
     { type: 'request-succeeds', label: 'read-back', result: 'config=v1', teaches: 'committed data survives' },
     { type: 'request-succeeds', label: 'after', teaches: 'the one-member cluster serves writes' },
+    { type: 'etcdctl-output', line: 'member list', stdout: ', started, $survivor, http://$survivor:2380,', teaches: 'the cluster has one member' },
+    { type: 'etcdctl-output', line: 'get config', stdout: 'config\nv3\n', teaches: 'etcdctl get prints the key and its newest value' },
     { type: 'event-occurs', match: { kind: 'server.stop', source: '$lost1', text: 'permanently removed' }, afterMs: 11_000, teaches: 'a removed member that comes back stops' },
     { type: 'no-acknowledged-write-lost', teaches: '--force-new-cluster keeps every write that was acknowledged' },
     { type: 'no-invariant-violations' },

@@ -9,7 +9,7 @@ import type { StepSchema, TraceMatch } from '../schema';
 
 type StepInput = z.input<typeof StepSchema>;
 type Action = InputRequest;
-type Extra = Pick<StepInput, 'bind' | 'withinMs' | 'afterMs'>;
+type Extra = Pick<StepInput, 'bind' | 'withinMs' | 'afterMs' | 'etcdctl'>;
 
 /** Validates a library scenario when its module loads (a mistake fails every test at once). */
 export function defineScenario(s: ScenarioInput): Scenario {

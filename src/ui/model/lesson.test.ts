@@ -1,14 +1,23 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Lesson, lessonFromURL, seedOf } from './lesson';
-import { loadScenario, recordScenario, runScenario, ScenarioRun } from '../../scenarios';
+import { loadScenario, recordScenario, runScenario, runScenarioAsync, ScenarioRun } from '../../scenarios';
 
 describe('a lesson in the page', () => {
-  const lesson = new Lesson(loadScenario('leader-crash'));
+  let lesson: Lesson;
+  beforeAll(async () => {
+    lesson = await Lesson.open(loadScenario('leader-crash'));
+  });
 
-  it('is the headless run: same trace hash at the same seed', () => {
+  it('is the headless run: same trace hash at the same seed', async () => {
     expect(lesson.report.passed).toBe(true);
     expect(lesson.report.traceHash).toBe(runScenario(loadScenario('leader-crash')).traceHash);
-    expect(lessonFromURL(new URLSearchParams('scenario=leader-crash&seed=3'))?.report.traceHash).toBe(runScenario(loadScenario('leader-crash'), 3).traceHash);
+    expect((await lessonFromURL(new URLSearchParams('scenario=leader-crash&seed=3')))?.report.traceHash).toBe(runScenario(loadScenario('leader-crash'), 3).traceHash);
+  });
+
+  it('plays scenarios with etcdctl steps as the CLI does', async () => {
+    const l = await Lesson.open(loadScenario('force-new-cluster'), 2);
+    expect(l.report.passed).toBe(true);
+    expect(l.report.traceHash).toBe((await runScenarioAsync(loadScenario('force-new-cluster'), 2)).traceHash);
   });
 
   it('follows the cursor from step to step, telling steps of one instant one by one', () => {
@@ -32,10 +41,10 @@ describe('a lesson in the page', () => {
     expect(lesson.expectationsAt(lesson.world.kernel.trace.length, lesson.world.now).every((x) => x.status === 'pass')).toBe(true);
   });
 
-  it('refuses a bad seed or name clearly', () => {
+  it('refuses a bad seed or name clearly', async () => {
     expect(() => seedOf('-1')).toThrow(/seed: expected a whole number >= 0 \(got "-1"\)/);
-    expect(() => lessonFromURL(new URLSearchParams('scenario=nope'))).toThrow(/no scenario named "nope"/);
-    expect(lessonFromURL(new URLSearchParams('seed=4'))).toBeUndefined();
+    await expect(lessonFromURL(new URLSearchParams('scenario=nope'))).rejects.toThrow(/no scenario named "nope"/);
+    expect(await lessonFromURL(new URLSearchParams('seed=4'))).toBeUndefined();
   });
 
   it('a session saved up to the cursor replays to the same trace', () => {

@@ -15,14 +15,21 @@ export class Lesson {
   /** Introduction, each step as it was reached, conclusion. */
   readonly steps: readonly NarrationEntry[];
 
-  constructor(
+  private constructor(
     readonly scenario: Scenario,
-    seed?: number,
+    run: ScenarioRun,
+    report: ScenarioReport,
   ) {
-    this.run = new ScenarioRun(scenario, seed);
-    this.report = this.run.runToEnd();
-    this.events = this.run.world.trace;
-    this.steps = this.report.narration;
+    this.run = run;
+    this.report = report;
+    this.events = run.world.trace;
+    this.steps = report.narration;
+  }
+
+  /** Plays the scenario to its end (asynchronously: its etcdctl commands settle between events). */
+  static async open(scenario: Scenario, seed?: number): Promise<Lesson> {
+    const run = new ScenarioRun(scenario, seed);
+    return new Lesson(scenario, run, await run.runToEndAsync());
   }
 
   get world() {
@@ -53,11 +60,11 @@ export class Lesson {
 }
 
 /** A lesson from the page's URL: `?scenario=NAME` (a library name) with an optional `&seed=N`. */
-export function lessonFromURL(params: URLSearchParams): Lesson | undefined {
+export async function lessonFromURL(params: URLSearchParams): Promise<Lesson | undefined> {
   const name = params.get('scenario');
   if (name === null) return undefined;
   const seed = params.get('seed');
-  return new Lesson(loadScenario(name), seed === null ? undefined : seedOf(seed));
+  return Lesson.open(loadScenario(name), seed === null ? undefined : seedOf(seed));
 }
 
 /** A seed from text, or a clear error. */

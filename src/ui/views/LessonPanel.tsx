@@ -127,10 +127,10 @@ function Chooser({ loop }: { loop: SimLoop }) {
   const [seed, setSeed] = useState('');
   const file = useRef<HTMLInputElement>(null);
 
-  const openLibrary = () => {
+  const openLibrary = async () => {
     try {
       const scenario = loadScenario(name);
-      const lesson = new Lesson(scenario, seed === '' ? undefined : seedOf(seed));
+      const lesson = await Lesson.open(scenario, seed === '' ? undefined : seedOf(seed));
       open(loop, lesson);
       history.replaceState(null, '', lessonURL(name, lesson.run.seed));
     } catch (e) {
@@ -141,7 +141,7 @@ function Chooser({ loop }: { loop: SimLoop }) {
   const openFile = async (f: File | undefined) => {
     if (f === undefined) return;
     try {
-      open(loop, new Lesson(loadScenario(await f.text())));
+      open(loop, await Lesson.open(loadScenario(await f.text())));
     } catch (e) {
       report(e, `Cannot open scenario file ${f.name}`);
     }
@@ -163,7 +163,7 @@ function Chooser({ loop }: { loop: SimLoop }) {
       <label>
         Seed <input data-testid="scenario-seed" inputMode="numeric" size={6} placeholder="its own" value={seed} onChange={(e) => setSeed(e.target.value)} />
       </label>
-      <button type="button" data-testid="scenario-open" onClick={openLibrary}>
+      <button type="button" data-testid="scenario-open" onClick={() => void openLibrary()}>
         Open lesson
       </button>
       <label className="file-button">
