@@ -40,7 +40,7 @@ function ownWorld(params: URLSearchParams): World | Promise<World> {
 async function start(params: URLSearchParams, root: Root): Promise<void> {
   const run = params.has('run') ? decodeRun(params.get('run') as string) : undefined;
   // `?scenario=NAME&seed=N` opens a guided lesson, played in the page as headless.
-  const lesson = run === undefined ? lessonFromURL(params) : undefined;
+  const lesson = run === undefined ? await lessonFromURL(params) : undefined;
   const loop = new SimLoop(lesson?.world ?? (run === undefined ? await ownWorld(params) : new World(run.config)));
   loop.forks = run !== undefined || lesson !== undefined || storageFromURL(params) === 'memory';
   if (run !== undefined) loop.load(run);
