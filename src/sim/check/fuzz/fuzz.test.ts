@@ -70,12 +70,14 @@ describe('bounded fault search', () => {
 
 describe('bug re-injection', () => {
   /**
-   * The first seed in [1, seeds] whose run with `bug` fails `check` while the same
-   * schedule without the bug passes that check (so a simulator issue is never taken for
-   * the bug); undefined when none does.
+   * The first seed in [from, from + seeds) whose run with `bug` fails `check` while the
+   * same schedule without the bug passes that check (so a simulator issue is never taken
+   * for the bug); undefined when none does.
    */
-  const caughtWithin = (bug: BugName, check: string, seeds: number, options: ScheduleOptions = DEFAULT_MODE): { seed: number; check: string } | undefined => {
-    for (let seed = 1; seed <= seeds; seed++) {
+  const caughtWithin = (
+    bug: BugName, check: string, seeds: number, options: ScheduleOptions = DEFAULT_MODE, from = 1,
+  ): { seed: number; check: string } | undefined => {
+    for (let seed = from; seed < from + seeds; seed++) {
       const s = generateSchedule(seed, options);
       const r = runSchedule(s, { inject: bug });
       if (!r.failures.some((f) => f.check === check)) continue;
@@ -101,6 +103,13 @@ describe('bug re-injection', () => {
     const partitions: ScheduleOptions = { faultPhaseMs: 4000, kinds: ['partition-leader', 'partition-minority', 'network'] };
     expect(caughtWithin('raft-lease-read-without-check-quorum', 'linearizability', 12, partitions)).toMatchObject({ check: 'linearizability' });
   });
+
+  it('raft-vote-without-log-check is caught by the Raft invariants (Leader Completeness) at seed 32', () => {
+    // Seeds 1-31 of this mode do not catch it (searched offline); the test starts
+    // at the first that does, to stay within the test time budget.
+    const elections: ScheduleOptions = { faultPhaseMs: 10_000, kinds: ['partition-minority', 'crash', 'partition-leader', 'stop'] };
+    expect(caughtWithin('raft-vote-without-log-check', 'raft-invariants', 2, elections, 32)).toEqual({ seed: 32, check: 'raft-invariants' });
+  }, 60_000);
 
   it('a failing run shrinks to a schedule that still fails, and its repro file names everything', () => {
     const failing = runSchedule(generateSchedule(2, DEFAULT_MODE), { inject: 'stale-read' });

@@ -84,8 +84,7 @@ export interface Schedule {
   settleMs: number;
   /**
    * Whether network faults also hit client-to-member links. Off: partitions and loss touch
-   * only peer links (etcd's robustness failpoints do the same), so client streams are not
-   * cut mid-message by the simulated transport (see the fuzz README: known issues).
+   * only peer links, as etcd's robustness failpoints do.
    */
   clientFaults: boolean;
 }
@@ -102,9 +101,9 @@ export interface ScheduleOptions {
   /** The fault kinds to draw from (default all). */
   kinds?: readonly FaultKind[];
   /**
-   * Whether network faults duplicate messages (default true). etcd's links are TCP
-   * streams, which never duplicate; a duplicated forwarded proposal (MsgProp) is applied
-   * twice (see the fuzz README: known issues).
+   * Whether network faults duplicate segments (default true). etcd's links are TCP, which
+   * discards duplicates, so this changes no delivery (src/sim/net: the TCP rule); kept so
+   * schedules of older runs stay the same.
    */
   duplication?: boolean;
 }
