@@ -85,8 +85,12 @@ export interface KeyChange {
 }
 
 export type MvccEvent =
-  /** A completed write transaction: every change has modRevision = revision. */
-  | { type: 'mvcc.write'; revision: number; changes: KeyChange[] }
+  /**
+   * A completed write transaction; every change has modRevision = revision. The first
+   * change is in scalar fields (a single-key write stays a row of scalars in the trace's
+   * tape), any further ones in `more`.
+   */
+  | ({ type: 'mvcc.write'; revision: number; more?: KeyChange[] } & KeyChange)
   | { type: 'mvcc.compact'; revision: number; removed: number; kept: number; hash: number }
   | { type: 'mvcc.restore'; currentRevision: number; compactRevision: number; keys: number }
   | {

@@ -3,7 +3,7 @@ import { ErrCompacted, ErrFutureRev } from './kv';
 import type { MvccEvent } from './kv';
 import { KVStore } from './kvstore';
 import type { StoreSnapshot } from './kvstore';
-import { compaction, deleteRange, hashKV, put, range } from './txn';
+import { compaction, deleteRange, hashKV, put, range, txn } from './txn';
 
 function history(): KVStore {
   const s = new KVStore();
@@ -147,9 +147,21 @@ describe('views', () => {
     deleteRange(s, { key: 'a' });
     deleteRange(s, { key: 'missing' });
     expect(events).toEqual([
-      { type: 'mvcc.write', revision: 2, changes: [{ key: 'a', createRevision: 2, version: 1, lease: 7 }] },
-      { type: 'mvcc.write', revision: 3, changes: [{ key: 'a', createRevision: 2, version: 2, lease: 0 }] },
-      { type: 'mvcc.write', revision: 4, changes: [{ key: 'a', createRevision: 0, version: 0, lease: 0 }] },
+      { type: 'mvcc.write', revision: 2, key: 'a', createRevision: 2, version: 1, lease: 7 },
+      { type: 'mvcc.write', revision: 3, key: 'a', createRevision: 2, version: 2, lease: 0 },
+      { type: 'mvcc.write', revision: 4, key: 'a', createRevision: 0, version: 0, lease: 0 },
     ]);
+    // A transaction's further changes follow the first.
+    put(s, { key: 'a', value: '3' });
+    txn(s, { success: [{ requestPut: { key: 'b', value: '1' } }, { requestDeleteRange: { key: 'a' } }] });
+    expect(events.at(-1)).toEqual({
+      type: 'mvcc.write',
+      revision: 6,
+      key: 'b',
+      createRevision: 6,
+      version: 1,
+      lease: 0,
+      more: [{ key: 'a', createRevision: 0, version: 0, lease: 0 }],
+    });
   });
 });

@@ -92,11 +92,11 @@ export class KVStore {
     this.writeOpen = false;
     if (changes.length === 0) return;
     this.currentRevision = beginRev + 1;
-    this.onEvent?.({
-      type: 'mvcc.write',
-      revision: this.currentRevision,
-      changes: changes.map((kv) => ({ key: kv.key, createRevision: kv.createRevision, version: kv.version, lease: kv.lease })),
-    });
+    if (this.onEvent !== undefined) {
+      const [first, ...rest] = changes;
+      const change = (kv: KeyValue) => ({ key: kv.key, createRevision: kv.createRevision, version: kv.version, lease: kv.lease });
+      this.onEvent({ type: 'mvcc.write', revision: this.currentRevision, ...change(first), ...(rest.length === 0 ? {} : { more: rest.map(change) }) });
+    }
     this.notify(this.currentRevision, changes);
   }
 

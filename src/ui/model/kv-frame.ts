@@ -64,13 +64,19 @@ interface Change {
   lease: number;
 }
 
+/** The changes of an mvcc.write event: the first in its scalar fields, then `more`. */
+export function writeChanges(ev: Fields): Change[] {
+  const first = { key: String(ev.key), createRevision: Number(ev.createRevision), version: Number(ev.version), lease: Number(ev.lease) };
+  return [first, ...((ev.more as Change[] | undefined) ?? [])];
+}
+
 /** Folds one 'server.mvcc' event. */
 export function foldMvcc(kv: KvFrame, ev: Fields): void {
   switch (ev.type) {
     case 'mvcc.write': {
       const rev = Number(ev.revision);
       kv.revision = rev;
-      for (const c of ev.changes as Change[]) {
+      for (const c of writeChanges(ev)) {
         if (!(c.key in kv.keys) && Object.keys(kv.keys).length >= KV_KEYS) {
           kv.hidden++;
           continue;

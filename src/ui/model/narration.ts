@@ -2,6 +2,7 @@
 // generically (its fields and reason), so kinds the simulation adds appear unchanged.
 
 import type { TraceEvent } from '../../sim/trace/trace';
+import { writeChanges } from './kv-frame';
 import { hostOf, type TraceSource } from './trace-source';
 
 export interface NarrationLine {
@@ -61,8 +62,7 @@ export function describe(e: TraceEvent): string {
       return `is ${String(ev.role)} at term ${String(ev.term)}`;
     case 'server.mvcc':
       if (ev.type === 'mvcc.write') {
-        const changes = ev.changes as { key: string; createRevision: number; version: number }[];
-        return `store at revision ${String(ev.revision)}: ${changes.map((c) => (c.createRevision === 0 ? `deleted ${c.key}` : `${c.key} version ${c.version}`)).join(', ')}`;
+        return `store at revision ${String(ev.revision)}: ${writeChanges(ev).map((c) => (c.createRevision === 0 ? `deleted ${c.key}` : `${c.key} version ${c.version}`)).join(', ')}`;
       }
       return fieldsText(ev);
     default:

@@ -73,7 +73,7 @@ describe('key-value frame', () => {
 
 describe('narration of store writes', () => {
   it('tells a write in words and keeps it out of the default narration (one per member)', () => {
-    const e = { t: 1, seq: 1, source: 'm1', kind: 'server.mvcc', type: 'mvcc.write', revision: 5, changes: [{ key: 'a', createRevision: 2, version: 3, lease: 0 }, { key: 'b', createRevision: 0, version: 0, lease: 0 }] } as unknown as TraceEvent;
+    const e = { t: 1, seq: 1, source: 'm1', kind: 'server.mvcc', type: 'mvcc.write', revision: 5, key: 'a', createRevision: 2, version: 3, lease: 0, more: [{ key: 'b', createRevision: 0, version: 0, lease: 0 }] } as unknown as TraceEvent;
     expect(narrate(e)).toBe('store at revision 5: a version 3, deleted b');
     expect(isChatty(e)).toBe(true);
     expect(isChatty({ ...e, type: 'mvcc.compact' } as TraceEvent)).toBe(false);
