@@ -23,7 +23,7 @@ import type {
   TxnRequest,
   TxnResponse,
 } from '../mvcc/rpc';
-import { maxGapBetweenApplyAndCommitIndex } from './config';
+import { maxGapBetweenApplyAndCommitIndex, quotaBytes } from './config';
 import { serverError } from './errors';
 import type { AlarmMember, AlarmRequest } from './alarm';
 import type { InternalRaftRequest } from './raft-request';
@@ -75,19 +75,29 @@ function respond<T extends { header?: ResponseHeader }>(s: EtcdServer, done: Cal
 export function processInternalRaftRequest(s: EtcdServer, r: InternalRaftRequest, ctx: RequestContext, done: Callback<unknown>): void {
   if (!s.isRunning) return done(serverError('ErrStopped'));
   const op = requestKind(r);
-  const kernel = s.kernel;
   if (s.committedIndex > s.appliedIndex + maxGapBetweenApplyAndCommitIndex) {
     traceProposal(s, 0, op, 0, 'rejected', 'ErrTooManyRequests', `commit ${s.committedIndex} is more than ${maxGapBetweenApplyAndCommitIndex} ahead of applied ${s.appliedIndex}`);
     return done(serverError('ErrTooManyRequests'));
   }
   const id = s.reqIdGen.next();
   r.header = { ...r.header, id };
-  const ai = authInfo(s, ctx);
-  if (ai instanceof Error) return done(ai);
-  if (ai !== undefined) {
-    r.header.username = ai.username;
-    r.header.authRevision = ai.revision;
-  }
+  withAuthInfo(s, ctx, (ai) => {
+    if (ai instanceof Error) {
+      traceProposal(s, id, op, 0, 'rejected', ai.name, `auth: ${ai.message}`);
+      return done(ai);
+    }
+    if (ai !== undefined) {
+      r.header.username = ai.username;
+      r.header.authRevision = ai.revision;
+    }
+    propose(s, r, id, op, ctx, done);
+  });
+}
+
+/** The rest of processInternalRaftRequestOnce: size check, wait registration, propose, wait. */
+function propose(s: EtcdServer, r: InternalRaftRequest, id: number, op: string, ctx: RequestContext, done: Callback<unknown>): void {
+  if (!s.isRunning) return done(serverError('ErrStopped'));
+  const kernel = s.kernel;
   const data = marshalRequest(r);
   if (data.length > s.config.maxRequestBytes) {
     traceProposal(s, id, op, data.length, 'rejected', 'ErrRequestTooLarge', `${data.length} bytes > max-request-bytes ${s.config.maxRequestBytes}`);
@@ -190,26 +200,46 @@ function traceProposal(
   s.kernel.trace.emit(s.name, 'server.propose', fields, { reason }, level);
 }
 
-/** AuthInfoFromCtx (§9.7): undefined when there is no user, an Error for a bad token. */
-function authInfo(s: EtcdServer, ctx: RequestContext): AuthInfo | Error | undefined {
-  if (ctx.token === undefined) return undefined;
+/**
+ * AuthInfoFromCtx (§9.7): undefined when there is no user, an Error for a bad token. A
+ * simple token carries the index at which it was issued: if this member has not applied
+ * that far yet it waits for the apply (etcd's token provider waits on applyWait), and
+ * once the client's deadline passes first the token is invalid, as in etcd.
+ */
+function withAuthInfo(s: EtcdServer, ctx: RequestContext, done: (ai: AuthInfo | Error | undefined) => void): void {
+  if (ctx.token === undefined) return done(undefined);
+  let found: ReturnType<typeof s.auth.authInfoFromCtx>;
   try {
-    const found = s.auth.authInfoFromCtx({ token: ctx.token });
-    if (found.kind === 'user') return found.authInfo;
-    // A token issued at an index not applied here yet: etcd waits for it; the simulator
-    // (which checks tokens synchronously) refuses it as invalid.
-    return found.kind === 'wait' ? new AuthError('ErrInvalidAuthToken') : undefined;
+    found = s.auth.authInfoFromCtx({ token: ctx.token });
   } catch (err) {
-    return err as Error;
+    return done(err as Error);
   }
+  if (found.kind !== 'wait') return done(found.kind === 'user' ? found.authInfo : undefined);
+  const run = s.node;
+  let settled = false;
+  const timer =
+    ctx.deadline === undefined
+      ? undefined
+      : s.kernel.at(Math.max(s.kernel.now, ctx.deadline), () => {
+          if (settled) return;
+          settled = true;
+          done(new AuthError('ErrInvalidAuthToken'));
+        }, `${s.name} token wait deadline`);
+  s.applyWait.wait(found.index, () => {
+    if (settled || s.node !== run) return;
+    settled = true;
+    if (timer !== undefined) s.kernel.cancel(timer);
+    withAuthInfo(s, ctx, done);
+  });
 }
 
 /**
  * The quota wrapper (§2.3): a request that would grow the db past the quota gets
  * ErrNoSpace, and the member raises the NOSPACE alarm through raft.
  */
-function checkQuota(s: EtcdServer, cost: number): Error | undefined {
+function checkQuota(s: EtcdServer, op: string, cost: number): Error | undefined {
   if (quotaAvailable(s.config, s.dbSize, cost)) return undefined;
+  traceProposal(s, 0, op, cost, 'rejected', 'ErrNoSpace', `db size ${s.dbSize} + request cost ${cost} bytes exceeds the backend quota ${quotaBytes(s.config)}`);
   s.raiseNoSpaceAlarm();
   return serverError('ErrNoSpace');
 }
@@ -235,17 +265,19 @@ export function linearizableReadNotify(s: EtcdServer, ctx: RequestContext, done:
 
 /** doSerialize (§2.6): permission check, then the read, then the auth revision check. */
 function doSerialize<T>(s: EtcdServer, ctx: RequestContext, check: (ai: AuthInfo) => void, get: () => T, done: Callback<T>): void {
-  const found = authInfo(s, ctx);
-  if (found instanceof Error) return done(found);
-  const ai = found ?? { username: '', revision: 0 };
-  try {
-    check(ai);
-    const resp = get();
-    if (ai.revision !== 0 && ai.revision !== s.auth.revision()) return done(new AuthError('ErrAuthOldRevision'));
-    done(undefined, resp);
-  } catch (err) {
-    done(err as Error);
-  }
+  withAuthInfo(s, ctx, (found) => {
+    if (found instanceof Error) return done(found);
+    if (!s.isRunning) return done(serverError('ErrStopped'));
+    const ai = found ?? { username: '', revision: 0 };
+    try {
+      check(ai);
+      const resp = get();
+      if (ai.revision !== 0 && ai.revision !== s.auth.revision()) return done(new AuthError('ErrAuthOldRevision'));
+      done(undefined, resp);
+    } catch (err) {
+      done(err as Error);
+    }
+  });
 }
 
 export function range(s: EtcdServer, req: RangeRequest, ctx: RequestContext, done: Callback<RangeResponse>): void {
@@ -261,7 +293,7 @@ export function range(s: EtcdServer, req: RangeRequest, ctx: RequestContext, don
 
 export function put(s: EtcdServer, req: PutRequest, ctx: RequestContext, done: Callback<PutResponse>): void {
   const out = respond(s, done);
-  const noSpace = checkQuota(s, putCost(req));
+  const noSpace = checkQuota(s, 'put', putCost(req));
   if (noSpace !== undefined) return out(noSpace);
   const bad = checkPutRequest(req);
   if (bad !== undefined) return out(bad);
@@ -277,7 +309,7 @@ export function deleteRange(s: EtcdServer, req: DeleteRangeRequest, ctx: Request
 
 export function txn(s: EtcdServer, req: TxnRequest, ctx: RequestContext, done: Callback<TxnResponse>): void {
   const out = respond(s, done);
-  const noSpace = checkQuota(s, txnCost(req));
+  const noSpace = checkQuota(s, 'txn', txnCost(req));
   if (noSpace !== undefined) return out(noSpace);
   const bad = checkTxn(req, s.config.maxTxnOps);
   if (bad !== undefined) return out(bad);
@@ -313,29 +345,31 @@ export function compact(s: EtcdServer, req: CompactionRequest, ctx: RequestConte
 }
 
 /** LeaseGrant and LeaseRevoke need a user while auth is enabled (§9.6). */
-function requireUser(s: EtcdServer, ctx: RequestContext): Error | undefined {
-  if (!s.auth.isAuthEnabled()) return undefined;
-  const ai = authInfo(s, ctx);
-  if (ai instanceof Error) return ai;
-  return ai === undefined || ai.username === '' ? new AuthError('ErrUserEmpty') : undefined;
+function requireUser(s: EtcdServer, ctx: RequestContext, done: (err: Error | undefined) => void): void {
+  if (!s.auth.isAuthEnabled()) return done(undefined);
+  withAuthInfo(s, ctx, (ai) => {
+    if (ai instanceof Error) return done(ai);
+    done(ai === undefined || ai.username === '' ? new AuthError('ErrUserEmpty') : undefined);
+  });
 }
 
 export function leaseGrant(s: EtcdServer, req: { ttl: number; id?: number }, ctx: RequestContext, done: Callback<LeaseGrantResponse>): void {
   const out = respond(s, done);
-  const noSpace = checkQuota(s, 64);
+  const noSpace = checkQuota(s, 'leaseGrant', 64);
   if (noSpace !== undefined) return out(noSpace);
   if (!s.isRunning) return out(serverError('ErrStopped'));
-  const noUser = requireUser(s, ctx);
-  if (noUser !== undefined) return out(noUser);
-  const id = req.id !== undefined && req.id !== 0 ? req.id : newLeaseID(() => s.reqIdGen.next());
-  processInternalRaftRequest(s, { header: { id: 0 }, leaseGrant: { id, ttl: req.ttl } }, ctx, out as Callback<unknown>);
+  requireUser(s, ctx, (noUser) => {
+    if (noUser !== undefined) return out(noUser);
+    const id = req.id !== undefined && req.id !== 0 ? req.id : newLeaseID(() => s.reqIdGen.next());
+    processInternalRaftRequest(s, { header: { id: 0 }, leaseGrant: { id, ttl: req.ttl } }, ctx, out as Callback<unknown>);
+  });
 }
 
 export function leaseRevoke(s: EtcdServer, req: { id: number }, ctx: RequestContext, done: Callback<LeaseRevokeResponse>): void {
   if (!s.isRunning) return done(serverError('ErrStopped'));
-  const noUser = requireUser(s, ctx);
-  if (noUser !== undefined) return done(noUser);
-  processInternalRaftRequest(s, { header: { id: 0 }, leaseRevoke: { id: req.id } }, ctx, respond(s, done) as Callback<unknown>);
+  requireUser(s, ctx, (noUser) =>
+    noUser !== undefined ? done(noUser) : processInternalRaftRequest(s, { header: { id: 0 }, leaseRevoke: { id: req.id } }, ctx, respond(s, done) as Callback<unknown>),
+  );
 }
 
 /** Auth RPCs go through raft (§2.8); UserAdd/ChangePassword hash the password first (§9.3). */

@@ -58,8 +58,8 @@ export function clusterHeader(s: EtcdServer): ResponseHeader {
 /**
  * AuthInfoFromCtx for RPCs that need a user (§9.6 "token required"): undefined when auth
  * is disabled, else the caller's AuthInfo; ErrUserEmpty without a token, ErrInvalidAuthToken
- * for a bad one. A token whose index is not applied here yet is refused as invalid, as the
- * request path (v3-server.ts) does.
+ * for a bad one. A token whose index is not applied here yet is refused as invalid here
+ * (these checks are synchronous); the request path (v3-server.ts) waits for the apply.
  */
 export function requireAuthInfo(s: EtcdServer, ctx: RequestContext): AuthInfo | undefined {
   if (!s.auth.isAuthEnabled()) return undefined;
