@@ -22,7 +22,8 @@ export class RaftLog {
   applyingEntsPaused = false;
   /**
    * Injected bug (check/fuzz/inject.ts, set by Raft): an append replaces everything after
-   * its previous entry, so a stale append drops later entries, committed ones included.
+   * its previous entry, and a stale one is not turned away below the commit index
+   * (Raft.handleAppendEntries), so it drops later entries, committed ones included.
    */
   bugTruncateCommitted = false;
 

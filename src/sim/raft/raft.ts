@@ -833,7 +833,8 @@ export class Raft {
 
   /** The follower side of MsgApp: append, or reject with a hint for fast backtracking (§4.3). */
   handleAppendEntries(m: Message): void {
-    if (m.index < this.raftLog.committed) {
+    // Injected bug raft-truncate-committed: a stale append below the commit index is applied too.
+    if (m.index < this.raftLog.committed && !this.raftLog.bugTruncateCommitted) {
       // Everything up to our commit index already matches: just report it.
       const resp = newMessage(MessageType.MsgAppResp, m.from);
       resp.index = this.raftLog.committed;

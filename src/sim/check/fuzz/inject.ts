@@ -51,7 +51,7 @@ export const BUGS = {
     layer: 'raft',
     description: 'a follower replaces everything after an append\'s previous entry, so a stale append drops later, committed entries',
     caughtBy: 'Raft invariants (Committed Prefix Agreement)',
-    hook: 'src/sim/raft/log.ts RaftLog.maybeAppend: truncates after the append\'s last entry instead of skipping what matches',
+    hook: 'src/sim/raft/raft.ts Raft.handleAppendEntries (a stale append below the commit index is not turned away) and src/sim/raft/log.ts RaftLog.maybeAppend (truncates after the append\'s last entry instead of skipping what matches)',
   },
   'raft-lease-read-without-check-quorum': {
     layer: 'raft',
