@@ -14,7 +14,7 @@ const BOUND = /\$([a-z][a-zA-Z0-9]*)/g;
 export function resolveMember(world: World, ref: MemberRef): string | Error {
   const leader = world.leader();
   if (ref === '@leader') return leader?.name ?? new Error('"@leader": no member is leader now');
-  const followers = world.members.filter((m) => m.isRunning && m !== leader);
+  const followers = world.mainMembers().filter((m) => m.isRunning && m !== leader);
   const m = followers[ref === '@follower' ? 0 : Number(ref.slice('@follower'.length)) - 1];
   return m?.name ?? new Error(`"${ref}": not enough running followers`);
 }

@@ -3,6 +3,7 @@
 import type { Scenario } from '../schema';
 import { allEndpointsDown } from './all-endpoints-down';
 import { authTokenLost35, authTokenLost36 } from './auth-token-lost';
+import { authOtherCluster35, authOtherCluster36 } from './auth-other-cluster';
 import { bootstrap } from './bootstrap';
 import { restartFromWal } from './restart-from-wal';
 import { forceNewCluster } from './force-new-cluster';
@@ -23,4 +24,4 @@ import { majorityPartition } from './majority-partition';
 import { leaderMinorityPartition } from './leader-minority-partition';
 import { rejoinWithoutPreVote, rejoinWithPreVote } from './rejoining-member';
 
-export const library: readonly Scenario[] = [bootstrap, restartFromWal, forceNewCluster, leaderCrash, leaderMinorityPartition, majorityPartition, rejoinWithoutPreVote, rejoinWithPreVote, figure8, clientEndpointDead, allEndpointsDown, putEndToEnd, leadershipTransfer, memberJoin, learnerPromoted, slowFollowerSnapshot, leaseLeaderChange, watchCompaction, staleReadPartition, authTokenLost35, authTokenLost36, requestTooLarge, tooManyRequests];
+export const library: readonly Scenario[] = [bootstrap, restartFromWal, forceNewCluster, leaderCrash, leaderMinorityPartition, majorityPartition, rejoinWithoutPreVote, rejoinWithPreVote, figure8, clientEndpointDead, allEndpointsDown, putEndToEnd, leadershipTransfer, memberJoin, learnerPromoted, slowFollowerSnapshot, leaseLeaderChange, watchCompaction, staleReadPartition, authTokenLost35, authTokenLost36, authOtherCluster35, authOtherCluster36, requestTooLarge, tooManyRequests];

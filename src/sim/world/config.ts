@@ -44,6 +44,21 @@ export const ClientSettingsSchema = z
 
 export const MAX_CLIENTS = 8;
 
+/**
+ * A further, independent cluster in the same world: members <name>1, <name>2, ... with
+ * their own initial cluster (so their own cluster ID) and their own Raft checker. Clients
+ * reach it only through endpoints that name its members.
+ */
+export const OtherClusterSchema = z
+  .object({
+    name: z
+      .string()
+      .regex(/^[a-z]+$/, 'lower-case letters')
+      .refine((n) => n !== 'm' && n !== 'c', 'm and c name the main cluster\'s members and the clients'),
+    members: z.number().int().min(1).max(7).default(3),
+  })
+  .strict();
+
 export const WorldConfigSchema = z
   .object({
     seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(1),
@@ -63,6 +78,12 @@ export const WorldConfigSchema = z
     network: NetworkSettingsSchema.default({ latency: { kind: 'uniform', min: 2, max: 6 }, drop: 0, duplicate: 0, reorder: 0 }),
     disk: DiskSettingsSchema.default({ fsyncLatency: { kind: 'lognormal', medianMs: 1, sigma: 0.5, maxMs: 100 }, tornWriteProbability: 0.5 }),
     clients: z.array(ClientSettingsSchema).max(MAX_CLIENTS).default([]),
+    /** Further independent clusters (e.g. to re-point a client to another cluster). */
+    otherClusters: z
+      .array(OtherClusterSchema)
+      .max(2)
+      .default([])
+      .refine((cs) => new Set(cs.map((c) => c.name)).size === cs.length, 'cluster names must differ'),
     /** Run the Raft invariant checker on every member while the world runs. */
     check: z.boolean().default(true),
     /**

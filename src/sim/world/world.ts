@@ -69,7 +69,11 @@ export class World {
   /** Each member's gRPC server on its client port, by member name. */
   readonly grpc = new Map<string, GrpcServer>();
   readonly clients: WorldClient[] = [];
+  /** The Raft invariant checker of the main cluster. */
   readonly checker: RaftInvariantChecker | undefined;
+  /** Members of the further clusters (config otherClusters): member name -> cluster name. */
+  private readonly otherCluster = new Map<string, string>();
+  private readonly otherCheckers: RaftInvariantChecker[] = [];
   private readonly recorded: RecordedInput[] = [];
   private readonly etcdctl: EtcdctlProcesses;
   /** An input or event left etcdctl continuations to run: settle() before going on. */
@@ -157,19 +161,29 @@ export class World {
     this.unsettled = false;
   }
 
-  private initialMembers(): InitialMember[] {
-    return Array.from({ length: this.config.members }, (_, i) => ({ name: `m${i + 1}`, peerURL: `http://m${i + 1}:${PEER_PORT}` }));
+  private initialMembers(prefix = 'm', count = this.config.members): InitialMember[] {
+    return Array.from({ length: count }, (_, i) => ({ name: `${prefix}${i + 1}`, peerURL: `http://${prefix}${i + 1}:${PEER_PORT}` }));
   }
 
+  /** The main cluster on the given disks, then each further cluster on memory disks. */
   private boot(disks: Disk[]): void {
     const initial = this.initialMembers();
-    initial.forEach((m, i) => this.createMember(m.name, disks[i], initial, 'new'));
+    initial.forEach((m, i) => this.createMember(m.name, disks[i], initial, 'new', this.checker));
+    for (const other of this.config.otherClusters) {
+      const checker = this.config.check ? new RaftInvariantChecker() : undefined;
+      if (checker !== undefined) this.otherCheckers.push(checker);
+      const members = this.initialMembers(other.name, other.members);
+      for (const m of members) {
+        this.otherCluster.set(m.name, other.name);
+        this.createMember(m.name, freshMemberDisk(this.kernel, m.name, new MemoryBackend(), this.config.disk), members, 'new', checker);
+      }
+    }
     for (const s of this.members) this.startMember(s);
     this.config.clients.forEach((settings, i) => this.addClient(`c${i + 1}`, settings));
   }
 
   /** An etcd member process (not started) with its gRPC server on the client port. */
-  private createMember(name: string, disk: Disk, initialCluster: InitialMember[], state: 'new' | 'existing'): EtcdServer {
+  private createMember(name: string, disk: Disk, initialCluster: InitialMember[], state: 'new' | 'existing', checker: RaftInvariantChecker | undefined): EtcdServer {
     const c = this.config;
     const server = new EtcdServer({
       kernel: this.kernel,
@@ -185,7 +199,7 @@ export class World {
         preVote: c.preVote,
         applyDelayPerEntryMs: c.applyDelayPerEntryMs,
       },
-      observe: this.checker === undefined ? undefined : (o) => this.check(o),
+      observe: checker === undefined ? undefined : (o) => this.check(checker, o),
       injected: c.injectBugs.length === 0 ? undefined : new Set(c.injectBugs),
     });
     this.members.push(server);
@@ -200,9 +214,9 @@ export class World {
    * existing), as an operator does after `etcdctl member add`; on a memory disk.
    */
   private joinMember(name: string): void {
-    const peers = [...this.members.map((m) => ({ name: m.name, peerURL: `http://${m.name}:${PEER_PORT}` })), { name, peerURL: `http://${name}:${PEER_PORT}` }];
+    const peers = [...this.mainMembers().map((m) => ({ name: m.name, peerURL: `http://${m.name}:${PEER_PORT}` })), { name, peerURL: `http://${name}:${PEER_PORT}` }];
     const disk = freshMemberDisk(this.kernel, name, new MemoryBackend(), this.config.disk);
-    this.startMember(this.createMember(name, disk, peers, 'existing'));
+    this.startMember(this.createMember(name, disk, peers, 'existing', this.checker));
   }
 
   private startMember(s: EtcdServer, forceNewCluster = false): void {
@@ -214,7 +228,7 @@ export class World {
   private addClient(name: string, settings: ClientSettings): void {
     const wc = new WorldClient(name, settings);
     this.clients.push(wc);
-    const endpoints = settings.endpoints ?? this.members.map((m) => `http://${m.name}:${CLIENT_PORT}`);
+    const endpoints = settings.endpoints ?? this.mainMembers().map((m) => `http://${m.name}:${CLIENT_PORT}`);
     const config = { endpoints, version: settings.version, username: settings.username ?? '', password: settings.password ?? '' };
     Client.create({ kernel: this.kernel, net: this.net, name }, config, (r) => {
       if (!r.ok) {
@@ -250,8 +264,8 @@ export class World {
     sendRequest(host, request, timeoutMs, (r) => trace.emit(name, 'world.response', { client: name, label, op: request.op, ...r, elapsedMs: this.kernel.now - sent }));
   }
 
-  private check(o: Parameters<RaftInvariantChecker['observe']>[0]): void {
-    for (const v of (this.checker as RaftInvariantChecker).observe(o)) {
+  private check(checker: RaftInvariantChecker, o: Parameters<RaftInvariantChecker['observe']>[0]): void {
+    for (const v of checker.observe(o)) {
       this.kernel.trace.emit(`m${v.member}`, 'check.violation', { invariant: v.invariant, member: v.member, message: v.message });
     }
   }
@@ -284,7 +298,7 @@ export class World {
 
   /** Raft safety violations found so far (none in a correct run). */
   get violations(): readonly Violation[] {
-    return this.checker?.violations ?? [];
+    return [...(this.checker?.violations ?? []), ...this.otherCheckers.flatMap((c) => c.violations)];
   }
 
   client(name: string): WorldClient {
@@ -305,8 +319,19 @@ export class World {
   }
 
   /** The member every running member agrees leads, if any. */
+  /** The leader of the main cluster, if any. */
   leader(): EtcdServer | undefined {
-    return this.members.find((m) => m.isLeader);
+    return this.mainMembers().find((m) => m.isLeader);
+  }
+
+  /** The cluster a member belongs to: "" for the main one, else its otherClusters name. */
+  clusterOf(member: string): string {
+    return this.otherCluster.get(member) ?? '';
+  }
+
+  /** The members of the main cluster (those a default client and etcdctl talk to). */
+  mainMembers(): EtcdServer[] {
+    return this.members.filter((m) => !this.otherCluster.has(m.name));
   }
 
   /** What the page shows of each member. */
@@ -510,7 +535,7 @@ export class World {
         this.joinMember(input.member);
         break;
       case 'etcdctl':
-        this.etcdctl.run(input.client, input.line, this.members.map((m) => `${m.name}:${CLIENT_PORT}`), seq);
+        this.etcdctl.run(input.client, input.line, this.mainMembers().map((m) => `${m.name}:${CLIENT_PORT}`), seq);
         break;
       case 'etcdctl-interrupt':
         this.etcdctl.interrupt(input.client);
