@@ -42,19 +42,23 @@ describe('fault schedules', () => {
 });
 
 describe('bounded fault search', () => {
-  it('a handful of seeds under faults pass every check', () => {
+  // Seeds 1-12 but 6, which fails on the watch progress race (fuzz README, open issue 5).
+  const BOUNDED_SEEDS = [1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 12];
+
+  it('a bounded search in the default fault mode passes every check', () => {
     const summary = emptySummary();
-    for (const seed of [1, 2, 3, 4]) {
+    for (const seed of BOUNDED_SEEDS) {
       const r = runSchedule(generateSchedule(seed, DEFAULT_MODE));
       addRun(summary, r);
       expect(r.failures, `seed ${seed}`).toEqual([]);
       expect(r.stats.recoveryMs).toBeDefined();
     }
-    expect(summary.runs).toBe(4);
-    expect(summary.okOperations).toBeGreaterThan(100);
-    expect(summary.watchEvents).toBeGreaterThan(100);
-    expect(Object.values(summary.fired).reduce((a, b) => a + b, 0)).toBeGreaterThan(5);
-  });
+    expect(summary.runs).toBe(BOUNDED_SEEDS.length);
+    expect(summary.okOperations).toBeGreaterThan(500);
+    expect(summary.watchEvents).toBeGreaterThan(500);
+    // Every kind of fault fired, client links and duplication included.
+    for (const kind of FAULT_KINDS) expect(summary.fired[kind], kind).toBeGreaterThan(0);
+  }, 60_000);
 
   it('a run is deterministic, and World.replay of its inputs reaches the same store', () => {
     const s: Schedule = { ...generateSchedule(4, DEFAULT_MODE), swarm: { ...generateSchedule(4, DEFAULT_MODE).swarm, watchesPerClient: 0, compactEveryMs: 0 } };
@@ -103,6 +107,13 @@ describe('bug re-injection', () => {
     const partitions: ScheduleOptions = { faultPhaseMs: 4000, kinds: ['partition-leader', 'partition-minority', 'network'] };
     expect(caughtWithin('raft-lease-read-without-check-quorum', 'linearizability', 12, partitions)).toMatchObject({ check: 'linearizability' });
   });
+
+  it('mvcc-watch-skip-compacted is caught by the watch check at seed 45', () => {
+    // Seeds 1-44 of this mode do not catch it (searched offline; 13 of them fail the watch
+    // check without the bug too, fuzz README open issue 5, and are not counted).
+    const lagging: ScheduleOptions = { faultPhaseMs: 10_000, kinds: ['partition-minority', 'crash', 'partition-leader'] };
+    expect(caughtWithin('mvcc-watch-skip-compacted', 'watch', 1, lagging, 45)).toEqual({ seed: 45, check: 'watch' });
+  }, 60_000);
 
   it('raft-vote-without-log-check is caught by the Raft invariants (Leader Completeness) at seed 32', () => {
     // Seeds 1-31 of this mode do not catch it (searched offline); the test starts
