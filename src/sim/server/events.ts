@@ -31,8 +31,8 @@ declare module '../trace/trace' {
     };
     /** `terms`: the persisted entries' terms as runs "term:count,..." ('' for none). */
     'server.persisted': { entries: number; lastIndex: number; terms: string; hardState: string; synced: boolean };
-    /** The leader's Progress of each peer: "<id> <State> match=<n> next=<n> inflights=<n>[ learner][ paused]; ...". */
-    'server.progress': { peers: string };
+    /** The leader's Progress of one peer when its state or match moved (raft.md §5.1); next and inflights as they were then. */
+    'server.progress': { peer: string; state: string; match: number; next: number; inflights: number; learner: boolean; paused: boolean };
     'server.messages': { to: string; count: number; types: string; afterPersist: boolean };
     'server.apply': { first: number; last: number; entries: number; applied: number; consistentIndex: number };
     'server.apply.snapshot': { index: number; term: number; members: number };

@@ -104,8 +104,8 @@ export class RaftNode {
   private lastVote = 0;
   private lastCommit = 0;
   private lastSavedHardState: HardState | undefined;
-  /** The leader's view of its peers as last traced ('' when not leading). */
-  private lastProgress = '';
+  /** The leader's view of each peer as last traced (empty when not leading). */
+  private readonly lastProgress = new Map<number, string>();
   /**
    * Injected bug raft-vote-before-persist (check/fuzz/inject.ts), set once by the server:
    * a follower sends its messages (votes, acks) before its fsync, as the leader does.
@@ -328,21 +328,30 @@ export class RaftNode {
     this.transport.send(out);
   }
 
-  /** Traces the leader's Progress of each peer (raft.md §5.1) when it changed since the last Ready. */
+  /**
+   * Traces the leader's Progress of each peer (raft.md §5.1) whose state or match moved
+   * since the last Ready, one row of scalars per peer. Next and inflights go with it as
+   * they are then: each send moves them, and tracing every send would double the rows.
+   */
   private traceProgress(): void {
-    let text = '';
-    if (this.isLeader) {
-      const self = this.rawNode.raft.id;
-      this.rawNode.withProgress((id, typ, pr) => {
-        if (id === self) return;
-        const learner = typ === ProgressType.ProgressTypeLearner ? ' learner' : '';
-        const paused = pr.msgAppFlowPaused ? ' paused' : '';
-        text += `${text === '' ? '' : '; '}${formatMemberId(id)} ${progressStateName(pr.state)} match=${pr.match} next=${pr.next} inflights=${pr.inflights.count()}${learner}${paused}`;
-      });
+    if (!this.isLeader) {
+      this.lastProgress.clear();
+      return;
     }
-    if (text === this.lastProgress) return;
-    this.lastProgress = text;
-    if (text !== '') this.kernel.trace.emit(this.source, 'server.progress', { peers: text }, { reason: "the leader's view of its followers changed" });
+    const self = this.rawNode.raft.id;
+    this.rawNode.withProgress((id, typ, pr) => {
+      if (id === self) return;
+      const learner = typ === ProgressType.ProgressTypeLearner;
+      const seen = `${pr.state} ${pr.match} ${learner} ${pr.msgAppFlowPaused}`;
+      if (this.lastProgress.get(id) === seen) return;
+      this.lastProgress.set(id, seen);
+      this.kernel.trace.emit(
+        this.source,
+        'server.progress',
+        { peer: formatMemberId(id), state: progressStateName(pr.state), match: pr.match, next: pr.next, inflights: pr.inflights.count(), learner, paused: pr.msgAppFlowPaused },
+        { reason: "the leader's view of this follower changed" },
+      );
+    });
   }
 
   private observeState(ready: HardState, roleChanged: boolean): void {
