@@ -207,7 +207,7 @@ export function foldEvent(f: FrameState, e: TraceEvent): void {
     }
     case 'server.progress': {
       const m = memberOf(f, e.source);
-      if (m !== undefined) m.progress = parseProgress(f, String(ev.peers));
+      if (m !== undefined) updateProgress(f, m, ev);
       break;
     }
     case 'server.mvcc':
@@ -312,19 +312,15 @@ function appendEntries(m: MemberFrame, lastIndex: number, count: number, runs: s
   m.lastIndex = lastIndex;
 }
 
-/** The leader's Progress line (server.progress `peers`), peers named as the page names members. */
-function parseProgress(f: FrameState, peers: string): ProgressView[] {
-  const out: ProgressView[] = [];
-  for (const part of peers.split('; ')) {
-    const [id, state, ...rest] = part.split(' ');
-    const num = (k: string) => Number(rest.find((x) => x.startsWith(`${k}=`))?.slice(k.length + 1) ?? 0);
-    const name = f.members.find((m) => m.id === id)?.name ?? id;
-    const learner = rest.includes('learner');
-    out.push({ peer: name, state, match: num('match'), next: num('next'), inflights: num('inflights'), learner, paused: rest.includes('paused') });
-    const member = memberOf(f, name);
-    if (member !== undefined) member.learner = learner;
-  }
-  return out;
+/** The leader's Progress of one peer (server.progress), the peer named as the page names members. */
+function updateProgress(f: FrameState, leader: MemberFrame, ev: Record<string, unknown>): void {
+  const peer = f.members.find((m) => m.id === ev.peer)?.name ?? String(ev.peer);
+  const learner = ev.learner === true;
+  const view: ProgressView = { peer, state: String(ev.state), match: Number(ev.match), next: Number(ev.next), inflights: Number(ev.inflights), learner, paused: ev.paused === true };
+  const others = leader.progress.filter((p) => p.peer !== peer);
+  leader.progress = [...others, view].sort((a, b) => (a.peer < b.peer ? -1 : a.peer > b.peer ? 1 : 0));
+  const member = memberOf(f, peer);
+  if (member !== undefined) member.learner = learner;
 }
 
 function foldInput(f: FrameState, input: { type: string } & Record<string, unknown>): void {
