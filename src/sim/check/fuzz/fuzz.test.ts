@@ -115,6 +115,13 @@ describe('bug re-injection', () => {
     expect(caughtWithin('mvcc-watch-skip-compacted', 'watch', 1, lagging, 45)).toEqual({ seed: 45, check: 'watch' });
   }, 60_000);
 
+  it('raft-truncate-committed is caught by the Raft invariants (Committed Prefix Agreement) at seed 52', () => {
+    // Seeds 1-51 of this mode do not catch it (searched offline): a stale append needs the
+    // rafthttp pipeline, used only while a peer's stream is down.
+    const streamsDown: ScheduleOptions = { faultPhaseMs: 10_000, kinds: ['network', 'partition-minority', 'partition-ring', 'one-way', 'crash'] };
+    expect(caughtWithin('raft-truncate-committed', 'raft-invariants', 1, streamsDown, 52)).toEqual({ seed: 52, check: 'raft-invariants' });
+  }, 60_000);
+
   it('raft-vote-without-log-check is caught by the Raft invariants (Leader Completeness) at seed 32', () => {
     // Seeds 1-31 of this mode do not catch it (searched offline); the test starts
     // at the first that does, to stay within the test time budget.
