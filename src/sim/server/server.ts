@@ -1,6 +1,6 @@
 // EtcdServer: one etcd member (etcd server/etcdserver/server.go). It owns the raft node
 // loop (raft-node.ts), the peer transport, the apply loop with the consistent index,
-// snapshots and raft log compaction (spec server.md §3), the lessor loop, and serves the
+// snapshots and raft log compaction (snapshot.ts, spec server.md §3), the lessor loop, and serves the
 // request API (v3-server.ts) and the membership API (cluster-api.ts).
 //
 // Lifecycle: start() bootstraps from the member's disk (new, join, restart or
@@ -26,11 +26,9 @@ import type { Network } from '../net/network';
 import { ReadOnlyOption } from '../raft/read-only';
 import { LogLevel, RecordLogger, logLevelNames } from '../raft/logger';
 import type { ReadState, SoftState } from '../raft/node';
-import { SnapshotStatus } from '../raft/node';
-import type { ConfState, Entry, Message, Snapshot } from '../raft/raftpb';
+import type { ConfState, Entry, Snapshot } from '../raft/raftpb';
 import { ConfChangeType, EntryType, None, emptyConfState, unmarshalConfChange } from '../raft/raftpb';
 import { RawNode } from '../raft/rawnode';
-import { ErrCompacted, ErrSnapOutOfDate } from '../raft/storage';
 import type { Disk } from '../storage/disk';
 import { backendPath } from '../storage/datadir';
 import { decodeBackend, encodeBackend, saveBackend } from '../storage/db';
@@ -49,7 +47,6 @@ import {
   electionTicks,
   maxInflightMsgs,
   maxSizePerMsg,
-  memorySnapshotCount,
   removedSelfStopDelayMs,
   reqTimeoutMs,
   validateServerConfig,
@@ -84,6 +81,8 @@ import type {
   TxnResponse,
 } from '../mvcc/rpc';
 import { ReadIndexLoop } from './read-index';
+import { RaftSnapshots } from './snapshot';
+import type { SnapshotHost } from './snapshot';
 import type { PeerPacket } from './transport/transport';
 import { Transport } from './transport/transport';
 import { Wait, WaitTime } from './wait';
@@ -174,15 +173,13 @@ export class EtcdServer {
   /** Bytes in the backend, for the quota (a running estimate; bolt never shrinks without defrag). */
   dbSize = 0;
   private confState: ConfState = emptyConfState();
-  private diskSnapshotIndex = 0;
   /** Consistent index of the last backend commit. */
   private committedConsistentIndex = 0;
-  private memorySnapshotIndex = 0;
   private applyQueue: ApplyJob[] = [];
   /** The Ready whose entries the apply loop is working on. */
   private applying: ApplyJob | undefined;
-  private pendingSnapMsgs: Message[] = [];
-  private inflightSnapshots = 0;
+  /** Raft snapshots and log compaction of the current run (snapshot.ts). */
+  private snapshots: RaftSnapshots | undefined;
   private timers: Timer[] = [];
   private epoch = 0;
   /** Proposals waiting for a leader (etcd's node blocks Propose while none is known). */
@@ -325,8 +322,7 @@ export class EtcdServer {
     this.blockedProposals = [];
     this.applyQueue = [];
     this.applying = undefined;
-    this.pendingSnapMsgs = [];
-    this.inflightSnapshots = 0;
+    this.snapshots?.stop();
   }
 
   /** A fatal error (etcd: the process exits): like a crash, with the cause kept. */
@@ -394,8 +390,6 @@ export class EtcdServer {
     this.appliedIndex = snap.metadata.index;
     this.appliedTerm = snap.metadata.term;
     this.confState = snap.metadata.confState;
-    this.diskSnapshotIndex = snap.metadata.index;
-    this.memorySnapshotIndex = snap.metadata.index;
     this.committedIndex = b.memStorage.initialState().hardState.commit;
 
     const logger = new RecordLogger(kernel.trace.enabled('debug') ? LogLevel.Debug : kernel.trace.enabled('info') ? LogLevel.Info : LogLevel.None, (rec) =>
@@ -425,14 +419,14 @@ export class EtcdServer {
     const selfAddr = urlAddress(cfg.peerURL);
     const transport = new Transport(kernel, this.options.net, b.id, selfAddr, this.name, {
       process: (m) => this.node.step(m),
-      processSnapshot: (m, db, done) => this.receiveSnapshot(m, db, done),
+      processSnapshot: (m, db, done) => this.snapshots?.receive(m, db, done),
       reportUnreachable: (id) => {
         this.node.rawNode.reportUnreachable(id);
         if (kernel.trace.enabled('debug')) {
           kernel.trace.emit(this.name, 'server.unreachable', { peer: formatMemberId(id) }, { reason: 'message could not reach the peer' }, 'debug');
         }
       },
-      reportSnapshot: (id, ok) => this.reportSnapshot(id, ok),
+      reportSnapshot: (id, ok) => this.snapshots?.report(id, ok),
       isRemoved: (id) => this.cluster.isRemoved(id),
       membership: () => this.cluster.snapshot(),
       onRemoved: () => this.stopRemoved(),
@@ -441,6 +435,7 @@ export class EtcdServer {
     });
     for (const m of b.peers) transport.addPeer(m.id, m.peerURLs);
     this.node = new RaftNode(kernel, this.name, rawNode, b.memStorage, b.storage, transport, cfg.tickMs, this.nodeHost());
+    this.snapshots = new RaftSnapshots(this.snapshotHost(), snap.metadata.index);
     this.node.bugSendBeforePersist = this.options.injected?.has('raft-vote-before-persist') === true;
     this.readIndexLoop = new ReadIndexLoop(
       kernel,
@@ -666,7 +661,7 @@ export class EtcdServer {
       scheduleApply: (job) => this.scheduleApply(job),
       onMsgSnap: (m) => {
         // Raft wants a snapshot sent: the apply loop merges it with the db (§3.7).
-        this.pendingSnapMsgs.push(m);
+        this.snapshots?.queue(m);
         this.kickApply();
       },
       isRemoved: (id) => this.cluster.isRemoved(id),
@@ -837,7 +832,7 @@ export class EtcdServer {
     if (this.applying !== undefined) return;
     const job = this.applyQueue.shift();
     if (job === undefined) {
-      if (this.pendingSnapMsgs.length > 0) this.sendMergedSnapshots();
+      if (this.snapshots?.hasPending === true) this.snapshots.sendPending();
       return;
     }
     this.applying = job;
@@ -853,8 +848,9 @@ export class EtcdServer {
       // Snapshots and compaction need this Ready's disk writes done (etcd notifyc).
       job.whenPersisted(() => {
         if (epoch !== this.epoch) return;
-        this.snapshotIfNeededAndCompactRaftLog();
-        if (this.pendingSnapMsgs.length > 0) this.sendMergedSnapshots();
+        const snapshots = this.snapshots as RaftSnapshots;
+        snapshots.snapshotIfNeededAndCompactRaftLog();
+        if (snapshots.hasPending) snapshots.sendPending();
         next();
       });
     };
@@ -908,8 +904,7 @@ export class EtcdServer {
     this.dbSize = image.state.length;
     this.appliedIndex = index;
     this.appliedTerm = snap.metadata.term;
-    this.diskSnapshotIndex = index;
-    this.memorySnapshotIndex = index;
+    this.snapshots?.restored(index);
     this.confState = snap.metadata.confState;
     this.kernel.trace.emit(
       this.name,
@@ -1058,51 +1053,6 @@ export class EtcdServer {
 
   // ---------------------------------------------------------------- snapshots
 
-  /** 3.6 snapshotIfNeededAndCompactRaftLog (§3.6). */
-  private snapshotIfNeededAndCompactRaftLog(): void {
-    const applied = this.appliedIndex;
-    const toDisk = applied - this.diskSnapshotIndex > this.config.snapshotCount;
-    const toMemory = applied > this.memorySnapshotIndex + memorySnapshotCount;
-    if (!toDisk && !toMemory) return;
-    if (toDisk) this.commitBackend(`snapshot at index ${applied}`);
-    let snap: Snapshot;
-    try {
-      snap = this.node.memStorage.createSnapshot(applied, this.confState, this.clusterData());
-    } catch (err) {
-      if (err === ErrSnapOutOfDate) return;
-      throw err;
-    }
-    this.memorySnapshotIndex = applied;
-    if (toDisk) {
-      this.node.storage.saveSnap(snap);
-      this.diskSnapshotIndex = applied;
-      this.node.storage.release(snap);
-    }
-    let compactTo = 0;
-    if (this.inflightSnapshots === 0) {
-      const catchUp = this.config.snapshotCatchUpEntries;
-      compactTo = applied > catchUp ? applied - catchUp : 1;
-      try {
-        this.node.memStorage.compact(compactTo);
-      } catch (err) {
-        if (err !== ErrCompacted) throw err;
-      }
-    }
-    if (toDisk || this.kernel.trace.enabled('debug')) {
-      this.kernel.trace.emit(
-        this.name,
-        'server.snapshot',
-        { index: applied, toDisk, compactTo },
-        {
-          reason: toDisk
-            ? `applied index is more than snapshot-count (${this.config.snapshotCount}) past the last disk snapshot`
-            : `in-memory snapshot every ${memorySnapshotCount} entries; raft log kept from ${compactTo}`,
-        },
-        toDisk ? 'info' : 'debug',
-      );
-    }
-  }
-
   /** The membership as raft snapshot data (etcd: the v2 store JSON). */
   private clusterData(): Uint8Array {
     return new TextEncoder().encode(JSON.stringify(this.cluster.snapshot()));
@@ -1128,70 +1078,22 @@ export class EtcdServer {
     return bytes;
   }
 
-  /** Merged snapshots (§3.7): metadata at the applied index, data = membership, plus the whole db. */
-  private sendMergedSnapshots(): void {
-    const msgs = this.pendingSnapMsgs;
-    this.pendingSnapMsgs = [];
-    const db = encodeBackend({
-      consistentIndex: this.consistentIndex,
-      term: this.appliedTerm,
-      confState: this.confState,
-      state: this.backendImageBytes(),
-    });
-    for (const m of msgs) {
-      const snapshot: Snapshot = {
-        data: this.clusterData(),
-        metadata: { index: this.appliedIndex, term: this.appliedTerm, confState: this.confState },
-      };
-      this.inflightSnapshots++;
-      this.kernel.trace.emit(
-        this.name,
-        'server.snapshot.send',
-        { to: formatMemberId(m.to), index: this.appliedIndex, bytes: db.length, outcome: 'sent' },
-        { reason: 'follower needs entries the leader has compacted: send the whole db' },
-      );
-      this.node.transport.sendSnapshot({ ...m, snapshot }, db);
-    }
-  }
-
-  private reportSnapshot(id: number, ok: boolean): void {
-    if (!this.isRunning) return;
-    this.node.rawNode.reportSnapshot(id, ok ? SnapshotStatus.SnapshotFinish : SnapshotStatus.SnapshotFailure);
-    this.node.kick();
-    this.kernel.trace.emit(
-      this.name,
-      'server.snapshot.send',
-      { to: formatMemberId(id), index: 0, bytes: 0, outcome: ok ? 'finish' : 'failure' },
-      { reason: ok ? 'follower stored the snapshot' : 'snapshot transfer failed' },
-    );
-    // etcd keeps log compaction paused 30 s more after a successful transfer.
+  /** What the snapshot code (snapshot.ts) reads of this run. */
+  private snapshotHost(): SnapshotHost {
     const epoch = this.epoch;
-    const release = () => {
-      if (epoch === this.epoch) this.inflightSnapshots = Math.max(0, this.inflightSnapshots - 1);
+    return {
+      name: this.name,
+      kernel: this.kernel,
+      config: this.config,
+      node: this.node,
+      applied: () => ({ index: this.appliedIndex, term: this.appliedTerm, confState: this.confState }),
+      clusterData: () => this.clusterData(),
+      commitBackend: (why) => void this.commitBackend(why),
+      db: () => encodeBackend({ consistentIndex: this.consistentIndex, term: this.appliedTerm, confState: this.confState, state: this.backendImageBytes() }),
+      schedule: (ms, fn, label) => {
+        this.timers.push(this.kernel.schedule(ms, () => epoch === this.epoch && fn(), label));
+      },
     };
-    if (ok) this.timers.push(this.kernel.schedule(30_000, release, `${this.name} snapshot release`));
-    else release();
-  }
-
-  /** A follower receives a merged snapshot: store its db, then let raft see it. */
-  private receiveSnapshot(m: Message, db: Uint8Array, done: (ok: boolean) => void): void {
-    const index = m.snapshot?.metadata.index ?? 0;
-    this.kernel.trace.emit(
-      this.name,
-      'server.snapshot.receive',
-      { from: formatMemberId(m.from), index, bytes: db.length },
-      { reason: 'db saved as <index>.snap.db before raft sees the snapshot' },
-    );
-    const epoch = this.epoch;
-    this.node.storage.snapshotter.saveDBFrom(db, index, (err) => {
-      if (epoch !== this.epoch) return;
-      if (err !== undefined) {
-        done(false);
-        return;
-      }
-      this.node.step(m);
-      done(true);
-    });
   }
 
   // ---------------------------------------------------------------- views
