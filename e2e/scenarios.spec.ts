@@ -58,6 +58,16 @@ test('a lesson is told step by step; a screenshot of the new leader after the cr
   expect(report?.traceHash).toBe((await runScenarioAsync(loadScenario('leader-crash'), 2)).traceHash);
 });
 
+test('figure-8: a screenshot of the new leader holding the older-term entry on a majority', async ({ page }, testInfo) => {
+  await page.setViewportSize({ width: 1280, height: 1400 });
+  await page.goto('/?scenario=figure-8');
+  for (let i = 0; i < 4; i++) await page.getByTestId('lesson-next').click();
+  await expect(page.locator('.lesson-steps [aria-current="step"]')).toContainText('must not commit x=old by counting');
+  await expect(page.locator('[data-role="leader"]')).toHaveCount(1);
+  const shot = await page.screenshot({ path: testInfo.outputPath('figure-8-new-leader.png'), fullPage: true });
+  await testInfo.attach('figure-8: the new leader and the older-term entry', { body: shot, contentType: 'image/png' });
+});
+
 test('a scenario file opens as a lesson; a bad one is refused naming the field', async ({ page }) => {
   await page.goto('/?speed=Infinity');
   const doc = { version: 1, name: 'tiny', title: 'Tiny lesson', description: 'A leader is elected.', seed: 3, world: { members: 3 }, steps: [{ when: { type: 'leader' }, narration: 'A leader.' }], durationMs: 3000, expectations: [{ type: 'one-leader', byMs: 3000 }] };
