@@ -78,6 +78,13 @@ async function runScenario(seed: number, size: number, applyDelayPerEntryMs: num
   for (const m of c.members) m.start();
   for (const m of c.members) expect(m.failure?.message).toBeUndefined();
   c.waitForLeader(30_000);
+  // Until the leader has committed its whole log (its term's first entry included), every
+  // member may have applied up to the old commit only: converged, but not yet showing
+  // writes acknowledged before the crashes (a run of seed 196829 did that).
+  expect(c.runUntil(() => {
+    const l = c.leader();
+    return l !== undefined && l.node.rawNode.raft.raftLog.committed === l.node.rawNode.raft.raftLog.lastIndex();
+  }, 60_000)).toBe(true);
   expect(c.waitConverged(60_000)).toBe(true);
   const dumps = new Set(c.members.map((m) => TestCluster.dump(m)));
   expect(dumps.size).toBe(1);
@@ -102,7 +109,8 @@ describe('faults', () => {
           await runScenario(seed, size, applyDelay, actions.map((a) => ('member' in a ? { ...a, member: a.member % size } : a)));
         },
       ),
-      { numRuns: Number(process.env.FAULT_RUNS ?? 30) },
+      // A fixed seed keeps the run reproducible (FAULT_SEED and FAULT_RUNS explore further).
+      { numRuns: Number(process.env.FAULT_RUNS ?? 30), seed: Number(process.env.FAULT_SEED ?? 1) },
     );
     // Torn tails happened and were repaired on restart.
     expect(repairs).toBeGreaterThan(0);
