@@ -58,6 +58,27 @@ describe('leases and auth through the server', () => {
     expect(c.violations).toEqual([]);
   });
 
+  it('on the leader a renew waits for the apply to reach the commit, within 1 s (ErrTimeoutWaitAppliedIndex)', async () => {
+    const c = await TestCluster.create({ size: 1, traceLevel: 'info', config: { applyDelayPerEntryMs: 5 } });
+    const s = c.waitForLeader();
+    const id = c.call<{ id: number }>((d) => s.leaseGrant({ ttl: 60 }, {}, d)).resp?.id ?? 0;
+    // A short backlog (100 entries x 5 ms) is waited out; the renew then succeeds.
+    for (let i = 0; i < 100; i++) s.put({ key: `a${i}`, value: 'v' }, {}, () => {});
+    c.runUntil(() => s.committedIndex > s.appliedIndex + 50, 1_000);
+    const waited = c.call<number>((d) => s.leaseRenew(id, {}, d));
+    expect(waited.err).toBeUndefined();
+    expect(waited.resp).toBe(60);
+    expect(s.appliedIndex).toBeGreaterThanOrEqual(s.committedIndex - 1);
+    // A long one (400 entries, 2 s) is not.
+    for (let i = 0; i < 400; i++) s.put({ key: `b${i}`, value: 'v' }, {}, () => {});
+    c.runUntil(() => s.committedIndex > s.appliedIndex + 300, 1_000);
+    const start = c.kernel.now;
+    const late = c.call<number>((d) => s.leaseRenew(id, {}, d));
+    expect(late.err?.message).toBe('etcdserver: request timed out, waiting for the applied index took too long');
+    expect(c.kernel.now - start).toBeCloseTo(1_000, 0);
+    expect(c.kernel.trace.all().some((e) => e.kind === 'server.request.timeout' && e.op === 'lease')).toBe(true);
+  });
+
   it('enables auth, authenticates, and checks permissions at apply time', async () => {
     const c = await TestCluster.create({ size: 3 });
     const l = c.waitForLeader();

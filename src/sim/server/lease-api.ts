@@ -9,6 +9,7 @@ import { isLeaseError } from '../lease/errors';
 import { LeaseError } from '../lease/errors';
 import type { LeaseErrorName } from '../lease/errors';
 import { None } from '../raft/raftpb';
+import { applyTimeoutMs } from './config';
 import { serverError } from './errors';
 import type { EtcdServer } from './server';
 import type { Callback, RequestContext } from './v3-server';
@@ -31,13 +32,41 @@ const forwardRetryMs = 50;
 /** Renews a lease; resolves to its TTL in seconds (etcd LeaseRenew). */
 export function leaseRenew(s: EtcdServer, id: number, ctx: RequestContext, done: Callback<number>): void {
   if (!s.isRunning) return done(serverError('ErrStopped'));
-  onLeader<number>(s, leasePath.renew, { id }, ctx, done);
+  waitAppliedIndexOnLeader(s, done, () => onLeader<number>(s, leasePath.renew, { id }, ctx, done));
 }
 
 /** LeaseTimeToLive: an unknown lease answers TTL -1 (not an error). */
 export function leaseTimeToLive(s: EtcdServer, id: number, keys: boolean, ctx: RequestContext, done: Callback<TimeToLive>): void {
   if (!s.isRunning) return done(serverError('ErrStopped'));
-  onLeader<TimeToLive>(s, leasePath.ttl, { id, keys }, ctx, done);
+  waitAppliedIndexOnLeader(s, done, () => onLeader<TimeToLive>(s, leasePath.ttl, { id, keys }, ctx, done));
+}
+
+/**
+ * waitAppliedIndex (§8.3): on the leader, the lessor is read only once this member has
+ * applied what it has committed (applyWait), within applyTimeout (1 s), else
+ * ErrTimeoutWaitAppliedIndex. Other members forward at once.
+ */
+function waitAppliedIndexOnLeader(s: EtcdServer, fail: (err: Error) => void, next: () => void): void {
+  if (!s.isLeader || s.appliedIndex >= s.committedIndex) return next();
+  const run = s.node;
+  let settled = false;
+  const timer = s.kernel.schedule(applyTimeoutMs, () => {
+    if (settled) return;
+    settled = true;
+    s.kernel.trace.emit(
+      s.name,
+      'server.request.timeout',
+      { reqId: '0', op: 'lease', error: serverError('ErrTimeoutWaitAppliedIndex').message },
+      { reason: `applied index ${s.appliedIndex} did not reach the committed index within ${applyTimeoutMs} ms` },
+    );
+    fail(serverError('ErrTimeoutWaitAppliedIndex'));
+  }, `${s.name} wait applied index`);
+  s.applyWait.wait(s.committedIndex, () => {
+    if (settled || s.node !== run) return;
+    settled = true;
+    s.kernel.cancel(timer);
+    next();
+  });
 }
 
 /** The leasehttp handler of a member: answers lease requests when it is the leader. */
