@@ -76,3 +76,27 @@ describe('Watch progress notify', () => {
     expect(progress.every((r) => r.header.revision === w.c.member('m1').kv.currentRevision)).toBe(true);
   });
 });
+
+describe('Watch send order', () => {
+  // Fuzz known issue 5 (seed 6): a progress request then a create from an old revision on one
+  // stream. The -1 progress response, evaluated while every watcher was synced, must reach the
+  // client before the new watch is created, or the client broadcasts it to the new watch too.
+  it('a progress response goes out before the created response of a later request', async () => {
+    const w = await World.create(24);
+    const client = w.client({ endpoints: ['m1:2379'] });
+    const put = w.ok<PutResponse>((d) => client.kv.put(w.ctx(), 'k', 'x', {}, d));
+    const first: ClientWatchResponse[] = [];
+    client.watcher.watch(w.ctx(100_000), 'k', {}, { onResponse: (r) => first.push(r), onClose: () => {} });
+    w.c.run(200);
+    // The store passes the first watch's start revision, so progress is sent (client.md §6.4).
+    const other = w.ok<PutResponse>((d) => client.kv.put(w.ctx(), 'other', 'x', {}, d));
+    w.c.run(200);
+    const late: ClientWatchResponse[] = [];
+    client.watcher.requestProgress(w.ctx());
+    client.watcher.watch(w.ctx(100_000), 'k', { rev: put.header.revision }, { onResponse: (r) => late.push(r), onClose: () => {} });
+    w.c.run(200);
+    expect(first.filter((r) => r.isProgressNotify).map((r) => r.header.revision)).toEqual([other.header.revision]);
+    // The late watch's first response is its event, not "nothing up to the put's revision".
+    expect(late.map((r) => (r.isProgressNotify ? 'progress' : r.events.map((e) => e.kv.modRevision)))).toEqual([[put.header.revision]]);
+  });
+});

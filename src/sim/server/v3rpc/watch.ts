@@ -65,11 +65,14 @@ export class WatchService {
       this.monitor.forget(stream);
       if (!stream.done) stream.end(err === undefined ? undefined : togRPCError(err));
     };
+    const flush = (): void => {
+      for (let rs = sws.recv(); rs !== undefined; rs = sws.recv()) for (const r of rs) stream.send(r);
+    };
     const sendLoop = (): void => {
       scheduled = false;
       if (stream.done) return;
       if (!s.isRunning || s.kv !== kv) return close(serverError('ErrStopped'));
-      for (let rs = sws.recv(); rs !== undefined; rs = sws.recv()) for (const r of rs) stream.send(r);
+      flush();
     };
     const schedule = (): void => {
       if (scheduled) return;
@@ -98,6 +101,12 @@ export class WatchService {
       if (stream.done) return;
       if (!s.isRunning || s.kv !== kv) return close(serverError('ErrStopped'));
       if (typeof req !== 'object' || req === null) return;
+      // What the store queued before this request goes out before its response: in etcd
+      // the recv loop hands a progress response to the send loop before it reads the next
+      // request, so a watch-ID -1 progress notification evaluated while every watcher was
+      // synced never trails the creation of an unsynced watcher (the client broadcasts it
+      // to every watcher of the stream, client.md §6.3).
+      if (req.createRequest !== undefined || req.cancelRequest !== undefined) flush();
       if (req.createRequest !== undefined) {
         const cr = req.createRequest;
         // A negative start revision is refused (by create) before the permission check (§7.1).
