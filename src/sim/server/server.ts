@@ -182,6 +182,8 @@ export class EtcdServer {
   private snapshots: RaftSnapshots | undefined;
   private timers: Timer[] = [];
   private epoch = 0;
+  /** Set while a graceful stop hands off leadership: who waits for the process to exit. */
+  private stopWaiters: (() => void)[] | undefined;
   /** Proposals waiting for a leader (etcd's node blocks Propose while none is known). */
   private blockedProposals: { propose: () => Error | undefined; onLeader: (err: Error | undefined) => void }[] = [];
   private readonly observe: ((o: RaftObservation) => void) | undefined;
@@ -264,16 +266,37 @@ export class EtcdServer {
    * once it has.
    */
   stop(done?: () => void): void {
+    if (this.stopWaiters !== undefined) {
+      // A second stop joins the one under way.
+      if (done !== undefined) this.stopWaiters.push(done);
+      return;
+    }
     const target = this.isLeader ? this.longestConnectedVoter() : undefined;
     if (target === undefined) {
       this.hardStop();
       done?.();
       return;
     }
+    const epoch = this.epoch;
+    this.stopWaiters = done === undefined ? [] : [done];
     v3.moveLeader(this, target, { deadline: this.kernel.now + this.reqTimeoutMs }, () => {
-      this.hardStop();
-      done?.();
+      const waiters = this.stopWaiters ?? [];
+      this.stopWaiters = undefined;
+      // A crash during the transfer already ended this process; a later start is another one.
+      if (this.epoch === epoch) this.hardStop();
+      for (const w of waiters) w();
     });
+  }
+
+  /** A graceful stop is under way: the process has not exited yet (it is handing off leadership). */
+  get isStopping(): boolean {
+    return this.stopWaiters !== undefined;
+  }
+
+  /** Runs `fn` once the graceful stop under way has ended (at once when there is none). */
+  afterStop(fn: () => void): void {
+    if (this.stopWaiters === undefined) fn();
+    else this.stopWaiters.push(fn);
   }
 
   private longestConnectedVoter(): number | undefined {

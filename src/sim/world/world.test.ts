@@ -46,6 +46,26 @@ describe('world of etcd members', () => {
     expect(w.violations).toEqual([]);
   });
 
+  // Fuzz known issue 6 (seed 25): a restart while the leader's graceful stop still hands off
+  // leadership used to be dropped, and the stop then left the member stopped for good.
+  it('a restart during a graceful stop starts the member once the stop has ended', () => {
+    const w = new World({ members: 3, seed: 4, check: true });
+    w.runUntilTrue(() => w.leader() !== undefined, 5000);
+    const old = w.leader()!;
+    w.input({ type: 'stop', member: old.name });
+    expect(old.isStopping).toBe(true);
+    w.input({ type: 'restart', member: old.name });
+    const deferred = w.kernel.trace.all().filter((e) => e.kind === 'world.restart-deferred');
+    expect(deferred.map((e) => e.source)).toEqual([old.name]);
+    expect(w.runUntilTrue(() => !old.isStopping, 5000)).toBe(true);
+    // The process exited cleanly, then the deferred restart started a new one.
+    const stops = w.kernel.trace.all().filter((e) => e.kind === 'server.stop' && e.source === old.name);
+    expect(stops.map((e) => e.kind === 'server.stop' && e.crash)).toEqual([false]);
+    expect(stops[0].seq).toBeGreaterThan(deferred[0].seq);
+    expect(w.runUntilTrue(() => old.isRunning && old.lead === w.leader()?.id && w.leader() !== old, 10_000)).toBe(true);
+    expect(w.violations).toEqual([]);
+  });
+
   it('rejects inputs naming unknown members or malformed', () => {
     const w = new World({ members: 3 });
     expect(() => w.input({ type: 'crash', member: 'm9' })).toThrow(/no member named "m9": members are m1, m2, m3/);

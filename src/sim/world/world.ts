@@ -29,6 +29,7 @@ declare module '../trace/trace' {
     'world.input': { input: Input };
     'check.violation': { invariant: string; member: number; message: string };
     'world.client': { client: string; outcome: 'ready' | 'failed'; error?: string };
+    'world.restart-deferred': { member: string };
   }
 }
 
@@ -442,7 +443,7 @@ export class World {
         break;
       case 'restart': {
         const m = this.member(input.member);
-        if (input.forceNewCluster === true && (m.status === 'running' || m.status === 'joining')) {
+        if (input.forceNewCluster === true && (m.status === 'running' || m.status === 'joining') && !m.isStopping) {
           throw new InputError(`member ${m.name} is ${m.status}: crash or stop it before restarting it with forceNewCluster`);
         }
         break;
@@ -504,9 +505,17 @@ export class World {
         this.grpc.get(input.member)?.gracefulStop(2000);
         this.member(input.member).stop();
         break;
-      case 'restart':
-        this.startMember(this.member(input.member), input.forceNewCluster === true);
+      case 'restart': {
+        const m = this.member(input.member);
+        const force = input.forceNewCluster === true;
+        // The old process still runs until its graceful stop ends (leadership transfer, up
+        // to the request timeout); a new one can start only once it has exited.
+        if (m.isStopping) {
+          this.kernel.trace.emit(m.name, 'world.restart-deferred', { member: m.name }, { cause: seq, reason: `${m.name} is still stopping (handing off leadership): it restarts once the process has exited` });
+          m.afterStop(() => this.startMember(m, force));
+        } else this.startMember(m, force);
         break;
+      }
       case 'disk':
         this.member(input.member).disk.reconfigure({ ...this.member(input.member).disk.config, fsyncLatency: { kind: 'constant', ms: input.fsyncMs } });
         break;
