@@ -45,6 +45,13 @@ export const WorkloadSchema = z
     leaseTtlSeconds: z.number().int().min(1).default(5),
     /** How long a watch or a kept-alive lease of the mix lasts. */
     holdMs: z.number().positive().default(5000),
+    /**
+     * Occasional large objects (Kubernetes objects run to hundreds of KiB; etcd accepts
+     * requests up to --max-request-bytes, 1.5 MiB): a written value is padded to `bytes`
+     * with this `chance`. The history records the value without its padding (its unique
+     * tag), so the linearizability checker never hashes the filler.
+     */
+    largeValues: z.object({ chance: z.number().min(0).max(1), bytes: z.number().int().min(1).max(1_572_864) }).strict().optional(),
   })
   .strict()
   .refine((w) => Object.values(w.mix).some((x) => (x ?? 0) > 0), { message: 'mix: at least one operation needs a positive weight', path: ['mix'] });
@@ -180,9 +187,10 @@ export class Workload {
       case 'put': {
         const value = this.uniqueValue(process);
         invoke({ f: 'put', value });
-        return this.client.kv.put(ctx, key, value, {}, (r) =>
+        const stored = this.padded(value);
+        return this.client.kv.put(ctx, key, stored, {}, (r) =>
           complete('put', true, r, (v: PutResponse) => {
-            this.lastSeen.set(key, value);
+            this.lastSeen.set(key, stored);
             return { revision: v.header.revision };
           }),
         );
@@ -195,13 +203,14 @@ export class Workload {
       case 'txn': {
         const value = this.uniqueValue(process);
         const seen = this.lastSeen.get(key);
-        const expected = seen === undefined ? { version: 0 } : { value: seen };
+        const expected = seen === undefined ? { version: 0 } : { value: unpadded(seen) };
         invoke({ f: 'txn', value, expected });
         const cmp = seen === undefined ? compare.version(key, '=', 0) : compare.value(key, '=', seen);
-        return this.client.kv.txn(ctx).if(cmp).then(opPut(key, value)).else(opGet(key)).commit((r) =>
+        const stored = this.padded(value);
+        return this.client.kv.txn(ctx).if(cmp).then(opPut(key, stored)).else(opGet(key)).commit((r) =>
           complete('txn', true, r, (v: TxnResponse) => {
             if (v.succeeded) {
-              this.lastSeen.set(key, value);
+              this.lastSeen.set(key, stored);
               return { result: { succeeded: true }, revision: v.header.revision };
             }
             const kv = v.responses[0]?.responseRange?.kvs[0];
@@ -219,6 +228,13 @@ export class Workload {
 
   private uniqueValue(process: number): string {
     return `${this.client.name}-${process}-${this.seq++}`;
+  }
+
+  /** The value as stored: with largeValues, sometimes padded to a large object. */
+  private padded(value: string): string {
+    const large = this.cfg.largeValues;
+    if (large === undefined || !this.rng.chance(large.chance) || value.length >= large.bytes) return value;
+    return value + PAD.repeat(large.bytes - value.length);
   }
 
   /** A watch on the key prefix for holdMs (not recorded in the history). */
@@ -246,6 +262,15 @@ export class Workload {
   }
 }
 
+/** Filler of large values; unique values never contain it. */
+const PAD = '~';
+
+/** A stored value's unique tag (the value without its padding). */
+function unpadded(value: string): string {
+  const i = value.indexOf(PAD);
+  return i < 0 ? value : value.slice(0, i);
+}
+
 function histKv(kv: MvccKeyValue): { key: string; value: string; modRevision: number; createRevision: number; version: number } {
-  return { key: kv.key, value: kv.value, modRevision: kv.modRevision, createRevision: kv.createRevision, version: kv.version };
+  return { key: kv.key, value: unpadded(kv.value), modRevision: kv.modRevision, createRevision: kv.createRevision, version: kv.version };
 }
