@@ -1,5 +1,6 @@
 // npm run fuzz -- --seeds N [--from S] [--minutes M] [--inject BUG] [--phase MS]
-//                 [--peer-only] [--no-dup] [--kinds K,...] [--out DIR] [--no-shrink]
+//                 [--peer-only] [--no-dup] [--kinds K,...] [--members 3|5] [--large-values]
+//                 [--member-down] [--out DIR] [--no-shrink]
 // npm run fuzz -- --replay FILE   (reruns a repro file's schedule and prints its failures)
 // Runs seeds S, S+1, ... (each printed with its schedule first), stops after N seeds or
 // M wall-clock minutes, shrinks each failing seed and writes a repro file for it, and
@@ -26,15 +27,19 @@ interface Args {
   shrink: boolean;
   kinds: FaultKind[] | undefined;
   duplication: boolean;
+  members: number | undefined;
+  largeValues: boolean;
+  memberDown: boolean;
 }
 
-const USAGE = `usage: npm run fuzz -- --seeds N [--from S] [--minutes M] [--inject BUG] [--phase MS] [--peer-only] [--no-dup] [--kinds K,...] [--out DIR] [--no-shrink]
+const USAGE = `usage: npm run fuzz -- --seeds N [--from S] [--minutes M] [--inject BUG] [--phase MS] [--peer-only] [--no-dup] [--kinds K,...]
+                     [--members 3|5] [--large-values] [--member-down] [--out DIR] [--no-shrink]
        npm run fuzz -- --replay FILE
   bugs: ${BUG_NAMES.join(', ')}
   kinds: ${FAULT_KINDS.join(', ')}`;
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { seeds: 10, from: 1, minutes: undefined, inject: undefined, phaseMs: 10_000, clientFaults: true, out: 'fuzz-failures', shrink: true, kinds: undefined, duplication: true };
+  const args: Args = { seeds: 10, from: 1, minutes: undefined, inject: undefined, phaseMs: 10_000, clientFaults: true, out: 'fuzz-failures', shrink: true, kinds: undefined, duplication: true, members: undefined, largeValues: false, memberDown: false };
   const num = (flag: string, v: string | undefined, min: number): number => {
     const n = Number(v);
     if (v === undefined || !Number.isFinite(n) || n < min) throw new Error(`${flag} needs a number >= ${min} (got ${v ?? 'nothing'})\n${USAGE}`);
@@ -70,6 +75,18 @@ function parseArgs(argv: readonly string[]): Args {
       case '--kinds':
         args.kinds = (argv[++i] ?? '').split(',') as FaultKind[];
         break;
+      case '--members': {
+        const n = num(flag, argv[++i], 1);
+        if (n !== 3 && n !== 5) throw new Error(`--members needs 3 or 5 (got ${n})\n${USAGE}`);
+        args.members = n;
+        break;
+      }
+      case '--large-values':
+        args.largeValues = true;
+        break;
+      case '--member-down':
+        args.memberDown = true;
+        break;
       case '--no-shrink':
         args.shrink = false;
         break;
@@ -103,7 +120,7 @@ function main(): number {
   const summary = emptySummary();
   for (let seed = args.from; seed < args.from + args.seeds; seed++) {
     if (args.minutes !== undefined && Date.now() - started > args.minutes * 60_000) break;
-    const schedule = generateSchedule(seed, { faultPhaseMs: args.phaseMs, clientFaults: args.clientFaults, duplication: args.duplication, ...(args.kinds === undefined ? {} : { kinds: args.kinds }) });
+    const schedule = generateSchedule(seed, { faultPhaseMs: args.phaseMs, clientFaults: args.clientFaults, duplication: args.duplication, largeValues: args.largeValues, memberDown: args.memberDown, ...(args.members === undefined ? {} : { members: args.members }), ...(args.kinds === undefined ? {} : { kinds: args.kinds }) });
     console.log(`seed ${seed}: ${describeSwarm(schedule.swarm)}${args.clientFaults ? '' : ', peer links only'}`);
     for (const f of schedule.faults) console.log(`  ${describeFault(f)}`);
     const t0 = Date.now();

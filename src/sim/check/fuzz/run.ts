@@ -88,6 +88,7 @@ export function worldConfig(s: Schedule, traceLevel: RunOptions['traceLevel'] = 
         concurrency: swarm.concurrency,
         rate: swarm.rate,
         timeoutMs: 1000,
+        ...(swarm.largeValues === undefined ? {} : { largeValues: swarm.largeValues }),
       },
     })),
     check: true,

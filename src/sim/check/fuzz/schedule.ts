@@ -71,6 +71,8 @@ export interface Swarm {
   compactEveryMs: number;
   /** Watches per client, recorded for the watch guarantees. */
   watchesPerClient: number;
+  /** Occasional large values (a written value padded to `bytes` with `chance`); absent: small values. */
+  largeValues?: { chance: number; bytes: number };
 }
 
 export interface Schedule {
@@ -106,6 +108,19 @@ export interface ScheduleOptions {
    * schedules of older runs stay the same.
    */
   duplication?: boolean;
+  /**
+   * Whether seeds may write large values (default false): a seed then draws, from its own
+   * stream (the rest of the schedule stays as without), either small values or occasional
+   * objects of 256 KiB to 1 MiB, as Kubernetes stores. Such appends fill raft's 1 MiB
+   * messages (MaxSizePerMsg), so a follower catching up acks part of a leader's tail.
+   */
+  largeValues?: boolean;
+  /**
+   * Whether one member is down from the start of the fault phase to its end (default
+   * false): a failed machine not yet replaced, so the cluster runs without fault
+   * tolerance. It takes the process lane: no other crash or stop is drawn.
+   */
+  memberDown?: boolean;
 }
 
 export class ScheduleError extends Error {
@@ -127,7 +142,17 @@ export function generateSchedule(seed: number, options: ScheduleOptions = {}): S
   const kinds = options.kinds ?? FAULT_KINDS;
   const unknown = kinds.filter((k) => !FAULT_KINDS.includes(k));
   if (kinds.length === 0 || unknown.length > 0) throw new ScheduleError(`fault kinds must be some of ${FAULT_KINDS.join(', ')} (got ${JSON.stringify(kinds)})`);
-  const faults = drawFaults(rng, swarm, kinds, faultPhaseMs, maxFaults, options.duplication ?? true);
+  let faults = drawFaults(rng, swarm, kinds, faultPhaseMs, maxFaults, options.duplication ?? true);
+  if (options.memberDown === true) {
+    const down = RandomStream.derive(seed, 'fuzz/down');
+    const id = faults.reduce((max, f) => Math.max(max, f.id), -1) + 1;
+    const crash: Fault = { id, at: Math.round(down.uniform(0, 1000)), until: faultPhaseMs, kind: 'crash', target: down.int(0, swarm.members - 1) };
+    faults = [crash, ...faults.filter((f) => laneOf(f.kind) !== 'process')].sort((a, b) => a.at - b.at || a.id - b.id);
+  }
+  if (options.largeValues === true) {
+    const large = drawLargeValues(RandomStream.derive(seed, 'fuzz/values'));
+    if (large !== undefined) swarm.largeValues = large;
+  }
   return { seed, swarm, faults, faultPhaseMs, settleMs: 20_000, clientFaults: options.clientFaults ?? true };
 }
 
@@ -143,6 +168,12 @@ function drawSwarm(rng: RandomStream, members: number | undefined): Swarm {
     compactEveryMs: rng.pick([0, 1000, 2500]),
     watchesPerClient: rng.int(1, 2),
   };
+}
+
+/** A quarter of the seeds keep small values; the others write some objects of 256 KiB to 1 MiB. */
+function drawLargeValues(rng: RandomStream): Swarm['largeValues'] {
+  if (rng.chance(0.25)) return undefined;
+  return { chance: rng.pick([0.1, 0.3]), bytes: rng.pick([256, 512, 1024]) * 1024 };
 }
 
 /**
@@ -272,6 +303,7 @@ export function describeSwarm(s: Swarm): string {
   return (
     `${s.members} members, ${s.clients} clients x ${s.rate} ops/s (${s.concurrency} processes, ${s.keys} keys), ` +
     `${s.watchesPerClient} watch(es) per client, torn writes ${pct(s.tornWriteProbability)}, snapshot-count ${s.snapshotCount}, ` +
-    `compaction ${s.compactEveryMs === 0 ? 'off' : `every ${s.compactEveryMs} ms`}`
+    `compaction ${s.compactEveryMs === 0 ? 'off' : `every ${s.compactEveryMs} ms`}` +
+    (s.largeValues === undefined ? '' : `, ${pct(s.largeValues.chance)} of values ${s.largeValues.bytes / 1024} KiB`)
   );
 }
