@@ -47,7 +47,7 @@ function Endpoints({ name, c }: { name: string; c: ClientFrame }) {
               <td>
                 <span className="swatch" style={{ background: subchannelColour(e.state) }} aria-hidden="true" /> {e.state}
               </td>
-              <td>{left === undefined ? '' : left > 0 ? `${(left / 1000).toFixed(2)} s left of ${((e.backoffMs ?? 0) / 1000).toFixed(2)} s` : 'over'}</td>
+              <td>{left === undefined ? '' : <span className="ticking wide">{left > 0 ? `${(left / 1000).toFixed(2)} s left of ${((e.backoffMs ?? 0) / 1000).toFixed(2)} s` : 'over'}</span>}</td>
               <td>{a === next ? <strong>▶ next pick</strong> : slot >= 0 ? `in rotation` : 'not READY'}</td>
             </tr>
           );
@@ -101,7 +101,7 @@ const Lane = memo(
         <strong>
           #{r.call} {r.method}
         </strong>{' '}
-        {r.outcome === undefined ? '(in progress)' : r.outcome === 'ok' ? 'ok' : `failed: ${r.error}`} · {(end - r.start).toFixed(1)} ms
+        {r.outcome === undefined ? '(in progress)' : r.outcome === 'ok' ? 'ok' : `failed: ${r.error}`} · <span className="ticking">{(end - r.start).toFixed(1)} ms</span>
         <ol className="steps">
           {r.steps.map((s, i) => (
             <li key={i} className={s.kind}>

@@ -6,6 +6,7 @@ import { useMemo } from 'react';
 import { arc, path } from 'd3';
 import { useUIStore } from '../store';
 import { timerStart, type MemberFrame, type TimerView } from '../model/frame';
+import { CanvasLayer } from './CanvasLayer';
 import { subchannelColour } from './ClientSwimlanes';
 import { messagePoint, reachable, recentlyLost, ringPositions, type Point } from './layout';
 import { memberFill, memberLabel, memberLetter, messageColour } from './palette';
@@ -14,6 +15,30 @@ const SIZE = 420;
 const R = 150;
 const NODE_R = 30;
 const MESSAGE_R = 5;
+/** Half the side of a message's dot image: its radius and half its white outline. */
+const DOT_HALF = MESSAGE_R + 1;
+
+/** A message type's dot (its colour, outlined in white) at `scale` device pixels per unit, drawn once. */
+const dots = new Map<string, HTMLCanvasElement>();
+function messageDot(type: string, scale: number): HTMLCanvasElement {
+  const key = `${type}@${scale}`;
+  let dot = dots.get(key);
+  if (dot === undefined) {
+    dot = document.createElement('canvas');
+    dot.width = dot.height = Math.ceil(2 * DOT_HALF * scale);
+    const ctx = dot.getContext('2d') as CanvasRenderingContext2D;
+    ctx.scale(dot.width / (2 * DOT_HALF), dot.height / (2 * DOT_HALF));
+    ctx.arc(DOT_HALF, DOT_HALF, MESSAGE_R, 0, 2 * Math.PI);
+    ctx.fillStyle = messageColour(type);
+    ctx.fill();
+    ctx.strokeStyle = 'white';
+    ctx.lineWidth = 1;
+    ctx.stroke();
+    dots.set(key, dot);
+  }
+  return dot;
+}
+
 /** Where on its link a lost transmission is marked: near the receiver it did not reach. */
 const LOST_AT = 0.8;
 
@@ -133,21 +158,17 @@ export function ClusterRing({ electionMs }: { electionMs: number }) {
     [clientNames, clients, positions],
   );
 
-  // One path per message type: hundreds of messages stay a handful of DOM nodes.
-  const flightPaths = useMemo(() => {
-    const byType = new Map<string, ReturnType<typeof path>>();
+  // Drawn on a canvas, each message a copy of its type's dot: hundreds move every frame.
+  const drawFlights = (ctx: CanvasRenderingContext2D) => {
+    const scale = ctx.getTransform().a;
     for (const f of flights) {
       const from = positions.get(f.from);
       const to = positions.get(f.to);
       if (from === undefined || to === undefined) continue;
       const p = messagePoint(from, to, f.sent, f.due, t);
-      let d = byType.get(f.type);
-      if (d === undefined) byType.set(f.type, (d = path()));
-      d.moveTo(p.x + MESSAGE_R, p.y);
-      d.arc(p.x, p.y, MESSAGE_R, 0, 2 * Math.PI);
+      ctx.drawImage(messageDot(f.type, scale), p.x - DOT_HALF, p.y - DOT_HALF, 2 * DOT_HALF, 2 * DOT_HALF);
     }
-    return [...byType].map(([type, d]) => [type, d.toString()] as const);
-  }, [flights, positions, t]);
+  };
 
   // Messages lost in the last moments, as one path of crosses near their receivers.
   const lost = useMemo(() => {
@@ -168,35 +189,41 @@ export function ClusterRing({ electionMs }: { electionMs: number }) {
     return { d: d.toString(), count };
   }, [spans, positions, t]);
 
+  // The same elements while the links and endpoints stay: React skips them on every frame.
+  const lines = useMemo(
+    () => (
+      <>
+        <g className="links" aria-hidden="true">
+          {links.map(({ a, b, cut }) => {
+            const pa = positions.get(a) as Point;
+            const pb = positions.get(b) as Point;
+            return <line key={`${a}-${b}`} x1={pa.x} y1={pa.y} x2={pb.x} y2={pb.y} className={cut ? 'link cut' : 'link'} data-testid={cut ? 'cut-link' : undefined} />;
+          })}
+        </g>
+        <g className="endpoint-lines" aria-hidden="true">
+          {endpointLines.map((l) => (
+            <line
+              key={l.key}
+              x1={l.from.x}
+              y1={l.from.y}
+              x2={l.to.x}
+              y2={l.to.y}
+              stroke={subchannelColour(l.state)}
+              strokeDasharray={l.state === 'READY' ? undefined : '2 4'}
+              className="endpoint-line"
+              data-state={l.state}
+            />
+          ))}
+        </g>
+      </>
+    ),
+    [links, endpointLines, positions],
+  );
+
   return (
     <svg className="cluster-ring" viewBox={`0 0 ${SIZE} ${SIZE}`} role="group" aria-label="Cluster members and messages in flight" data-testid="cluster-ring">
-      <g className="links" aria-hidden="true">
-        {links.map(({ a, b, cut }) => {
-          const pa = positions.get(a) as Point;
-          const pb = positions.get(b) as Point;
-          return <line key={`${a}-${b}`} x1={pa.x} y1={pa.y} x2={pb.x} y2={pb.y} className={cut ? 'link cut' : 'link'} data-testid={cut ? 'cut-link' : undefined} />;
-        })}
-      </g>
-      <g className="endpoint-lines" aria-hidden="true">
-        {endpointLines.map((l) => (
-          <line
-            key={l.key}
-            x1={l.from.x}
-            y1={l.from.y}
-            x2={l.to.x}
-            y2={l.to.y}
-            stroke={subchannelColour(l.state)}
-            strokeDasharray={l.state === 'READY' ? undefined : '2 4'}
-            className="endpoint-line"
-            data-state={l.state}
-          />
-        ))}
-      </g>
-      <g className="flights" aria-hidden="true" data-testid="flights" data-count={flights.length}>
-        {flightPaths.map(([type, d]) => (
-          <path key={type} d={d} fill={messageColour(type)} stroke="white" strokeWidth={1} />
-        ))}
-      </g>
+      {lines}
+      <CanvasLayer width={SIZE} height={SIZE} draw={drawFlights} className="flights" aria-hidden="true" data-testid="flights" data-count={flights.length} />
       <path className="lost-messages" d={lost.d} aria-hidden="true" data-testid="lost-messages" data-count={lost.count} />
       {members.map((m) => (
         <MemberNode key={m.name} m={m} at={positions.get(m.name) as Point} timer={timers[m.name]} t={t} electionMs={electionMs} />

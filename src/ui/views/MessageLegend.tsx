@@ -22,7 +22,7 @@ export function MessageLegend() {
           <svg width="12" height="12" aria-hidden="true">
             <path d="M2,2L10,10M2,10L10,2" className="lost-messages" />
           </svg>{' '}
-          lost just now × {lost}
+          lost just now × <span className="ticking count">{lost}</span>
         </li>
       )}
       {counts.map(([type, n]) => (
@@ -30,7 +30,7 @@ export function MessageLegend() {
           <svg width="12" height="12" aria-hidden="true">
             <circle cx="6" cy="6" r="5" fill={messageColour(type)} />
           </svg>{' '}
-          {type} × {n}
+          {type} × <span className="ticking count">{n}</span>
         </li>
       ))}
     </ul>
