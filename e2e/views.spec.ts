@@ -85,7 +85,8 @@ test('space-time diagram zooms into the moments before the cursor', async ({ pag
   await page.goto('/?speed=10');
   await expect(page.locator('[data-role="leader"]')).toHaveCount(1, { timeout: 30_000 });
   await pause(page);
-  const strokes = () => page.getByTestId('space-time').locator('path').evaluateAll((ps) => ps.map((p) => p.getAttribute('d') ?? '').join(''));
+  // The strokes are drawn on a canvas: compare its pixels.
+  const strokes = () => page.getByTestId('space-time-strokes').locator('canvas').evaluate((c: HTMLCanvasElement) => c.toDataURL());
   const wide = await strokes();
   await page.getByTestId('space-time-zoom-in').click();
   await page.getByTestId('space-time-zoom-in').click();

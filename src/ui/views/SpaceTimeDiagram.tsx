@@ -2,8 +2,9 @@
 // right, each message a line from its send to its arrival (or to the cursor while it flies).
 // Zooming narrows the window the diagram shows, down to a few tens of milliseconds.
 import { useMemo, useState } from 'react';
-import { path, scaleLinear, scalePoint } from 'd3';
+import { scaleLinear, scalePoint } from 'd3';
 import { SPACE_TIME_WINDOW_MS, useUIStore } from '../store';
+import { CanvasLayer } from './CanvasLayer';
 import { messageColour } from './palette';
 
 const WIDTH = 640;
@@ -27,9 +28,10 @@ export function SpaceTimeDiagram() {
   const y = useMemo(() => scalePoint(hosts, [LANE / 2, hosts.length * LANE - LANE / 2]), [hosts]);
   const x = useMemo(() => scaleLinear([from, t], [LEFT, WIDTH - 8]), [from, t]);
 
-  // One path per message type (and one for lost messages) rather than a line each.
-  const strokes = useMemo(() => {
-    const byKey = new Map<string, ReturnType<typeof path>>();
+  // Drawn on a canvas, one path per message type (and one for lost messages): hundreds of
+  // strokes move every frame.
+  const drawStrokes = (ctx: CanvasRenderingContext2D) => {
+    const byKey = new Map<string, number[]>();
     for (const m of spans) {
       const y1 = y(m.from);
       const y2 = y(m.to);
@@ -40,13 +42,24 @@ export function SpaceTimeDiagram() {
       const end = Math.min(m.due, t);
       const at = (u: number) => y1 + (y2 - y1) * (m.due > m.sent ? (u - m.sent) / (m.due - m.sent) : 1);
       const key = m.fate === 'in-flight' ? m.type : LOST;
-      let d = byKey.get(key);
-      if (d === undefined) byKey.set(key, (d = path()));
-      d.moveTo(x(start), at(start));
-      d.lineTo(x(end), at(end));
+      let line = byKey.get(key);
+      if (line === undefined) byKey.set(key, (line = []));
+      line.push(x(start), at(start), x(end), at(end));
     }
-    return [...byKey].map(([key, d]) => [key, d.toString()] as const);
-  }, [spans, from, t, x, y]);
+    ctx.lineWidth = 1.5;
+    for (const [key, line] of [...byKey].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const lost = key === LOST;
+      ctx.strokeStyle = lost ? '#D55E00' : messageColour(key);
+      ctx.setLineDash(lost ? [3, 3] : []);
+      // A stroke per segment: Skia draws a lone line fast, a path of hundreds slowly.
+      for (let i = 0; i < line.length; i += 4) {
+        ctx.beginPath();
+        ctx.moveTo(line[i], line[i + 1]);
+        ctx.lineTo(line[i + 2], line[i + 3]);
+        ctx.stroke();
+      }
+    }
+  };
 
   return (
     <>
@@ -62,6 +75,7 @@ export function SpaceTimeDiagram() {
       <svg
         className="space-time"
         viewBox={`0 0 ${WIDTH} ${height}`}
+        style={{ aspectRatio: `${WIDTH} / ${height}` }}
         role="img"
         aria-label={`Space-time diagram of the messages in the ${windowMs} ms before the cursor`}
         data-testid="space-time"
@@ -74,10 +88,7 @@ export function SpaceTimeDiagram() {
             <line x1={LEFT} x2={WIDTH - 8} y1={y(h)} y2={y(h)} className="lane" />
           </g>
         ))}
-        {strokes.map(([key, d]) => {
-          const lost = key === LOST;
-          return <path key={key} d={d} fill="none" stroke={lost ? '#D55E00' : messageColour(key)} strokeDasharray={lost ? '3 3' : undefined} strokeWidth={1.5} />;
-        })}
+        <CanvasLayer width={WIDTH} height={height} draw={drawStrokes} aria-hidden="true" data-testid="space-time-strokes" />
         <text x={LEFT} y={height - 6} className="axis-label">
           −{windowMs} ms
         </text>
