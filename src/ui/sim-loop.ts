@@ -28,6 +28,8 @@ const FORK_SLICE = 1000;
  */
 const FOLDED_EVERY_MS = 100;
 const NARRATION_LINES = 40;
+/** Events a step to the next delivery fires looking for a message to be sent, at most. */
+const STEP_SEARCH_EVENTS = 10_000;
 const SPACE_TIME_MAX_MESSAGES = 400;
 
 interface Fork {
@@ -253,6 +255,17 @@ export class SimLoop {
   }
 
   private async stepOnce(): Promise<void> {
+    const unit = useUIStore.getState().stepUnit;
+    if (unit === 'event') return this.stepEvent();
+    // With nothing in flight, the next delivery is of the next message sent.
+    for (let n = 0; unit === 'delivery' && this.nextDelivery() === undefined && n < STEP_SEARCH_EVENTS; n++) await this.stepEvent();
+    const target = unit === 'delivery' ? this.nextDelivery() : this.nextTick();
+    // Every event up to the target fires (a step is short: one latency or one tick at most).
+    if (target !== undefined) while (this.cursor.t < target) await this.moveTo(target);
+  }
+
+  /** Shows the next trace event, firing the world's next kernel event at the live edge. */
+  private async stepEvent(): Promise<void> {
     if (this.cursor.index < this.timeline.length) {
       // Replaying the record: show its next event.
       const index = this.cursor.index + 1;
@@ -265,8 +278,30 @@ export class SimLoop {
     this.cursor = this.liveCursor();
   }
 
+  /** When the next message in flight at the cursor arrives. */
+  private nextDelivery(): number | undefined {
+    const { index, t } = this.cursor;
+    const dues = inFlightAt(this.timeline.messagesIn(index, t, t), t).map((m) => m.due);
+    return dues.length === 0 ? undefined : Math.min(...dues);
+  }
+
+  /**
+   * When a member next ticks raft: at the live edge, its tick timer in the kernel's queue; in
+   * the recorded past, the next multiple of the tick (members tick on that grid from time 0;
+   * one restarted since ticks off it).
+   */
+  private nextTick(): number | undefined {
+    if (this.atLiveEdge) return this.world.kernel.pending().find((timer) => !timer.cancelled && timer.time > this.cursor.t && timer.label.endsWith(' tick'))?.time;
+    const tickMs = this.world.config.tickMs;
+    return (Math.floor(this.cursor.t / tickMs) + 1) * tickMs;
+  }
+
   private async play(speed: number, elapsedWall: number): Promise<void> {
-    const target = speed === Infinity ? Infinity : this.cursor.t + elapsedWall * speed;
+    await this.moveTo(speed === Infinity ? Infinity : this.cursor.t + elapsedWall * speed);
+  }
+
+  /** Moves the cursor towards time `target`, running the world on within this frame's budget. */
+  private async moveTo(target: number): Promise<void> {
     if (target <= this.world.now) {
       this.cursor = { index: this.timeline.indexAtTime(target), t: target };
       return;

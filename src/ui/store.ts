@@ -29,9 +29,14 @@ export const DEFAULT_SPEED = 0.1;
 /** Virtual milliseconds the space-time diagram shows before the cursor. */
 export const SPACE_TIME_WINDOW_MS = 600;
 
+/** What one step forward moves over: a trace event, to the next message delivery, to the next raft tick. */
+export type StepUnit = 'event' | 'delivery' | 'tick';
+export const STEP_UNITS: readonly StepUnit[] = ['event', 'delivery', 'tick'];
+
 interface UIState {
   mode: PlayerMode;
   speed: number;
+  stepUnit: StepUnit;
   cursor: Cursor;
   stats: Stats;
   frame: FrameState;
@@ -53,6 +58,7 @@ interface UIState {
 export const useUIStore = create<UIState>((set) => ({
   mode: 'playing',
   speed: DEFAULT_SPEED,
+  stepUnit: 'event',
   cursor: { index: 0, t: 0 },
   stats: { fired: 0, end: 0, delivered: 0, lost: 0 },
   frame: initialFrame([]),

@@ -1,10 +1,12 @@
 // Player controls: play/pause, step (back and forward), speed, the time cursor.
 import type { SimLoop } from '../sim-loop';
-import { SPEEDS, useUIStore } from '../store';
+import { SPEEDS, STEP_UNITS, useUIStore, type StepUnit } from '../store';
 
 export function formatTime(ms: number): string {
   return `${(ms / 1000).toFixed(3)} s`;
 }
+
+const STEP_LABELS: Record<StepUnit, string> = { event: 'next event', delivery: 'next message delivery', tick: 'next tick' };
 
 function speedLabel(s: number): string {
   return s === Infinity ? 'max' : `${s}×`;
@@ -13,6 +15,7 @@ function speedLabel(s: number): string {
 export function Controls({ loop }: { loop: SimLoop }) {
   const mode = useUIStore((s) => s.mode);
   const speed = useUIStore((s) => s.speed);
+  const stepUnit = useUIStore((s) => s.stepUnit);
   const set = useUIStore((s) => s.set);
   const forking = mode === 'forking';
   return (
@@ -23,9 +26,19 @@ export function Controls({ loop }: { loop: SimLoop }) {
       <button type="button" data-testid="step-back" disabled={forking} onClick={() => loop.stepBack()} aria-label="Step back one event" aria-keyshortcuts="ArrowLeft">
         ◀ Step
       </button>
-      <button type="button" data-testid="step" disabled={forking} onClick={() => loop.player.send({ type: 'STEP' })} aria-label="Step one event" aria-keyshortcuts="ArrowRight">
+      <button type="button" data-testid="step" disabled={forking} onClick={() => loop.player.send({ type: 'STEP' })} aria-label={`Step to the ${STEP_LABELS[stepUnit]}`} aria-keyshortcuts="ArrowRight">
         Step ▶
       </button>
+      <label>
+        to the{' '}
+        <select data-testid="step-unit" value={stepUnit} onChange={(e) => set({ stepUnit: e.target.value as StepUnit })}>
+          {STEP_UNITS.map((u) => (
+            <option key={u} value={u}>
+              {STEP_LABELS[u]}
+            </option>
+          ))}
+        </select>
+      </label>
       <label>
         Speed{' '}
         <select data-testid="speed" value={String(speed)} onChange={(e) => set({ speed: Number(e.target.value) })} aria-keyshortcuts="[ ]">
