@@ -153,6 +153,17 @@ describe('Kernel', () => {
     expect(k.now).toBe(500);
   });
 
+  it('runs until a state predicate holds or the deadline passes', () => {
+    const k = new Kernel(1);
+    let fired = 0;
+    for (let i = 1; i <= 10; i++) k.schedule(i * 10, () => fired++);
+    expect(k.runUntilTrue(() => fired === 3, 1000)).toBe(true);
+    expect(k.now).toBe(30);
+    expect(k.runUntilTrue(() => fired === 99, 75)).toBe(false);
+    expect(fired).toBe(7);
+    expect(k.now).toBe(75);
+  });
+
   it('refuses to pass a pending real write synchronously and waits for it asynchronously', async () => {
     const k = new Kernel(1);
     let resolve!: () => void;

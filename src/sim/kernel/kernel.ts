@@ -136,6 +136,20 @@ export class Kernel {
     if (time > this.now) this.now = time;
   }
 
+  /** Fires events until `pred` holds or virtual time would pass `deadline`; returns whether it held. */
+  runUntilTrue(pred: () => boolean, deadline: number): boolean {
+    while (!pred()) {
+      const next = this.queue.peek();
+      if (next === undefined || next.time > deadline) {
+        this.runUntil(deadline);
+        return pred();
+      }
+      this.checkHolds(next.time);
+      this.fire();
+    }
+    return true;
+  }
+
   /**
    * Fires events until `predicate` holds for a newly traced event or virtual time would
    * pass `deadline`. Returns the matching event, or undefined at the deadline.

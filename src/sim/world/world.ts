@@ -400,16 +400,7 @@ export class World {
   /** Runs until `pred` holds or `ms` of virtual time pass; returns whether it held. */
   runUntilTrue(pred: () => boolean, ms: number): boolean {
     this.requireIdle();
-    const deadline = this.kernel.now + ms;
-    while (!pred()) {
-      const next = this.kernel.nextTime();
-      if (next === undefined || next > deadline) {
-        this.kernel.runUntil(deadline);
-        return pred();
-      }
-      this.kernel.step();
-    }
-    return true;
+    return this.kernel.runUntilTrue(pred, this.kernel.now + ms);
   }
 
   hash(): string {

@@ -102,16 +102,7 @@ export class TestCluster {
 
   /** Fires events until `pred` holds or `ms` of virtual time pass; returns whether it held. */
   runUntil(pred: () => boolean, ms = 10_000): boolean {
-    const deadline = this.kernel.now + ms;
-    while (!pred()) {
-      const next = this.kernel.nextTime();
-      if (next === undefined || next > deadline) {
-        this.kernel.runUntil(deadline);
-        return pred();
-      }
-      this.kernel.step();
-    }
-    return true;
+    return this.kernel.runUntilTrue(pred, this.kernel.now + ms);
   }
 
   run(ms: number): void {
