@@ -216,6 +216,18 @@ function withAuthInfo(s: EtcdServer, ctx: RequestContext, done: (ai: AuthInfo | 
   }
   if (found.kind !== 'wait') return done(found.kind === 'user' ? found.authInfo : undefined);
   const run = s.node;
+  const settle = raceDeadline(s, ctx, () => done(new AuthError('ErrInvalidAuthToken')), `${s.name} token wait deadline`);
+  s.applyWait.wait(found.index, () => {
+    if (s.node !== run || !settle()) return;
+    withAuthInfo(s, ctx, done);
+  });
+}
+
+/**
+ * Runs `onDeadline` when the client's deadline passes, unless the returned settle() is
+ * called first; settle() returns whether it came first (true at most once).
+ */
+function raceDeadline(s: EtcdServer, ctx: RequestContext, onDeadline: () => void, label?: string): () => boolean {
   let settled = false;
   const timer =
     ctx.deadline === undefined
@@ -223,14 +235,14 @@ function withAuthInfo(s: EtcdServer, ctx: RequestContext, done: (ai: AuthInfo | 
       : s.kernel.at(Math.max(s.kernel.now, ctx.deadline), () => {
           if (settled) return;
           settled = true;
-          done(new AuthError('ErrInvalidAuthToken'));
-        }, `${s.name} token wait deadline`);
-  s.applyWait.wait(found.index, () => {
-    if (settled || s.node !== run) return;
+          onDeadline();
+        }, label);
+  return () => {
+    if (settled) return false;
     settled = true;
     if (timer !== undefined) s.kernel.cancel(timer);
-    withAuthInfo(s, ctx, done);
-  });
+    return true;
+  };
 }
 
 /**
@@ -246,20 +258,9 @@ function checkQuota(s: EtcdServer, op: string, cost: number): Error | undefined 
 
 /** Waits for a confirmed read index (or the client's deadline: the raw context error). */
 export function linearizableReadNotify(s: EtcdServer, ctx: RequestContext, done: (err: Error | undefined) => void): void {
-  let settled = false;
-  const timer =
-    ctx.deadline === undefined
-      ? undefined
-      : s.kernel.at(Math.max(s.kernel.now, ctx.deadline), () => {
-          if (settled) return;
-          settled = true;
-          done(serverError('DeadlineExceeded'));
-        });
+  const settle = raceDeadline(s, ctx, () => done(serverError('DeadlineExceeded')));
   s.readIndexLoop.read((err) => {
-    if (settled) return;
-    settled = true;
-    if (timer !== undefined) s.kernel.cancel(timer);
-    done(err);
+    if (settle()) done(err);
   });
 }
 
