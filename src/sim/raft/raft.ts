@@ -583,7 +583,14 @@ export class Raft {
 
   private logRoleChange(what: string, event: string): void {
     if (this.logger.enabled(LogLevel.Info)) {
-      this.logger.info(`${hex(this.id)} ${what} at term ${this.term}`, { event, id: this.id, term: this.term, lead: this.lead });
+      // The timeout this role counts down (drawn anew by reset(); kept by a pre-candidate).
+      this.logger.info(`${hex(this.id)} ${what} at term ${this.term}`, {
+        event,
+        id: this.id,
+        term: this.term,
+        lead: this.lead,
+        randomizedElectionTimeout: this.randomizedElectionTimeout,
+      });
     }
   }
 
