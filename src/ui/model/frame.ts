@@ -5,6 +5,7 @@
 import type { TraceEvent } from '../../sim/trace/trace';
 import { emptyClient, foldClient, type ClientFrame } from './client-frame';
 import { emptyKv, foldLease, foldMvcc, type KvFrame } from './kv-frame';
+import { foldTimer, TIMER_KINDS } from './election-timer';
 import { hostOf } from './trace-source';
 
 export type { ClientFrame } from './client-frame';
@@ -95,8 +96,14 @@ export const HEARD_KEEP = 4;
 export interface TimerView {
   /** Arrival times of the newest leader messages (MsgApp, MsgHeartbeat) sent to the member. */
   heard: number[];
-  /** When the member's role last changed (a candidate's timer starts with its campaign). */
+  /** When the member's timer last restarted by itself: a role change (a candidate's starts with its campaign) or a vote cast. */
   since: number;
+  /** The randomized election timeout (ticks) drawn at the member's last role change (election-timer.ts). */
+  timeoutTicks?: number;
+  /** While the member runs: when its raft ticker started (it ticks every tickMs from then). */
+  ticksFrom?: number;
+  /** A start-up fast-forward of the election ticks (adjustTicks): when, and by how many. */
+  advanced?: { at: number; ticks: number };
   /** Set while an fsync runs: when it began. */
   fsyncSince?: number;
 }
@@ -161,6 +168,7 @@ export function foldEvent(f: FrameState, e: TraceEvent): void {
     if (c !== undefined) foldClient(c, ev);
   }
   if (e.kind.startsWith('etcdctl.')) foldConsole(f, ev);
+  if (TIMER_KINDS.has(e.kind)) foldTimer(timerOf(f, e.source), ev);
   switch (e.kind as string) {
     case 'member.start':
     case 'server.start': {
@@ -208,6 +216,13 @@ export function foldEvent(f: FrameState, e: TraceEvent): void {
     case 'server.progress': {
       const m = memberOf(f, e.source);
       if (m !== undefined) updateProgress(f, m, ev);
+      break;
+    }
+    case 'server.progress.remove': {
+      // The peer left the configuration: etcd's tracker drops its Progress, and so does the view.
+      const m = memberOf(f, e.source);
+      const peer = f.members.find((x) => x.id === ev.peer)?.name ?? String(ev.peer);
+      if (m !== undefined) m.progress = m.progress.filter((p) => p.peer !== peer);
       break;
     }
     case 'server.mvcc':
