@@ -27,6 +27,7 @@
 //     message: a reset comes back and the sender's onRefused runs one latency later.
 
 import type { Kernel } from '../kernel/kernel';
+import type { Recorder } from '../trace/trace';
 import type { RandomStream } from '../kernel/random';
 import { sampleLatency } from './latency';
 import {
@@ -119,6 +120,11 @@ interface Connection {
   /** The stream message being retransmitted, and those that arrived behind it, in order. */
   blocking: Flight | undefined;
   held: Flight[];
+  /** The trace's ids of the addresses, and of the message type last sent (net.send rows). */
+  readonly fromSym: number;
+  readonly toSym: number;
+  lastKind: string;
+  lastKindSym: number;
 }
 
 declare module '../trace/trace' {
@@ -162,9 +168,8 @@ export class Network {
   private readonly overrides = new Map<string, LinkSettings>();
   private linkVersion = 0;
   private nextId = 1;
-  private readonly traceSend;
-  /** The values of the net.send row being recorded, reused so a send allocates no array. */
-  private readonly sendRow: [number, string, string, string, number, number, Fate] = [0, '', '', '', 0, 0, 'in-flight'];
+  private readonly traceSend: Recorder;
+  private readonly inFlightSym: number;
 
   constructor(
     private readonly kernel: Kernel,
@@ -172,7 +177,8 @@ export class Network {
   ) {
     this.rng = kernel.random('net');
     this.traceDeliveries = kernel.trace.enabled('debug');
-    this.traceSend = kernel.trace.recorder('net.send', ['id', 'from', 'to', 'type', 'size', 'due', 'fate']);
+    this.traceSend = kernel.trace.recorder('net.send', { id: 'int', from: 'string', to: 'string', type: 'string', size: 'int', due: 'number', fate: 'string' });
+    this.inFlightSym = this.traceSend.sym('in-flight');
   }
 
   listen(addr: Address, handler: Handler, options?: ListenOptions): void {
@@ -268,15 +274,19 @@ export class Network {
     if (oneShot) {
       this.kernel.trace.emit('net', 'net.send', { id, from, to, type: kind, size, due: dueAt, fate: 'in-flight', oneShot });
     } else {
-      const row = this.sendRow;
+      const row = this.traceSend.values;
+      if (kind !== conn.lastKind) {
+        conn.lastKind = kind;
+        conn.lastKindSym = this.traceSend.sym(kind);
+      }
       row[0] = id;
-      row[1] = from;
-      row[2] = to;
-      row[3] = kind;
+      row[1] = conn.fromSym;
+      row[2] = conn.toSym;
+      row[3] = conn.lastKindSym;
       row[4] = size;
       row[5] = dueAt;
-      row[6] = 'in-flight';
-      this.traceSend('net', row);
+      row[6] = this.inFlightSym;
+      this.traceSend.record('net');
     }
     packet.prev = this.last;
     if (this.last === undefined) this.first = packet;
@@ -429,6 +439,7 @@ export class Network {
       conn = {
         from, fromHost, toHost, to, linkVersion: -1, link: this.resolveLink(fromHost, toHost),
         handlersVersion: -1, handler: undefined, lastDue: 0, blocking: undefined, held: [],
+        fromSym: this.traceSend.sym(from), toSym: this.traceSend.sym(to), lastKind: '', lastKindSym: 0,
       };
       byTo.set(to, conn);
     }

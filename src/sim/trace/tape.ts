@@ -24,7 +24,9 @@ const STARTS_CHUNK = 1 << 16;
 /** Written after a chunk's last row when the next row did not fit. */
 const CHUNK_END = -1;
 
-export type Scalar = number | string | boolean;
+/** A field's type for defineShape: 'int' fields widen to 'number' when a fraction comes. */
+export type FieldType = 'int' | 'number' | 'string' | 'boolean';
+const FIELD_CODES: Record<FieldType, number> = { int: INT, number: FLT, string: STR, boolean: BOOL };
 
 export interface Shape {
   readonly id: number;
@@ -35,9 +37,6 @@ export interface Shape {
   readonly slots: readonly number[];
   /** Row length in slots (even). */
   readonly width: number;
-  /** Per field, the last string written and its id: rows mostly repeat their neighbour's strings. */
-  readonly lastStrings: (string | undefined)[];
-  readonly lastIds: number[];
 }
 
 /** Fields every row carries besides the event's own. */
@@ -80,34 +79,22 @@ export class Tape {
   }
 
   /**
-   * Appends an event given positionally in `shape`'s field order: the fast path for
-   * high-volume kinds (no object, no property lookups). Returns false, writing
-   * nothing, when a value's type does not fit the shape.
+   * Appends an event given positionally in `shape`'s field order, every value a number:
+   * strings as their ids from id(), booleans as 0 or 1. The fast path for high-volume
+   * kinds: no object, no boxed number, no string lookup. Returns false, writing nothing,
+   * when an integer field gets a value that is not a 32-bit integer.
    */
-  appendValues(shape: Shape, t: number, source: string, values: readonly Scalar[]): boolean {
-    const { types, slots, lastStrings, lastIds } = shape;
+  appendNumbers(shape: Shape, t: number, source: string, values: Float64Array): boolean {
+    const { types, slots } = shape;
     const at = this.beginRow(shape, t, source);
     const ints = this.ints;
-    // Types are checked while writing: a mismatch takes the row back.
     for (let i = 0; i < types.length; i++) {
       const v = values[i];
-      const type = types[i];
       const slot = at + slots[i];
-      if (typeof v === 'number') {
-        if (type === FLT) this.floats[slot >> 1] = v;
-        else if (type === INT && isInt32(v)) ints[slot] = v;
-        else return this.takeBack(shape);
-      } else if (typeof v === 'string' && type === STR) {
-        if (v !== lastStrings[i]) {
-          lastStrings[i] = v;
-          lastIds[i] = this.intern(v);
-        }
-        ints[slot] = lastIds[i];
-      } else if (typeof v === 'boolean' && type === BOOL) {
-        ints[slot] = v ? 1 : 0;
-      } else {
-        return this.takeBack(shape);
-      }
+      const type = types[i];
+      if (type === FLT) this.floats[slot >> 1] = v;
+      else if (type !== INT || isInt32(v)) ints[slot] = v;
+      else return this.takeBack(shape);
     }
     return true;
   }
@@ -119,15 +106,30 @@ export class Tape {
     return false;
   }
 
-  /** The shape for a fixed list of fields with the given example values' types. */
-  defineShape(kind: string, names: readonly string[], example: readonly Scalar[]): Shape {
-    return this.internShape(kind, names.slice(), example.map(typeCode));
+  /** The shape for a fixed list of fields of the given types. */
+  defineShape(kind: string, names: readonly string[], types: readonly FieldType[]): Shape {
+    return this.internShape(kind, names.slice(), types.map((type) => FIELD_CODES[type]));
   }
 
   /** `shape` with its integer fields that hold a fraction in `values` made fractional (itself if none). */
-  widenShape(shape: Shape, values: readonly Scalar[]): Shape {
-    const types = shape.types.map((type, i) => (type === INT && typeCode(values[i]) === FLT ? FLT : type));
+  widenShape(shape: Shape, values: Float64Array): Shape {
+    const types = shape.types.map((type, i) => (type === INT && !isInt32(values[i]) ? FLT : type));
     return this.internShape(shape.kind, shape.names.slice(), types);
+  }
+
+  /** The id that stands for string `s` in appendNumbers' values. */
+  id(s: string): number {
+    let id = this.stringIds.get(s);
+    if (id === undefined) {
+      id = this.strings.push(s) - 1;
+      this.stringIds.set(s, id);
+    }
+    return id;
+  }
+
+  /** The string of an id from id(). */
+  string(id: number): string {
+    return this.strings[id];
   }
 
   /** Rebuilds row `i` as a plain object {t, seq, source, kind, ...fields}. */
@@ -193,7 +195,7 @@ export class Tape {
     }
     if (source !== this.lastSource) {
       this.lastSource = source;
-      this.lastSourceId = this.intern(source);
+      this.lastSourceId = this.id(source);
     }
     this.ints[at] = shape.id;
     this.ints[at + 1] = this.lastSourceId;
@@ -210,7 +212,7 @@ export class Tape {
         this.floats[slot >> 1] = v as number;
         break;
       case STR:
-        this.ints[slot] = this.intern(v as string);
+        this.ints[slot] = this.id(v as string);
         break;
       case BOOL:
         this.ints[slot] = v ? 1 : 0;
@@ -264,8 +266,6 @@ export class Tape {
         types,
         slots,
         width: next + (next & 1),
-        lastStrings: new Array<string | undefined>(names.length).fill(undefined),
-        lastIds: new Array<number>(names.length).fill(0),
       };
       this.shapes.push(shape);
       this.shapeByKey.set(key, shape);
@@ -273,14 +273,6 @@ export class Tape {
     return shape;
   }
 
-  private intern(s: string): number {
-    let id = this.stringIds.get(s);
-    if (id === undefined) {
-      id = this.strings.push(s) - 1;
-      this.stringIds.set(s, id);
-    }
-    return id;
-  }
 }
 
 function sameNames(a: readonly string[], b: readonly string[]): boolean {

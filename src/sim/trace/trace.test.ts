@@ -53,8 +53,9 @@ describe('Trace', () => {
     expect(trace.emit('m1', 'test.a', { n: 1, s: 'a', b: true }, { cause: 0, reason: 'because' })).toBe(0);
     expect(trace.emit('m1', 'test.a', { n: 2, s: 'a', b: true }, undefined, 'debug')).toBe(-1);
     now = 7;
-    const rec = trace.recorder('test.a', ['n', 's', 'b']);
-    expect(rec('m2', [3, 'z', false])).toBe(1);
+    const rec = trace.recorder('test.a', { n: 'int', s: 'string', b: 'boolean' });
+    rec.values.set([3, rec.sym('z'), 0]);
+    expect(rec.record('m2')).toBe(1);
     expect(trace.all()).toEqual([
       { t: 5, seq: 0, source: 'm1', kind: 'test.a', n: 1, s: 'a', b: true, cause: 0, reason: 'because' },
       { t: 7, seq: 1, source: 'm2', kind: 'test.a', n: 3, s: 'z', b: false },
@@ -71,26 +72,33 @@ describe('Trace', () => {
     });
   });
 
-  it('widens a recorder shape when a fraction arrives where integers came so far', () => {
+  it('widens a recorder shape when a fraction or a large number arrives where integers came so far', () => {
     const trace = new Trace(() => 1);
-    const rec = trace.recorder('test.a', ['n', 's', 'b']);
-    rec('m1', [1, 'a', true]);
-    rec('m1', [1.25, 'b', false]);
-    rec('m1', [3, 'c', true]);
-    expect(trace.all().map((e) => (e as { n: number }).n)).toEqual([1, 1.25, 3]);
+    const rec = trace.recorder('test.a', { n: 'int', s: 'string', b: 'boolean' });
+    for (const n of [1, 1.25, 3, 2 ** 40, -0]) {
+      rec.values.set([n, rec.sym(`s${n}`), 1]);
+      rec.record('m1');
+    }
+    const events = trace.all();
+    expect(events.map((e) => (e as { n: number }).n)).toEqual([1, 1.25, 3, 2 ** 40, -0]);
+    expect(Object.is((events[4] as { n: number }).n, -0)).toBe(true);
+    expect(events[1]).toEqual({ t: 1, seq: 1, source: 'm1', kind: 'test.a', n: 1.25, s: 's1.25', b: true });
   });
 
-  it('records a recorder row whose values do not fit its shape as emit would', () => {
-    const trace = new Trace(() => 1);
-    const rec = trace.recorder('test.a', ['n', 's', 'b']);
-    rec('m1', [1, 'a', true]);
-    rec('m2', [2, 7 as unknown as string, false]);
-    rec('m1', [3, 'c', true]);
-    expect(trace.all()).toEqual([
-      { t: 1, seq: 0, source: 'm1', kind: 'test.a', n: 1, s: 'a', b: true },
-      { t: 1, seq: 1, source: 'm2', kind: 'test.a', n: 2, s: 7, b: false },
-      { t: 1, seq: 2, source: 'm1', kind: 'test.a', n: 3, s: 'c', b: true },
-    ]);
+  it('records recorder rows exactly as emit would, and nothing below its level', () => {
+    const emitted = new Trace(() => 2);
+    const recorded = new Trace(() => 2);
+    const rec = recorded.recorder('test.a', { n: 'int', s: 'string', b: 'boolean' });
+    const debug = recorded.recorder('test.a', { n: 'int', s: 'string', b: 'boolean' }, 'debug');
+    for (const [n, s, b] of [[1, 'a', true], [2.5, 'b', false], [3, 'a', true]] as const) {
+      emitted.emit('m1', 'test.a', { n, s, b });
+      rec.values.set([n, rec.sym(s), b ? 1 : 0]);
+      expect(rec.record('m1')).toBe(recorded.count - 1);
+      debug.values.set([n, debug.sym(s), 0]);
+      expect(debug.record('m1')).toBe(-1);
+    }
+    expect(recorded.toJSONL()).toBe(emitted.toJSONL());
+    expect(recorded.hash()).toBe(emitted.hash());
   });
 
   it('gives subscribers the same events as the record', () => {
@@ -98,7 +106,9 @@ describe('Trace', () => {
     const seen: unknown[] = [];
     trace.subscribe((e) => seen.push({ ...e }));
     trace.emit('m1', 'test.a', { n: 1, s: 'a', b: true, o: [1] });
-    trace.recorder('test.a', ['n', 's', 'b'])('m1', [2, 'b', false]);
+    const rec = trace.recorder('test.a', { n: 'int', s: 'string', b: 'boolean' });
+    rec.values.set([2, rec.sym('b'), 0]);
+    rec.record('m1');
     expect(seen).toEqual(trace.all());
   });
 
