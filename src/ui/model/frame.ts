@@ -177,6 +177,8 @@ export function foldEvent(f: FrameState, e: TraceEvent): void {
       if (m !== undefined) {
         m.status = 'running';
         if (typeof ev.id === 'string') m.id = ev.id;
+        // A leader may have traced this member's Progress before it started: name its row now.
+        for (const x of f.members) if (x.progress.some((p) => p.peer === m.id)) x.progress = byPeer(x.progress.map((p) => (p.peer === m.id ? { ...p, peer: m.name } : p)));
         // A fresh member reports its term before Raft bootstraps it: never move backwards.
         if (typeof ev.term === 'number') m.term = Math.max(m.term, ev.term);
         if (typeof ev.commit === 'number') m.commit = ev.commit;
@@ -333,9 +335,13 @@ function updateProgress(f: FrameState, leader: MemberFrame, ev: Record<string, u
   const learner = ev.learner === true;
   const view: ProgressView = { peer, state: String(ev.state), match: Number(ev.match), next: Number(ev.next), inflights: Number(ev.inflights), learner, paused: ev.paused === true };
   const others = leader.progress.filter((p) => p.peer !== peer);
-  leader.progress = [...others, view].sort((a, b) => (a.peer < b.peer ? -1 : a.peer > b.peer ? 1 : 0));
+  leader.progress = byPeer([...others, view]);
   const member = memberOf(f, peer);
   if (member !== undefined) member.learner = learner;
+}
+
+function byPeer(rows: ProgressView[]): ProgressView[] {
+  return rows.sort((a, b) => (a.peer < b.peer ? -1 : a.peer > b.peer ? 1 : 0));
 }
 
 function foldInput(f: FrameState, input: { type: string } & Record<string, unknown>): void {
