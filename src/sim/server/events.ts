@@ -13,10 +13,12 @@ type Without<T, K extends string> = T extends unknown ? Omit<T, K> : never;
 declare module '../trace/trace' {
   interface TraceKinds {
     /** A raft logger line with etcd's text (raft.md Appendix B). */
-    'raft.log': { member: string; level: string; text: string };
+    'raft.log': { member: string; level: string; text: string; randomizedElectionTimeout?: number };
     'server.start': { id: string; mode: BootstrapMode; applied: number; commit: number; term: number };
     'server.stop': { id: string; crash: boolean };
     'server.role': { role: string; term: number; lead: string; prevLead: string };
+    /** adjustTicks (raft.md §10.2): raft ticked `ticks` times at once at start-up. */
+    'server.ticks.advance': { ticks: number; electionTicks: number; activeRemoteMembers: number };
     /** A proposal handed to raft (or refused before it). */
     'server.propose': { reqId: string; op: string; bytes: number; outcome: 'proposed' | 'queued' | 'rejected'; error?: string };
     /** A Ready handled: what it carried and what the node does with it. */
@@ -33,6 +35,8 @@ declare module '../trace/trace' {
     'server.persisted': { entries: number; lastIndex: number; terms: string; hardState: string; synced: boolean };
     /** The leader's Progress of one peer when its state or match moved (raft.md §5.1); next and inflights as they were then. */
     'server.progress': { peer: string; state: string; match: number; next: number; inflights: number; learner: boolean; paused: boolean };
+    /** A peer left the configuration: the leader's tracker dropped its Progress. */
+    'server.progress.remove': { peer: string };
     'server.messages': { to: string; count: number; types: string; afterPersist: boolean };
     'server.apply': { first: number; last: number; entries: number; applied: number; consistentIndex: number };
     'server.apply.snapshot': { index: number; term: number; members: number };

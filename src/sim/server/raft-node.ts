@@ -339,8 +339,10 @@ export class RaftNode {
       return;
     }
     const self = this.rawNode.raft.id;
+    let peers = 0;
     this.rawNode.withProgress((id, typ, pr) => {
       if (id === self) return;
+      peers++;
       const learner = typ === ProgressType.ProgressTypeLearner;
       const seen = `${pr.state} ${pr.match} ${learner} ${pr.msgAppFlowPaused}`;
       if (this.lastProgress.get(id) === seen) return;
@@ -352,6 +354,14 @@ export class RaftNode {
         { reason: "the leader's view of this follower changed" },
       );
     });
+    // Every peer visited has a row: more rows means a peer left the configuration.
+    if (this.lastProgress.size === peers) return;
+    const progress = this.rawNode.raft.trk.progress;
+    for (const id of this.lastProgress.keys()) {
+      if (progress.has(id)) continue;
+      this.lastProgress.delete(id);
+      this.kernel.trace.emit(this.source, 'server.progress.remove', { peer: formatMemberId(id) }, { reason: "the peer left the configuration: the leader's tracker dropped its Progress" });
+    }
   }
 
   private observeState(ready: HardState, roleChanged: boolean): void {

@@ -415,9 +415,17 @@ export class EtcdServer {
     this.confState = snap.metadata.confState;
     this.committedIndex = b.memStorage.initialState().hardState.commit;
 
-    const logger = new RecordLogger(kernel.trace.enabled('debug') ? LogLevel.Debug : kernel.trace.enabled('info') ? LogLevel.Info : LogLevel.None, (rec) =>
-      kernel.trace.emit(this.name, 'raft.log', { member: this.name, level: logLevelNames[rec.level], text: rec.text }, undefined, rec.level === LogLevel.Debug ? 'debug' : 'info'),
-    );
+    const logger = new RecordLogger(kernel.trace.enabled('debug') ? LogLevel.Debug : kernel.trace.enabled('info') ? LogLevel.Info : LogLevel.None, (rec) => {
+      // A role change names the election timeout it drew: the page's election arc counts it down.
+      const timeout = rec.fields.randomizedElectionTimeout;
+      kernel.trace.emit(
+        this.name,
+        'raft.log',
+        { member: this.name, level: logLevelNames[rec.level], text: rec.text, ...(typeof timeout === 'number' ? { randomizedElectionTimeout: timeout } : {}) },
+        undefined,
+        rec.level === LogLevel.Debug ? 'debug' : 'info',
+      );
+    });
     const rng = kernel.random(`${this.name}/raft`);
     const rawNode = new RawNode({
       id: b.id,
@@ -594,8 +602,13 @@ export class EtcdServer {
   /** adjustTicks (§3.8): a single member advances to just before its election timeout. */
   private adjustTicks(members: number): void {
     const et = electionTicks(this.config);
+    // etcd logs each fast-forward; the page's election arc starts that many ticks down.
+    const advance = (ticks: number, active: number, why: string) => {
+      this.kernel.trace.emit(this.name, 'server.ticks.advance', { ticks, electionTicks: et, activeRemoteMembers: active }, { reason: `${why}; fast-forwarding election ticks` });
+      this.node.advanceTicks(ticks);
+    };
     if (members <= 1) {
-      this.node.advanceTicks(et - 1);
+      advance(et - 1, 0, 'started as single-node');
       return;
     }
     if (!this.config.initialElectionTickAdvance) return;
@@ -606,7 +619,7 @@ export class EtcdServer {
       let active = 0;
       for (const m of this.cluster.list()) if (m.id !== this.id && this.node.transport.activeSince(m.id) !== undefined) active++;
       if (active >= 1) {
-        this.node.advanceTicks(et - 2);
+        advance(et - 2, active, 'initialized peer connections');
         return;
       }
       waited += 50;
