@@ -87,7 +87,7 @@ export function App({ loop }: { loop: SimLoop }) {
       <Panel title="Lesson" id="lesson"><LessonPanel loop={loop} /></Panel>
       <div className="grid">
         <Panel title="Cluster" id="cluster">
-          <ClusterRing electionMs={loop.world.config.tickMs * loop.world.config.electionTicks} />
+          <ClusterRing tickMs={loop.world.config.tickMs} />
           <MessageLegend />
         </Panel>
         <div className="stack">

@@ -5,7 +5,8 @@
 import { useMemo } from 'react';
 import { arc, path } from 'd3';
 import { useUIStore } from '../store';
-import { timerStart, type MemberFrame, type TimerView } from '../model/frame';
+import type { MemberFrame, TimerView } from '../model/frame';
+import { electionCountdown, type Countdown } from '../model/election-timer';
 import { CanvasLayer } from './CanvasLayer';
 import { subchannelColour } from './ClientSwimlanes';
 import { messagePoint, reachable, recentlyLost, ringPositions, type Point } from './layout';
@@ -49,25 +50,29 @@ const timerArc = arc<number>()
   .endAngle((left) => 2 * Math.PI * left);
 
 /**
- * What is left of the election timeout (0..1) of a running non-leader at time t: the
- * timer restarts on leader contact and on a role change; Raft randomizes the timeout in
- * [1, 2) × electionMs, so the arc counts down the base and then the member may campaign.
+ * The election timer of a running follower or candidate at time t (a learner never
+ * campaigns): the arc's whole is the timeout the member drew in [1, 2) × the election
+ * timeout, and it empties on the tick on which the member campaigns (election-timer.ts).
  */
-export function timeoutLeft(m: MemberFrame, timer: TimerView | undefined, t: number, electionMs: number): number | undefined {
-  if (m.status !== 'running' || m.role === '' || m.role === 'leader' || timer === undefined) return undefined;
-  return Math.max(0, 1 - (t - timerStart(timer, t)) / electionMs);
+export function timerCountdown(m: MemberFrame, timer: TimerView | undefined, t: number, tickMs: number): Countdown | undefined {
+  if (m.status !== 'running' || m.role === '' || m.role === 'leader' || m.learner) return undefined;
+  return electionCountdown(timer, t, tickMs);
 }
 
-function describeTimer(left: number | undefined, electionMs: number, fsyncMs: number | undefined): string {
+function describeTimer(timer: Countdown | undefined, fsyncMs: number | undefined): string {
   const parts: string[] = [];
-  if (left !== undefined) parts.push(left > 0 ? `election timeout in at least ${Math.round(left * electionMs)} ms` : 'election timeout passed: may campaign');
+  if (timer !== undefined) {
+    const total = `election timeout ${Math.round(timer.totalMs)} ms`;
+    parts.push(timer.leftMs > 0 ? `${total}, campaigns in ${Math.round(timer.leftMs)} ms unless it hears a leader` : `${total} passed: campaigns`);
+  }
   if (fsyncMs !== undefined) parts.push(`fsync running for ${Math.round(fsyncMs)} ms`);
   return parts.length === 0 ? '' : `; ${parts.join('; ')}`;
 }
 
-function MemberNode({ m, at, timer, t, electionMs }: { m: MemberFrame; at: Point; timer: TimerView | undefined; t: number; electionMs: number }) {
+function MemberNode({ m, at, timer, t, tickMs }: { m: MemberFrame; at: Point; timer: TimerView | undefined; t: number; tickMs: number }) {
   const letter = memberLetter(m);
-  const left = timeoutLeft(m, timer, t, electionMs);
+  const countdown = timerCountdown(m, timer, t, tickMs);
+  const left = countdown === undefined ? undefined : countdown.leftMs / countdown.totalMs;
   const fsyncMs = m.status === 'running' && timer?.fsyncSince !== undefined && timer.fsyncSince <= t ? t - timer.fsyncSince : undefined;
   return (
     <g
@@ -78,10 +83,10 @@ function MemberNode({ m, at, timer, t, electionMs }: { m: MemberFrame; at: Point
       data-learner={m.learner ? 'true' : undefined}
       data-fsync={fsyncMs === undefined ? undefined : 'true'}
       role="img"
-      aria-label={memberLabel(m) + describeTimer(left, electionMs, fsyncMs)}
+      aria-label={memberLabel(m) + describeTimer(countdown, fsyncMs)}
     >
       {left !== undefined && (
-        <g className="timer" data-testid={`timer-${m.name}`} data-left={left.toFixed(2)}>
+        <g className="timer" data-testid={`timer-${m.name}`} data-left={left.toFixed(2)} data-timeout-ms={countdown?.totalMs}>
           <circle r={NODE_R + 5} className="timer-track" />
           {left > 0 && <path d={timerArc(left) ?? ''} className="timer-arc" />}
         </g>
@@ -115,8 +120,8 @@ function clientLabel(name: string, endpoints: Record<string, { state: string }>)
   return `client ${name}${states.length === 0 ? '' : `: ${states.join(', ')}`}`;
 }
 
-/** `electionMs`: the world's --election-timeout, which the timer arcs count down. */
-export function ClusterRing({ electionMs }: { electionMs: number }) {
+/** `tickMs`: the world's --heartbeat-interval, the period of each member's raft ticks. */
+export function ClusterRing({ tickMs }: { tickMs: number }) {
   const members = useUIStore((s) => s.frame.members);
   const clients = useUIStore((s) => s.frame.clients);
   const faults = useUIStore((s) => s.frame.faults);
@@ -226,7 +231,7 @@ export function ClusterRing({ electionMs }: { electionMs: number }) {
       <CanvasLayer width={SIZE} height={SIZE} draw={drawFlights} className="flights" aria-hidden="true" data-testid="flights" data-count={flights.length} />
       <path className="lost-messages" d={lost.d} aria-hidden="true" data-testid="lost-messages" data-count={lost.count} />
       {members.map((m) => (
-        <MemberNode key={m.name} m={m} at={positions.get(m.name) as Point} timer={timers[m.name]} t={t} electionMs={electionMs} />
+        <MemberNode key={m.name} m={m} at={positions.get(m.name) as Point} timer={timers[m.name]} t={t} tickMs={tickMs} />
       ))}
       {clientNames.map((c) => {
         const p = positions.get(c) as Point;
