@@ -26,8 +26,12 @@ export interface Stats {
 /** Virtual milliseconds per wall millisecond; Infinity runs as fast as the frame budget allows. */
 export const SPEEDS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, Infinity] as const;
 export const DEFAULT_SPEED = 0.1;
-/** Virtual milliseconds the space-time diagram shows before the cursor. */
+/** Virtual milliseconds the space-time diagram shows before the cursor, unzoomed. */
 export const SPACE_TIME_WINDOW_MS = 600;
+/** The diagram's zoom: its window (ms before the cursor), from 8× the default down to 1/8 of it. */
+export const SPACE_TIME_ZOOMS = [8, 4, 2, 1, 1 / 2, 1 / 4, 1 / 8].map((k) => k * SPACE_TIME_WINDOW_MS);
+/** The newest messages of the window the diagram draws, at most (the loop keeps no more). */
+export const SPACE_TIME_MAX_MESSAGES = 400;
 
 /** What one step forward moves over: a trace event, to the next message delivery, to the next raft tick. */
 export type StepUnit = 'event' | 'delivery' | 'tick';
@@ -43,6 +47,8 @@ interface UIState {
   flights: Flight[];
   /** Messages of the space-time window ending at the cursor. */
   spans: MessageSpan[];
+  /** The space-time window (one of SPACE_TIME_ZOOMS): how far before the cursor `spans` reach. */
+  spaceTimeWindowMs: number;
   narration: NarrationLine[];
   narrateAll: boolean;
   /** Fraction of a fork's re-execution done, while forking. */
@@ -64,6 +70,7 @@ export const useUIStore = create<UIState>((set) => ({
   frame: initialFrame([]),
   flights: [],
   spans: [],
+  spaceTimeWindowMs: SPACE_TIME_WINDOW_MS,
   narration: [],
   narrateAll: false,
   progress: undefined,
