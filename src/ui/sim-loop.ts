@@ -9,8 +9,8 @@ import { World } from '../sim/world/world';
 import { HoldPendingError, type Kernel } from '../sim/kernel/kernel';
 import { flushMicrotasks } from '../sim/etcdctl/runner';
 import type { InputRequest } from '../sim/world/inputs';
-import { initialFrame, shareUnchanged } from './model/frame';
-import { narrationAt } from './model/narration';
+import { initialFrame, shareUnchanged, type FrameState } from './model/frame';
+import { narrationAt, type NarrationLine } from './model/narration';
 import { inputsUntil } from './model/replay';
 import { makeRun, type RunFile } from './model/run-file';
 import { inFlightAt, Timeline } from './model/timeline';
@@ -19,14 +19,20 @@ import { SPACE_TIME_WINDOW_MS, useUIStore, type Cursor } from './store';
 
 /** Wall milliseconds of simulation work allowed per frame (drawing takes the rest). */
 const FRAME_BUDGET_MS = 8;
-/** Events a fork re-executes, or folds into its timeline, between looks at the clock. */
-const FORK_SLICE = 1000;
+/** Events a fork re-executes, or folds into its timeline, between looks at the clock (a few ms at most). */
+const FORK_SLICE = 100;
 /**
  * While playing, the views folded from the trace (log, key-value, narration, clients,
  * console) follow at most this often, so drawing leaves the frame room; messages move every
  * frame. Paused or stepping, every change shows at once.
  */
 const FOLDED_EVERY_MS = 100;
+/**
+ * While playing, a folded refresh reaches the store one group of views per frame: the text
+ * views re-render, lay out and paint on frames of their own, so no one frame does them all.
+ */
+const FOLDED_STAGES: readonly (readonly FoldedSlice[])[] = [['narration'], ['clients'], ['console'], ['kv'], ['members', 'faults', 'added', 'timers', 'index']];
+type FoldedSlice = keyof FrameState | 'narration';
 const NARRATION_LINES = 40;
 /** Events a step to the next delivery fires looking for a message to be sent, at most. */
 const STEP_SEARCH_EVENTS = 10_000;
@@ -49,6 +55,8 @@ export class SimLoop {
   private lastFrame: number | undefined;
   /** What the store shows: the cursor of the messages, and of the folded views (`folded`, at wall time `foldedAt`). */
   private shown = { index: -1, t: -1, all: false, folded: -1, foldedAt: -Infinity };
+  /** A folded refresh on its way to the store while playing: the stage it reaches next (FOLDED_STAGES). */
+  private staged: { frame: FrameState; narration: NarrationLine[]; stage: number } | undefined;
   /** An input left etcdctl continuations to run; set until they have. */
   private settling: Promise<void> | undefined;
   /** A frame waiting for a real IndexedDB write (storage.ts); inputs wait for it. */
@@ -218,15 +226,17 @@ export class SimLoop {
     const deadline = performance.now() + FRAME_BUDGET_MS;
     let ok = true;
     try {
+      let progress: number | undefined;
       while (fork.rebuilt === undefined && performance.now() < deadline) {
         const r = fork.slices.next();
         if (r.done === true) fork.rebuilt = { world: r.value, timeline: new Timeline(r.value.kernel.trace, initialFrame(r.value.members.map((m) => m.name))) };
         else {
-          useUIStore.getState().set({ progress: r.value });
+          progress = r.value;
           // The replay's etcdctl commands take their next steps (World.replaySteps).
           await flushMicrotasks();
         }
       }
+      if (progress !== undefined) useUIStore.getState().set({ progress });
     } catch (e) {
       useUIStore.getState().set({ error: (e as Error).message });
       ok = false;
@@ -241,7 +251,8 @@ export class SimLoop {
     const { world, timeline } = fork.rebuilt;
     const events = world.kernel.trace.length;
     while (timeline.length < events && performance.now() < deadline) timeline.ingest(timeline.length + FORK_SLICE);
-    if (timeline.length < events) return;
+    // Applying the input and showing every view is a frame's work of its own.
+    if (timeline.length < events || performance.now() > deadline) return;
     this.fork = undefined;
     this.world = world;
     this.timeline = timeline;
@@ -322,7 +333,11 @@ export class SimLoop {
       if (world.busy) {
         await world.settle();
         if (performance.now() > deadline) return;
-      } else if ((i & 255) === 255 && performance.now() > deadline) return;
+      } else if ((i & 255) === 255) {
+        // Folding the new events into the timeline is part of the frame's simulation work.
+        this.timeline.ingest();
+        if (performance.now() > deadline) return;
+      }
     }
     if (target === Infinity) return;
     try {
@@ -331,6 +346,24 @@ export class SimLoop {
       if (!(e instanceof HoldPendingError)) throw e;
       await kernel.runUntilAsync(target);
     }
+  }
+
+  /** Moves a folded refresh on by `stages` stages that change what some view shows. */
+  private showStaged(stages: number): void {
+    const staged = this.staged as NonNullable<SimLoop['staged']>;
+    for (let shown = 0; shown < stages && staged.stage < FOLDED_STAGES.length; staged.stage++) {
+      const store = useUIStore.getState();
+      const patch: { frame?: FrameState; narration?: NarrationLine[] } = {};
+      for (const slice of FOLDED_STAGES[staged.stage]) {
+        if (slice === 'narration') {
+          if (!sameLines(store.narration, staged.narration)) patch.narration = staged.narration;
+        } else if (staged.frame[slice] !== store.frame[slice]) patch.frame = { ...(patch.frame ?? store.frame), [slice]: staged.frame[slice] };
+      }
+      if (patch.frame === undefined && patch.narration === undefined) continue;
+      store.set(patch);
+      shown++;
+    }
+    if (staged.stage === FOLDED_STAGES.length) this.staged = undefined;
   }
 
   /** Updates the store from the cursor; `exact` also refreshes throttled views now. */
@@ -349,16 +382,20 @@ export class SimLoop {
     });
     const all = store.narrateAll;
     const wall = performance.now();
-    const throttled = !exact && this.player.getSnapshot().value === 'playing' && wall - this.shown.foldedAt < FOLDED_EVERY_MS;
-    if ((index !== this.shown.folded || all !== this.shown.all) && !throttled) {
+    const playing = !exact && this.player.getSnapshot().value === 'playing';
+    if (this.staged !== undefined && !playing) {
+      // Shown exactly now: the views are folded again, all at once.
+      this.staged = undefined;
+      this.shown = { ...this.shown, folded: -1 };
+    }
+    const due = !playing || wall - this.shown.foldedAt >= FOLDED_EVERY_MS;
+    if (this.staged === undefined && (index !== this.shown.folded || all !== this.shown.all) && due) {
       const narration = narrationAt(this.timeline.source, index, NARRATION_LINES, all ? undefined : this.timeline.notable);
-      const same = all === this.shown.all && narration.length === store.narration.length && narration.at(-1)?.seq === store.narration.at(-1)?.seq;
-      store.set({
-        frame: shareUnchanged(store.frame, this.timeline.frameAt(index)),
-        narration: same ? store.narration : narration,
-      });
+      const frame = shareUnchanged(store.frame, this.timeline.frameAt(index));
+      this.staged = { frame, narration, stage: 0 };
       this.shown = { ...this.shown, folded: index, foldedAt: wall, all };
     }
+    if (this.staged !== undefined) this.showStaged(playing ? 1 : FOLDED_STAGES.length);
     if (index !== this.shown.index || t !== this.shown.t) {
       // One scan gives both the space-time window and the messages in flight at t.
       const spans = this.timeline.messagesIn(index, t - SPACE_TIME_WINDOW_MS, t);
@@ -366,6 +403,10 @@ export class SimLoop {
     }
     this.shown = { ...this.shown, index, t };
   }
+}
+
+function sameLines(a: readonly NarrationLine[], b: readonly NarrationLine[]): boolean {
+  return a.length === b.length && a.every((l, i) => l.seq === b[i].seq);
 }
 
 /** Fires the next event; false when it must first wait for a real IndexedDB write (storage.ts). */

@@ -21,14 +21,15 @@ const LogRow = memo(function LogRow({ m, indexes }: { m: MemberFrame; indexes: n
   return (
     <tr className={m.status} data-testid={`log-${m.name}`}>
       <th scope="row">{m.name}</th>
-      {indexes.map((i) => {
+      {indexes.map((i, slot) => {
+        // Cells are keyed by column, not index: as the log grows they change text, not places.
         const e = entries.get(i);
-        if (e === undefined) return <td key={i} className="entry none" />;
+        if (e === undefined) return <td key={slot} className="entry none" />;
         const state = entryState(m, i);
         const conflict = e.replaced !== undefined;
         return (
           <td
-            key={i}
+            key={slot}
             className={`entry ${state}${conflict ? ' conflict' : ''}`}
             data-testid={conflict ? 'log-conflict' : undefined}
             title={`index ${i}, term ${e.term}, ${state}${conflict ? `; overwrote a conflicting entry of term ${e.replaced}` : ''}`}
@@ -93,8 +94,8 @@ export function LogGrid() {
         <thead>
           <tr>
             <th scope="col">member</th>
-            {indexes.map((i) => (
-              <th scope="col" key={i}>
+            {indexes.map((i, slot) => (
+              <th scope="col" key={slot}>
                 {i}
               </th>
             ))}

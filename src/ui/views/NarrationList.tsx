@@ -18,8 +18,10 @@ export function NarrationList({ loop }: { loop: SimLoop }) {
         <input type="checkbox" checked={all} onChange={(e) => set({ narrateAll: e.target.checked })} /> every event (messages too)
       </label>
       <ol className="narration-list" data-testid="narration" tabIndex={0} aria-label="Events up to the cursor, newest last">
-        {lines.map((l) => (
-          <li key={l.seq} data-kind={l.kind}>
+        {/* Keyed by place, not event: while playing, every line moves on at each refresh and
+            the list's elements keep their places and change their text. */}
+        {lines.map((l, place) => (
+          <li key={place} data-kind={l.kind}>
             <button type="button" className="when" disabled={forking} onClick={() => {
                 loop.player.send({ type: 'PAUSE' });
                 loop.seek(l.t);
