@@ -14,8 +14,9 @@ import { narrationAt, type NarrationLine } from './model/narration';
 import { inputsUntil } from './model/replay';
 import { makeRun, type RunFile } from './model/run-file';
 import { inFlightAt, Timeline } from './model/timeline';
+import { nextRecordedTick } from './model/election-timer';
 import { playerMachine } from './player';
-import { SPACE_TIME_WINDOW_MS, useUIStore, type Cursor } from './store';
+import { SPACE_TIME_MAX_MESSAGES, useUIStore, type Cursor } from './store';
 
 /** Wall milliseconds of simulation work allowed per frame (drawing takes the rest). */
 const FRAME_BUDGET_MS = 8;
@@ -36,7 +37,6 @@ type FoldedSlice = keyof FrameState | 'narration';
 const NARRATION_LINES = 40;
 /** Events a step to the next delivery fires looking for a message to be sent, at most. */
 const STEP_SEARCH_EVENTS = 10_000;
-const SPACE_TIME_MAX_MESSAGES = 400;
 
 interface Fork {
   slices: Generator<number, World>;
@@ -54,7 +54,7 @@ export class SimLoop {
   private fork: Fork | undefined;
   private lastFrame: number | undefined;
   /** What the store shows: the cursor of the messages, and of the folded views (`folded`, at wall time `foldedAt`). */
-  private shown = { index: -1, t: -1, all: false, folded: -1, foldedAt: -Infinity };
+  private shown = { index: -1, t: -1, windowMs: 0, all: false, folded: -1, foldedAt: -Infinity };
   /** A folded refresh on its way to the store while playing: the stage it reaches next (FOLDED_STAGES). */
   private staged: { frame: FrameState; narration: NarrationLine[]; stage: number } | undefined;
   /** An input left etcdctl continuations to run; set until they have. */
@@ -298,13 +298,11 @@ export class SimLoop {
 
   /**
    * When a member next ticks raft: at the live edge, its tick timer in the kernel's queue; in
-   * the recorded past, the next multiple of the tick (members tick on that grid from time 0;
-   * one restarted since ticks off it).
+   * the recorded past, from the trace (each member ticks every tickMs from its own start).
    */
   private nextTick(): number | undefined {
     if (this.atLiveEdge) return this.world.kernel.pending().find((timer) => !timer.cancelled && timer.time > this.cursor.t && timer.label.endsWith(' tick'))?.time;
-    const tickMs = this.world.config.tickMs;
-    return (Math.floor(this.cursor.t / tickMs) + 1) * tickMs;
+    return nextRecordedTick(this.timeline, this.cursor.index, this.cursor.t, this.world.config.tickMs);
   }
 
   private async play(speed: number, elapsedWall: number): Promise<void> {
@@ -396,12 +394,13 @@ export class SimLoop {
       this.shown = { ...this.shown, folded: index, foldedAt: wall, all };
     }
     if (this.staged !== undefined) this.showStaged(playing ? 1 : FOLDED_STAGES.length);
-    if (index !== this.shown.index || t !== this.shown.t) {
-      // One scan gives both the space-time window and the messages in flight at t.
-      const spans = this.timeline.messagesIn(index, t - SPACE_TIME_WINDOW_MS, t);
+    const windowMs = store.spaceTimeWindowMs;
+    if (index !== this.shown.index || t !== this.shown.t || windowMs !== this.shown.windowMs) {
+      // One scan gives both the space-time window (as zoomed) and the messages in flight at t.
+      const spans = this.timeline.messagesIn(index, t - windowMs, t);
       store.set({ flights: inFlightAt(spans, t), spans: spans.slice(-SPACE_TIME_MAX_MESSAGES) });
     }
-    this.shown = { ...this.shown, index, t };
+    this.shown = { ...this.shown, index, t, windowMs };
   }
 }
 

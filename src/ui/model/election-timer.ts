@@ -5,6 +5,7 @@
 // and adjustTicks may fast-forward it at start-up (raft.md §10.2).
 import type { TraceEvent } from '../../sim/trace/trace';
 import { timerStart, type TimerView } from './frame';
+import type { Timeline } from './timeline';
 
 /** The kinds foldTimer reads, all of the member's own. */
 export const TIMER_KINDS: ReadonlySet<string> = new Set(['server.start', 'server.stop', 'server.ticks.advance', 'raft.log']);
@@ -79,4 +80,15 @@ export function electionCountdown(v: TimerView | undefined, t: number, tickMs: n
   const left = v.timeoutTicks - elapsedTicks;
   const leftMs = left <= 0 ? 0 : tickAfter(v.ticksFrom, t, tickMs) + (left - 1) * tickMs - t;
   return { totalMs: v.timeoutTicks * tickMs, leftMs, elapsedTicks };
+}
+
+/**
+ * The next raft tick after time t in a recorded run (the timeline's first `index` events):
+ * on the recorded time of that tick's events when it has some, as tick times are float sums.
+ */
+export function nextRecordedTick(tl: Timeline, index: number, t: number, tickMs: number): number | undefined {
+  const at = nextTick(tl.frameAt(index).timers, t, tickMs);
+  if (at === undefined) return undefined;
+  const recorded = tl.timeAt(tl.indexAtTime(at - EPS));
+  return recorded !== undefined && recorded <= at + EPS ? recorded : at;
 }

@@ -1,9 +1,11 @@
 // Messages over the last moments before the cursor: one lane per host, time to the
 // right, each message a line from its send to its arrival (or to the cursor while it flies).
-// Zooming narrows the window the diagram shows, down to a few tens of milliseconds.
-import { useMemo, useState } from 'react';
+// Zooming changes the window the diagram shows, from a few seconds down to a few tens of
+// milliseconds; the loop fetches that window's messages and keeps the newest few hundred,
+// so a wide window never draws more strokes than a narrow one.
+import { useMemo } from 'react';
 import { scaleLinear, scalePoint } from 'd3';
-import { SPACE_TIME_WINDOW_MS, useUIStore } from '../store';
+import { SPACE_TIME_MAX_MESSAGES, SPACE_TIME_ZOOMS, useUIStore } from '../store';
 import { CanvasLayer } from './CanvasLayer';
 import { messageColour } from './palette';
 
@@ -11,17 +13,20 @@ const WIDTH = 640;
 const LANE = 28;
 const LEFT = 44;
 const LOST = '(lost)';
-/** Window widths (virtual ms before the cursor) the zoom steps through, widest first. */
-export const ZOOMS = [SPACE_TIME_WINDOW_MS, SPACE_TIME_WINDOW_MS / 2, SPACE_TIME_WINDOW_MS / 4, SPACE_TIME_WINDOW_MS / 8] as const;
 
 export function SpaceTimeDiagram() {
   const members = useUIStore((s) => s.frame.members);
   const clients = useUIStore((s) => s.frame.clients);
   const spans = useUIStore((s) => s.spans);
   const t = useUIStore((s) => s.cursor.t);
-  const [zoom, setZoom] = useState(0);
-  const windowMs = ZOOMS[zoom];
+  const windowMs = useUIStore((s) => s.spaceTimeWindowMs);
+  const set = useUIStore((s) => s.set);
+  // SPACE_TIME_ZOOMS runs widest first.
+  const zoom = SPACE_TIME_ZOOMS.indexOf(windowMs);
+  const zoomTo = (i: number) => set({ spaceTimeWindowMs: SPACE_TIME_ZOOMS[i] });
   const from = t - windowMs;
+  // At the cap, older messages of the window were left out: say from when they are drawn.
+  const drawnFrom = spans.length >= SPACE_TIME_MAX_MESSAGES && spans[0].sent > from ? spans[0].sent : undefined;
 
   const hosts = useMemo(() => [...members.map((m) => m.name), ...Object.keys(clients).sort()], [members, clients]);
   const height = hosts.length * LANE + 24;
@@ -64,13 +69,28 @@ export function SpaceTimeDiagram() {
   return (
     <>
       <div className="row zoom" role="group" aria-label="Zoom the space-time diagram">
-        <button type="button" data-testid="space-time-zoom-in" disabled={zoom === ZOOMS.length - 1} onClick={() => setZoom(zoom + 1)}>
+        <button
+          type="button"
+          data-testid="space-time-zoom-in"
+          aria-label={`Zoom in: show ${SPACE_TIME_ZOOMS[zoom + 1] ?? windowMs} ms before the cursor`}
+          disabled={zoom === SPACE_TIME_ZOOMS.length - 1}
+          onClick={() => zoomTo(zoom + 1)}
+        >
           Zoom in
         </button>
-        <button type="button" data-testid="space-time-zoom-out" disabled={zoom === 0} onClick={() => setZoom(zoom - 1)}>
+        <button
+          type="button"
+          data-testid="space-time-zoom-out"
+          aria-label={`Zoom out: show ${SPACE_TIME_ZOOMS[zoom - 1] ?? windowMs} ms before the cursor`}
+          disabled={zoom === 0}
+          onClick={() => zoomTo(zoom - 1)}
+        >
           Zoom out
         </button>
-        <output data-testid="space-time-window">{windowMs} ms before the cursor</output>
+        <output data-testid="space-time-window" aria-live="polite">
+          {windowMs} ms before the cursor
+          {drawnFrom === undefined ? '' : ` (the newest ${spans.length} messages, from ${Math.round(t - drawnFrom)} ms before)`}
+        </output>
       </div>
       <svg
         className="space-time"
@@ -79,6 +99,7 @@ export function SpaceTimeDiagram() {
         role="img"
         aria-label={`Space-time diagram of the messages in the ${windowMs} ms before the cursor`}
         data-testid="space-time"
+        data-window-ms={windowMs}
       >
         {hosts.map((h) => (
           <g key={h}>
@@ -88,6 +109,7 @@ export function SpaceTimeDiagram() {
             <line x1={LEFT} x2={WIDTH - 8} y1={y(h)} y2={y(h)} className="lane" />
           </g>
         ))}
+        {drawnFrom !== undefined && <rect x={LEFT} y={0} width={x(drawnFrom) - LEFT} height={hosts.length * LANE} fill="#eef0f3" data-testid="space-time-not-drawn" />}
         <CanvasLayer width={WIDTH} height={height} draw={drawStrokes} aria-hidden="true" data-testid="space-time-strokes" />
         <text x={LEFT} y={height - 6} className="axis-label">
           −{windowMs} ms
