@@ -101,6 +101,12 @@ export class EventQueue {
     return this.timers[0];
   }
 
+  /** Time of the earliest live timer (Infinity when none): the run loops' test, without touching a timer. */
+  nextTime(): number {
+    this.dropCancelled();
+    return this.timers.length === 0 ? Infinity : this.times[0];
+  }
+
   /** Removes and returns the earliest live timer. */
   pop(): Timer | undefined {
     this.dropCancelled();

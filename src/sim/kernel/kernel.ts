@@ -82,7 +82,7 @@ export class Kernel {
 
   /** Whether an event is due at the current instant. */
   dueNow(): boolean {
-    return this.queue.peek()?.time === this.now;
+    return this.queue.nextTime() === this.now;
   }
 
   /** Time of the next event, or undefined when nothing is scheduled. */
@@ -127,9 +127,9 @@ export class Kernel {
   /** Fires every event due at or before `time`, then sets the clock to `time`. */
   runUntil(time: number): void {
     for (;;) {
-      const next = this.queue.peek();
-      if (next === undefined || next.time > time) break;
-      this.checkHolds(next.time);
+      const next = this.queue.nextTime();
+      if (next > time || next === Infinity) break;
+      if (this.holds.length > 0) this.checkHolds(next);
       this.fire();
     }
     this.checkHolds(time);

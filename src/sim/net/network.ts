@@ -165,6 +165,8 @@ export class Network {
   private flyingCount = 0;
   private readonly arriveFn = (f: Flight) => this.arrive(f);
   private readonly conns = new Map<Address, Map<Address, Connection>>();
+  private lastFrom: Address | undefined;
+  private lastFromConns: Map<Address, Connection> | undefined;
   private readonly overrides = new Map<string, LinkSettings>();
   private linkVersion = 0;
   private nextId = 1;
@@ -427,11 +429,14 @@ export class Network {
   }
 
   private connection(from: Address, to: Address): Connection {
-    let byTo = this.conns.get(from);
+    // A sender mostly sends several messages in a row (a broadcast, a Ready's messages).
+    let byTo = from === this.lastFrom ? this.lastFromConns : this.conns.get(from);
     if (byTo === undefined) {
       byTo = new Map();
       this.conns.set(from, byTo);
     }
+    this.lastFrom = from;
+    this.lastFromConns = byTo;
     let conn = byTo.get(to);
     if (conn === undefined) {
       const fromHost = hostOf(from);

@@ -229,7 +229,12 @@ export function confChangesFromString(s: string): ConfChangeSingle[] {
 
 /** Number of bytes of the varint encoding of x (raft.pb.go sovRaft). */
 export function varintSize(x: number): number {
-  let n = 1;
+  // Sizes are asked per entry on the hot path: compare for the usual small values.
+  if (x < 0x80) return 1;
+  if (x < 0x4000) return 2;
+  if (x < 0x200000) return 3;
+  let n = 4;
+  x = Math.floor(x / 0x200000);
   while (x >= 128) {
     x = Math.floor(x / 128);
     n++;

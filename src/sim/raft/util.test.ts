@@ -11,12 +11,22 @@ import {
   newMessage,
   unmarshalConfChange,
   unmarshalConfChangeV2,
+  varintSize,
 } from './raftpb';
 import { describeEntry, describeMessage, entrySize, goQuote, limitSize, payloadSize } from './util';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
 describe('sizes', () => {
+  it('a varint takes one byte per 7 bits, up to 2^53', () => {
+    for (let bits = 0; bits <= 53; bits++) {
+      const bytes = Math.max(1, Math.ceil(bits / 7));
+      // The largest value with `bits` bits, and the smallest.
+      expect(varintSize(2 ** bits - 1)).toBe(Math.max(1, Math.ceil(bits / 7)));
+      if (bits > 0) expect(varintSize(2 ** (bits - 1))).toBe(bytes);
+    }
+  });
+
   it('encoded size counts nil and empty data differently; payload size does not', () => {
     const base = { term: 1, index: 1, type: EntryType.EntryNormal };
     expect(entrySize(base)).toBe(6);

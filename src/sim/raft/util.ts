@@ -325,7 +325,8 @@ export function describeReady(rd: Ready, f: EntryFormatter = defaultEntryFormatt
 
 /** A valid id, term or index: a non-negative safe integer. */
 function isUint(v: number): boolean {
-  return Number.isSafeInteger(v) && v >= 0;
+  // Small values (the usual terms and indexes) pass the cheap test.
+  return (v >>> 0) === v || (Number.isSafeInteger(v) && v >= 0);
 }
 
 /**
