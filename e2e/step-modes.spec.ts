@@ -48,6 +48,31 @@ test('step to the next tick, live and in the recorded past', async ({ page }) =>
   await expect.poll(() => shownMs(page)).toBe(next - 20);
 });
 
+test('step to the next tick of a member restarted off the tick grid, live and in the recorded past', async ({ page }) => {
+  await page.getByTestId('step-unit').selectOption('tick');
+  // Every member down, then m2 restarts 7.25 ms off the 20 ms grid: it ticks on its own.
+  const restartAt = await page.evaluate(() => {
+    const loop = (window as unknown as Win).etcdSim.loop;
+    for (const member of ['m1', 'm2', 'm3']) loop.input({ type: 'crash', member });
+    loop.world.runFor(20 - (loop.world.now % 20) + 7.25);
+    loop.timeline.ingest();
+    loop.goLive();
+    loop.input({ type: 'restart', member: 'm2' });
+    return loop.world.now;
+  });
+  expect(restartAt % 20).toBeCloseTo(7.25, 6);
+  await page.getByTestId('step').click();
+  await expect.poll(() => shownMs(page)).toBe(Math.round(restartAt + 20));
+  await page.getByTestId('step').click();
+  await expect.poll(() => shownMs(page)).toBe(Math.round(restartAt + 40));
+  // Back in the recorded past, the steps land on m2's ticks, not on the grid of time 0.
+  await page.evaluate((t) => (window as unknown as Win).etcdSim.loop.seek(t), restartAt + 5);
+  await page.getByTestId('step').click();
+  await expect.poll(() => shownMs(page)).toBe(Math.round(restartAt + 20));
+  await page.getByTestId('step').click();
+  await expect.poll(() => shownMs(page)).toBe(Math.round(restartAt + 40));
+});
+
 test('step to the next event still fires one kernel event', async ({ page }) => {
   await page.getByTestId('step-unit').selectOption('tick');
   await page.getByTestId('step-unit').selectOption('event');

@@ -84,22 +84,41 @@ test('narration: clicking a line moves the cursor to its time', async ({ page })
   await expect.poll(async () => Number((await page.getByTestId('virtual-time').textContent())?.replace(' s', '')) * 1000).toBeCloseTo(t, 0);
 });
 
-test('space-time diagram zooms into the moments before the cursor', async ({ page }) => {
+test('space-time diagram zooms out to seconds and in to milliseconds before the cursor', async ({ page }) => {
   await page.goto('/?speed=10');
   await expect(page.locator('[data-role="leader"]')).toHaveCount(1, { timeout: 30_000 });
+  await expect.poll(async () => Number((await page.getByTestId('virtual-time').textContent())?.replace(' s', '')), { timeout: 30_000 }).toBeGreaterThan(6);
   await pause(page);
+  const diagram = page.getByTestId('space-time');
+  const shown = page.getByTestId('space-time-window');
   // The strokes are drawn on a canvas: compare its pixels.
   const strokes = () => page.getByTestId('space-time-strokes').locator('canvas').evaluate((c: HTMLCanvasElement) => c.toDataURL());
-  const wide = await strokes();
-  await page.getByTestId('space-time-zoom-in').click();
-  await page.getByTestId('space-time-zoom-in').click();
-  await expect(page.getByTestId('space-time-window')).toHaveText('150 ms before the cursor');
-  // Fewer messages fit, each drawn wider.
-  expect(await strokes()).not.toEqual(wide);
+  await expect(shown).toHaveText('600 ms before the cursor');
+  const start = await strokes();
+  // Out, by keyboard: a wider window, each message drawn narrower.
+  await page.getByTestId('space-time-zoom-out').focus();
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Enter');
+  await expect(shown).toContainText('2400 ms before the cursor');
+  await expect(diagram).toHaveAttribute('data-window-ms', '2400');
+  await expect(diagram).toHaveAttribute('aria-label', /in the 2400 ms before the cursor/);
+  await expect(diagram).toContainText('−2400 ms');
+  expect(await strokes()).not.toEqual(start);
   await page.getByTestId('space-time-zoom-out').click();
-  await page.getByTestId('space-time-zoom-out').click();
+  await expect(diagram).toHaveAttribute('data-window-ms', '4800');
   await expect(page.getByTestId('space-time-zoom-out')).toBeDisabled();
-  expect(await strokes()).toEqual(wide);
+  // Back in to where it started: the same picture.
+  for (let i = 0; i < 3; i++) await page.getByTestId('space-time-zoom-in').click();
+  await expect(shown).toHaveText('600 ms before the cursor');
+  expect(await strokes()).toEqual(start);
+  // In: fewer messages fit, each drawn wider.
+  await page.getByTestId('space-time-zoom-in').click();
+  await page.getByTestId('space-time-zoom-in').click();
+  await expect(shown).toHaveText('150 ms before the cursor');
+  expect(await strokes()).not.toEqual(start);
+  await page.getByTestId('space-time-zoom-in').click();
+  await expect(diagram).toHaveAttribute('data-window-ms', '75');
+  await expect(page.getByTestId('space-time-zoom-in')).toBeDisabled();
 });
 
 test('lost messages are marked on the ring and counted in the legend', async ({ page }) => {
