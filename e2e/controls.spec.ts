@@ -162,6 +162,9 @@ test('member add as a learner, start it, promote it, remove a follower', async (
   await page.getByTestId('member-join-m6').click();
   await expect(page.getByTestId('ring-m6')).toHaveAttribute('data-status', 'running', { timeout: 20_000 });
   await expect(page.getByTestId('ring-m6')).toHaveAttribute('data-learner', 'true', { timeout: 20_000 });
+  // The log view's Progress table names it a learner, by name (not by the ID traced before it started).
+  await expect(page.getByTestId('progress-m6')).toContainText('(learner)', { timeout: 20_000 });
+  await expect(page.getByTestId('progress').locator('tbody tr')).toHaveCount(5);
   // The leader's Progress names m6 a learner; promote it once it has caught up.
   await expect(page.getByTestId('member-promote-m6')).toBeEnabled({ timeout: 20_000 });
   await expect.poll(async () => {
@@ -171,11 +174,15 @@ test('member add as a learner, start it, promote it, remove a follower', async (
   }, { timeout: 60_000, intervals: [500] }).toContain('ok');
   await expect(page.getByTestId('member-promote-m6')).toBeDisabled({ timeout: 20_000 });
   await expect(page.getByTestId('ring-m6')).not.toHaveAttribute('data-learner', 'true');
+  await expect(page.getByTestId('progress-m6')).not.toContainText('(learner)');
   // Remove a follower (a leader removing itself stops before it can answer).
   const leader = ((await page.locator('[data-role="leader"]').getAttribute('data-testid')) ?? '').replace('ring-', '');
   const victim = ['m5', 'm4'].find((m) => m !== leader) as string;
   await page.getByTestId(`member-remove-${victim}`).click();
   await expect.poll(async () => (await traced(page, 'world.response')).filter((e) => e.op === 'member-remove').map((e) => e.error ?? e.outcome), { timeout: 20_000 }).toEqual(['ok']);
+  // The leader's tracker dropped the removed member's Progress: so does the log view.
+  await expect(page.getByTestId(`progress-${victim}`)).toHaveCount(0, { timeout: 20_000 });
+  await expect(page.getByTestId('progress').locator('tbody tr')).toHaveCount(4);
   const ops = await onWorld(page, (w) => w.inputs.map((r) => (r.input.type === 'request' ? (r.input.request as { op: string }).op : r.input.type)));
   expect(ops.filter((o) => o !== 'member-promote')).toEqual(['member-add', 'member-join', 'member-remove']);
 });
