@@ -33,7 +33,9 @@ describe('election timer', () => {
     const tickMs = w.config.tickMs;
     const totals = new Set<number>();
     let checked = 0;
-    for (let until = 1000; until <= 6000; until += 250) {
+    // Every 37 ms through start-up (adjustTicks' fast-forward, the first election), then every 250 ms.
+    const samples = [...Array.from({ length: 27 }, (_, i) => 37 * (i + 1)), ...Array.from({ length: 20 }, (_, i) => 1250 + 250 * i)];
+    for (const until of samples) {
       w.runFor(until - w.now);
       const f = frameOf(w);
       for (const m of w.members) {
@@ -51,6 +53,8 @@ describe('election timer', () => {
       }
     }
     expect(checked).toBeGreaterThan(50);
+    // Start-up fast-forwarded the members' ticks, and the countdown counted them.
+    expect(w.kernel.trace.all().filter((e) => e.kind === 'server.ticks.advance').length).toBe(5);
     // Members drew different timeouts at this seed.
     expect(totals.size).toBeGreaterThan(1);
   });
