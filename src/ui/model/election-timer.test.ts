@@ -5,7 +5,7 @@ import { World } from '../../sim/world/world';
 import type { InputRequest } from '../../sim/world/inputs';
 import type { RequestOpInput } from '../../sim/world/requests';
 import { initialFrame, type FrameState } from './frame';
-import { electionCountdown, nextTick } from './election-timer';
+import { electionCountdown, nextRecordedTick, nextTick } from './election-timer';
 import { Timeline } from './timeline';
 
 function timeline(w: World): Timeline {
@@ -109,6 +109,15 @@ describe('next raft tick from the trace', () => {
     w.input({ type: 'crash', member: 'm1' });
     w.input({ type: 'crash', member: 'm2' });
     expect(nextTick(frameOf(w).timers, w.now, tickMs)).toBeUndefined();
+    // With every member down, the recorded next tick is the first of the next to start.
+    const down = w.now;
+    w.runFor(55.55);
+    w.input({ type: 'restart', member: 'm3' });
+    const restart = w.now;
+    w.runFor(500);
+    const tl = timeline(w);
+    expect(nextRecordedTick(tl, tl.indexAtTime(down + 1), down + 1, tickMs)).toBeCloseTo(restart + tickMs, 6);
+    expect(nextRecordedTick(tl, tl.indexAtTime(restart + 1), restart + 1, tickMs)).toBeCloseTo(restart + tickMs, 6);
   });
 });
 

@@ -85,10 +85,20 @@ export function electionCountdown(v: TimerView | undefined, t: number, tickMs: n
 /**
  * The next raft tick after time t in a recorded run (the timeline's first `index` events):
  * on the recorded time of that tick's events when it has some, as tick times are float sums.
+ * With no member running, the first tick of the next one to start.
  */
 export function nextRecordedTick(tl: Timeline, index: number, t: number, tickMs: number): number | undefined {
-  const at = nextTick(tl.frameAt(index).timers, t, tickMs);
+  const at = nextTick(tl.frameAt(index).timers, t, tickMs) ?? firstTickAfterStart(tl, index, tickMs);
   if (at === undefined) return undefined;
   const recorded = tl.timeAt(tl.indexAtTime(at - EPS));
   return recorded !== undefined && recorded <= at + EPS ? recorded : at;
+}
+
+/** A tick period after the first server start among the timeline's events from `index` on. */
+function firstTickAfterStart(tl: Timeline, index: number, tickMs: number): number | undefined {
+  for (let i = index; i < tl.length; i++) {
+    const e = tl.source.at(i) as TraceEvent;
+    if (e.kind === 'server.start') return e.t + tickMs;
+  }
+  return undefined;
 }
