@@ -72,17 +72,58 @@ export interface Packet<P = unknown> {
   readonly payload: P;
 }
 
-/** A packet on its way, with what its arrival needs. */
-interface Flight<P = unknown> extends Packet<P> {
-  readonly conn: Connection;
-  readonly oneShot: boolean;
-  readonly onRefused: RefusedHandler | undefined;
-  /** When its first stalled transmission was due (-1: not stalled), and the next RTO. */
-  stalledSince: number;
-  rto: number;
+/**
+ * A packet on its way, with what its arrival needs. One is allocated per message: its
+ * addresses come from its connection, and retransmission state only exists once stalled.
+ */
+class Flight<P = unknown> implements Packet<P> {
+  // Declared, not initialized as class fields: plain assignments in the constructor are
+  // cheaper than class-field definitions in the V8 versions we run on, and this is
+  // allocated once per message.
+  declare readonly id: number;
+  declare readonly conn: Connection;
+  declare readonly kind: string;
+  declare readonly size: number;
+  declare readonly sentAt: number;
+  declare readonly dueAt: number;
+  declare readonly payload: P;
+  declare readonly oneShot: boolean;
+  declare readonly onRefused: RefusedHandler | undefined;
+  declare fate: Fate;
+  declare stall: Stall | undefined;
   /** Neighbours in the list of packets in flight, in send order. */
-  prev: Flight | undefined;
-  next: Flight | undefined;
+  declare prev: Flight | undefined;
+  declare next: Flight | undefined;
+
+  constructor(id: number, conn: Connection, kind: string, size: number, sentAt: number, dueAt: number, payload: P, oneShot: boolean, onRefused: RefusedHandler | undefined) {
+    this.id = id;
+    this.conn = conn;
+    this.kind = kind;
+    this.size = size;
+    this.sentAt = sentAt;
+    this.dueAt = dueAt;
+    this.payload = payload;
+    this.oneShot = oneShot;
+    this.onRefused = onRefused;
+    this.fate = 'in-flight';
+    this.stall = undefined;
+    this.prev = undefined;
+    this.next = undefined;
+  }
+
+  get from(): Address {
+    return this.conn.from;
+  }
+
+  get to(): Address {
+    return this.conn.to;
+  }
+}
+
+/** A stalled packet's retransmission: when its first stalled transmission was due, and the next RTO. */
+interface Stall {
+  readonly since: number;
+  rto: number;
 }
 
 export type Handler = (packet: Packet) => void;
@@ -269,9 +310,7 @@ export class Network {
       else conn.lastDue = dueAt;
     }
     const id = this.nextId++;
-    const packet: Flight<P> = {
-      id, from, to, kind, size, sentAt: now, dueAt, fate: 'in-flight', payload, conn, oneShot, onRefused, stalledSince: -1, rto: RTO_MIN_MS, prev: undefined, next: undefined,
-    };
+    const packet = new Flight(id, conn, kind, size, now, dueAt, payload, oneShot, onRefused);
     this.stats.sent++;
     if (oneShot) {
       this.kernel.trace.emit('net', 'net.send', { id, from, to, type: kind, size, due: dueAt, fate: 'in-flight', oneShot });
@@ -368,21 +407,22 @@ export class Network {
   private stall(packet: Flight, cause: StallCause): void {
     const now = this.kernel.now;
     const conn = packet.conn;
-    if (packet.stalledSince < 0) {
-      packet.stalledSince = now;
+    let stall = packet.stall;
+    if (stall === undefined) {
+      stall = packet.stall = { since: now, rto: RTO_MIN_MS };
       if (!packet.oneShot) conn.blocking = packet;
     }
     const limit = this.stallLimit(packet.from);
     // Compared as the retry below computes it, so a retry is never due at `now` itself (float rounding).
-    if (now >= packet.stalledSince + limit || !this.handlers.has(packet.from)) {
+    if (now >= stall.since + limit || !this.handlers.has(packet.from)) {
       // The sender gave up (or its socket is gone with its process).
       const reason = this.handlers.has(packet.from) ? 'connection timed out' : 'closed';
       if (packet.oneShot) this.failOneShot(packet, cause);
       else this.breakConnection(conn, reason === 'closed' ? 'closed' : cause, reason === 'closed' ? 'connection reset by peer' : reason);
       return;
     }
-    const retryIn = Math.min(packet.rto, packet.stalledSince + limit - now);
-    packet.rto = Math.min(packet.rto * 2, RTO_MAX_MS);
+    const retryIn = Math.min(stall.rto, stall.since + limit - now);
+    stall.rto = Math.min(stall.rto * 2, RTO_MAX_MS);
     this.stats.retransmitted++;
     this.kernel.trace.emit('net', 'net.stall', { id: packet.id, from: packet.from, to: packet.to, stall: cause, retryInMs: retryIn });
     this.kernel.atWith(now + retryIn, this.arriveFn, packet, packet.kind);
