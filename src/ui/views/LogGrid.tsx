@@ -10,6 +10,15 @@ import { TableHead } from './TableHead';
 
 const COLUMNS = 16;
 
+/**
+ * A cell's key: its index modulo the columns shown, unique among consecutive indexes. As the
+ * log grows, the column of the index that scrolls out is reused for the one that comes in
+ * (moved to the end), so a refresh changes cells' text rather than rebuilding the grid.
+ */
+function column(index: number): number {
+  return index % COLUMNS;
+}
+
 function entryState(m: MemberFrame, i: number): string {
   if (i <= m.applied) return 'applied';
   if (i <= m.commit) return 'committed';
@@ -21,15 +30,14 @@ const LogRow = memo(function LogRow({ m, indexes }: { m: MemberFrame; indexes: n
   return (
     <tr className={m.status} data-testid={`log-${m.name}`}>
       <th scope="row">{m.name}</th>
-      {indexes.map((i, slot) => {
-        // Cells are keyed by column, not index: as the log grows they change text, not places.
+      {indexes.map((i) => {
         const e = entries.get(i);
-        if (e === undefined) return <td key={slot} className="entry none" />;
+        if (e === undefined) return <td key={column(i)} className="entry none" />;
         const state = entryState(m, i);
         const conflict = e.replaced !== undefined;
         return (
           <td
-            key={slot}
+            key={column(i)}
             className={`entry ${state}${conflict ? ' conflict' : ''}`}
             data-testid={conflict ? 'log-conflict' : undefined}
             title={`index ${i}, term ${e.term}, ${state}${conflict ? `; overwrote a conflicting entry of term ${e.replaced}` : ''}`}
@@ -94,8 +102,8 @@ export function LogGrid() {
         <thead>
           <tr>
             <th scope="col">member</th>
-            {indexes.map((i, slot) => (
-              <th scope="col" key={slot}>
+            {indexes.map((i) => (
+              <th scope="col" key={column(i)}>
                 {i}
               </th>
             ))}
