@@ -7,11 +7,7 @@ import { cpus, loadavg } from 'node:os';
 type Loop = import('../src/ui/sim-loop').SimLoop;
 type Win = { etcdSim: { loop: Loop }; longTasks: { start: number; ms: number }[] };
 
-// Not met yet (issue 7): on an idle machine, fastest-speed play still gives an occasional
-// 50-73 ms task (the text views' 100 ms refresh lays out the whole page), so this test passes
-// only some runs and cannot gate CI. Run it by hand with `npx playwright test e2e/smoothness.spec.ts`
-// after removing the fixme, on an idle machine, when working on that refresh.
-test.fixme('no long task (> 50 ms) while playing fast, scrubbing and forking', async ({ page }) => {
+test('no long task (> 50 ms) while playing fast, scrubbing and forking', async ({ page }) => {
   // Chromium times tasks on the wall clock: on a machine busy with other work every task
   // stretches, and the figure says nothing about the page.
   test.skip(loadavg()[0] > cpus().length, `the machine is loaded (load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores)`);
