@@ -358,7 +358,7 @@ export class Network {
     }
     const link = this.currentLink(conn);
     let cause: StallCause | undefined;
-    if (!this.reach.canReach(conn.fromHost, conn.toHost)) cause = 'partition';
+    if (!this.reach.unrestricted && !this.reach.canReach(conn.fromHost, conn.toHost)) cause = 'partition';
     else if (link.down === 'blackhole') cause = 'blackhole';
     else if (link.drop > 0 && this.rng.chance(link.drop)) cause = 'loss';
     if (cause !== undefined) {

@@ -41,22 +41,32 @@ export class TrackerConfig {
 export class ProgressMap implements AckedIndexer {
   private readonly map = new Map<number, Progress>();
   private sorted: number[] | undefined;
+  private sortedProgress: Progress[] = [];
+  // The last id looked up and its Progress: a response is looked up several times in a row
+  // (RawNode.step, stepLeader, the append that follows).
+  private lastId = -1;
+  private lastProgress: Progress | undefined;
 
   get(id: number): Progress | undefined {
-    return this.map.get(id);
+    if (id === this.lastId) return this.lastProgress;
+    const pr = this.map.get(id);
+    this.lastId = id;
+    this.lastProgress = pr;
+    return pr;
   }
 
   has(id: number): boolean {
-    return this.map.has(id);
+    return this.get(id) !== undefined;
   }
 
   set(id: number, pr: Progress): void {
-    if (!this.map.has(id)) this.sorted = undefined;
     this.map.set(id, pr);
+    this.changed();
   }
 
   delete(id: number): void {
-    if (this.map.delete(id)) this.sorted = undefined;
+    this.map.delete(id);
+    this.changed();
   }
 
   get size(): number {
@@ -65,8 +75,25 @@ export class ProgressMap implements AckedIndexer {
 
   /** Ids ascending (cached; do not mutate). */
   ids(): readonly number[] {
-    if (this.sorted === undefined) this.sorted = Array.from(this.map.keys()).sort((a, b) => a - b);
+    if (this.sorted === undefined) {
+      this.sorted = Array.from(this.map.keys()).sort((a, b) => a - b);
+      this.sortedProgress = this.sorted.map((id) => this.map.get(id) as Progress);
+    }
     return this.sorted;
+  }
+
+  /** Visits every Progress, ascending ids, without a lookup each. */
+  visit(f: (id: number, pr: Progress) => void): void {
+    const ids = this.ids();
+    const prs = this.sortedProgress;
+    for (let i = 0; i < ids.length; i++) f(ids[i], prs[i]);
+  }
+
+  /** Forgets the cached order and last lookup (a Progress replaced under its id must show too). */
+  private changed(): void {
+    this.sorted = undefined;
+    this.lastId = -1;
+    this.lastProgress = undefined;
   }
 
   ackedIndex(id: number): number | undefined {
@@ -115,7 +142,7 @@ export class ProgressTracker {
 
   /** Calls f for every peer in ascending id order. */
   visit(f: (id: number, pr: Progress) => void): void {
-    for (const id of this.progress.ids()) f(id, this.progress.get(id)!);
+    this.progress.visit(f);
   }
 
   /** Whether a quorum of voters was recently active (CheckQuorum, §5.8). */
