@@ -12,8 +12,6 @@ export interface NarrationLine {
   kind: string;
   text: string;
   reason?: string;
-  /** The line's place among all the lines narrated so far (consecutive lines, consecutive places). */
-  place: number;
 }
 
 /** Kinds too frequent to narrate by default: they are drawn instead. */
@@ -72,8 +70,8 @@ export function describe(e: TraceEvent): string {
   }
 }
 
-function line(e: TraceEvent, place: number): NarrationLine {
-  return { seq: e.seq, t: e.t, source: e.source, kind: e.kind, text: describe(e), reason: e.reason, place };
+function line(e: TraceEvent): NarrationLine {
+  return { seq: e.seq, t: e.t, source: e.source, kind: e.kind, text: describe(e), reason: e.reason };
 }
 
 /**
@@ -82,17 +80,18 @@ function line(e: TraceEvent, place: number): NarrationLine {
  */
 export function narrationAt(source: TraceSource, index: number, limit: number, positions?: readonly number[]): NarrationLine[] {
   const end = Math.min(index, source.length);
+  let picked: number[];
   if (positions === undefined) {
-    const first = end - Math.min(limit, end);
-    return Array.from({ length: end - first }, (_, k) => line(source.at(first + k) as TraceEvent, first + k));
+    picked = Array.from({ length: Math.min(limit, end) }, (_, k) => end - Math.min(limit, end) + k);
+  } else {
+    let lo = 0;
+    let hi = positions.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (positions[mid] < end) lo = mid + 1;
+      else hi = mid;
+    }
+    picked = positions.slice(Math.max(0, lo - limit), lo);
   }
-  let lo = 0;
-  let hi = positions.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (positions[mid] < end) lo = mid + 1;
-    else hi = mid;
-  }
-  const first = Math.max(0, lo - limit);
-  return positions.slice(first, lo).map((i, k) => line(source.at(i) as TraceEvent, first + k));
+  return picked.map((i) => line(source.at(i) as TraceEvent));
 }

@@ -18,11 +18,11 @@ export function NarrationList({ loop }: { loop: SimLoop }) {
         <input type="checkbox" checked={all} onChange={(e) => set({ narrateAll: e.target.checked })} /> every event (messages too)
       </label>
       <ol className="narration-list" data-testid="narration" tabIndex={0} aria-label="Events up to the cursor, newest last">
-        {/* Keyed by place modulo the list's length: a line that goes reuses the element of the
-            line that comes (it moves to the end and changes its text), so a refresh that moves
-            the whole list on, as at the fastest speed, rebuilds no element. */}
-        {lines.map((l) => (
-          <li key={l.place % lines.length} data-kind={l.kind}>
+        {/* Keyed by place, not event: a refresh changes the lines' text and rebuilds or moves
+            no element, so lines scrolled out of the list's box stay skipped (content-visibility).
+            At the fastest speed every line changes at each refresh. */}
+        {lines.map((l, place) => (
+          <li key={place} data-kind={l.kind}>
             <button type="button" className="when" disabled={forking} onClick={() => {
                 loop.player.send({ type: 'PAUSE' });
                 loop.seek(l.t);
