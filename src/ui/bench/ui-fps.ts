@@ -1,4 +1,4 @@
-// npm run bench:ui [-- --seconds S] [--trace FILE]
+// npm run bench:ui [-- --seconds S] [--speed S] [--trace FILE]
 // Frames per second of the page under the load the issue states: 7 members, 2 clients,
 // about 300 messages in flight, every view open (they are all always shown), at 1x speed.
 // Builds the page into a directory of its own, serves it with Vite's preview server,
@@ -8,7 +8,8 @@
 // `long_tasks` counts tasks over 50 ms; `load_average` is the machine's (1, 5, 15 min) at
 // the start, since other work on the machine takes frames away. --trace writes a Chrome
 // trace of the measurement (open it in chrome://tracing or DevTools' Performance panel)
-// and prints where the main thread's time went.
+// and prints where the main thread's time went, per frame and in the longest tasks.
+// --speed plays at another speed than the issue's 1x (`--speed Infinity`: the fastest).
 import { chromium } from '@playwright/test';
 import { existsSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -22,6 +23,7 @@ const option = (name: string): string | undefined => {
 };
 const MEASURE_MS = Number(option('seconds') ?? 5) * 1000;
 const TRACE = option('trace');
+const SPEED = Number(option('speed') ?? 1);
 const executablePath = process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 
 // A 20 ms tick makes the leader heartbeat its 6 followers 50 times a second, each answered:
@@ -65,26 +67,68 @@ interface Measured {
   long: number[];
 }
 
-/** Main-thread time by kind, from a Chrome trace (complete events of the renderer's main thread). */
-function breakdown(trace: Buffer, frames: number): Record<string, number> {
-  const events = (JSON.parse(trace.toString()) as { traceEvents: { name: string; ph: string; dur?: number }[] }).traceEvents;
-  const kinds: Record<string, string> = {
-    FunctionCall: 'script',
-    RunMicrotasks: 'script',
-    UpdateLayoutTree: 'style',
-    Layout: 'layout',
-    PrePaint: 'paint',
-    Paint: 'paint',
-    Layerize: 'paint',
-    MinorGC: 'gc',
-    MajorGC: 'gc',
-  };
-  const ms: Record<string, number> = {};
+const KINDS: Record<string, string> = {
+  FunctionCall: 'script',
+  RunMicrotasks: 'script',
+  FireAnimationFrame: 'script',
+  EventDispatch: 'script',
+  UpdateLayoutTree: 'style',
+  Layout: 'layout',
+  PrePaint: 'paint',
+  Paint: 'paint',
+  Layerize: 'paint',
+  Commit: 'commit',
+  MinorGC: 'gc',
+  MajorGC: 'gc',
+};
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  tdur?: number;
+  pid: number;
+  tid: number;
+  args?: { name?: string; beginData?: { dirtyObjects?: number } };
+}
+
+/** Adds a task's events' ms to `into` by kind, each only where no enclosing event has a kind (nested calls and paints count once). */
+function addKinds(events: readonly TraceEvent[], into: Record<string, number>): void {
+  const open: { end: number; kind: string | undefined }[] = [];
   for (const e of events) {
-    const kind = kinds[e.name];
-    if (e.ph === 'X' && kind !== undefined && e.dur !== undefined) ms[kind] = (ms[kind] ?? 0) + e.dur / 1000;
+    while (open.length > 0 && (open.at(-1) as { end: number }).end <= e.ts) open.pop();
+    const kind = KINDS[e.name];
+    const counted = open.some((o) => o.kind !== undefined);
+    if (kind !== undefined && !counted) into[kind] = (into[kind] ?? 0) + (e.dur as number) / 1000;
+    open.push({ end: e.ts + (e.dur as number), kind });
   }
-  return Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, Math.round((v / frames) * 10) / 10]));
+}
+
+const round = (x: number): number => Math.round(x * 10) / 10;
+
+/**
+ * Main-thread time by kind per frame, and the longest tasks taken apart (wall and thread
+ * ms, the kinds, and how many objects their layout had to redo), from a Chrome trace.
+ */
+function breakdown(trace: Buffer, frames: number): { perFrame: Record<string, number>; longest: Record<string, number>[] } {
+  const events = (JSON.parse(trace.toString()) as { traceEvents: TraceEvent[] }).traceEvents;
+  const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  const mine = events
+    .filter((e) => e.pid === main?.pid && e.tid === main?.tid && e.ph === 'X' && e.dur !== undefined)
+    .sort((a, b) => a.ts - b.ts || (b.dur as number) - (a.dur as number));
+  const total: Record<string, number> = {};
+  addKinds(mine, total);
+  const perFrame = Object.fromEntries(Object.entries(total).map(([k, v]) => [k, round(v / frames)]));
+  const tasks = mine.filter((e) => e.name === 'ThreadControllerImpl::RunTask').sort((a, b) => (b.dur as number) - (a.dur as number));
+  const longest = tasks.slice(0, 5).map((task) => {
+    const inside = mine.filter((e) => e.ts > task.ts && e.ts + (e.dur as number) <= task.ts + (task.dur as number));
+    const kinds: Record<string, number> = {};
+    addKinds(inside, kinds);
+    const dirty = inside.reduce((n, e) => n + (e.name === 'Layout' ? (e.args?.beginData?.dirtyObjects ?? 0) : 0), 0);
+    return { ms: round((task.dur as number) / 1000), thread_ms: round((task.tdur ?? 0) / 1000), ...Object.fromEntries(Object.entries(kinds).map(([k, v]) => [k, round(v)])), layout_objects: dirty };
+  });
+  return { perFrame, longest };
 }
 
 async function main(): Promise<void> {
@@ -97,11 +141,12 @@ async function main(): Promise<void> {
     const base = server.resolvedUrls?.local[0];
     if (base === undefined) throw new Error('bench:ui: the preview server has no local URL');
     const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
-    await page.goto(`${base}?speed=1&config=${encodeURIComponent(JSON.stringify(heavy))}`);
+    await page.goto(`${base}?speed=${SPEED}&config=${encodeURIComponent(JSON.stringify(heavy))}`);
     if ((await page.getByRole('alert').count()) > 0) throw new Error(`the page refused the config: ${await page.getByRole('alert').first().textContent()}`);
     // Let the messages in flight build up to their steady number.
     await page.waitForTimeout(2000);
-    if (TRACE !== undefined) await browser.startTracing(page, { categories: ['devtools.timeline'] });
+    // 'toplevel' has the tasks, the disabled-by-default category the animation frames.
+    if (TRACE !== undefined) await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel'] });
     const m = (await page.evaluate(MEASURE)) as Measured;
     const fps = Math.round((m.frames / m.ms) * 10_000) / 10;
     const mean = Math.round(m.inFlight.reduce((a, b) => a + b, 0) / Math.max(1, m.inFlight.length));
@@ -110,6 +155,7 @@ async function main(): Promise<void> {
       members: heavy.members,
       clients: heavy.clients.length,
       frames: m.frames,
+      speed: String(SPEED),
       measure_ms: Math.round(m.ms),
       long_tasks: m.long.length,
       longest_task_ms: Math.round(Math.max(0, ...m.long)),
@@ -118,7 +164,9 @@ async function main(): Promise<void> {
     if (TRACE !== undefined) {
       const trace = await browser.stopTracing();
       writeFileSync(TRACE, trace);
-      extra.main_thread_ms_per_frame = breakdown(trace, m.frames);
+      const { perFrame, longest } = breakdown(trace, m.frames);
+      extra.main_thread_ms_per_frame = perFrame;
+      extra.longest_tasks = longest;
     }
     console.log(JSON.stringify({ name: 'ui.frames_per_second', value: fps, unit: 'fps', ...extra }));
   } finally {
