@@ -35,7 +35,12 @@ test('step to the next message delivery', async ({ page }) => {
 
 test('step to the next tick, live and in the recorded past', async ({ page }) => {
   await page.getByTestId('step-unit').selectOption('tick');
-  const t0 = await shownMs(page);
+  // The exact cursor time (the display rounds to the millisecond: 599.6 ms shows as 600).
+  const t0 = await page.evaluate(() => {
+    const loop = (window as unknown as Win).etcdSim.loop;
+    if (!loop.atLiveEdge) throw new Error('paused away from the live edge');
+    return loop.world.now;
+  });
   await page.getByTestId('step').click();
   // Members started together tick on the 20 ms grid: the next tick is the next multiple.
   const next = (Math.floor(t0 / 20) + 1) * 20;
