@@ -61,12 +61,16 @@ export class SimLoop {
   private settling: Promise<void> | undefined;
   /** A frame waiting for a real IndexedDB write (storage.ts); inputs wait for it. */
   private inFrame: Promise<void> | undefined;
+  /** A step to the next delivery or tick that goes on over several frames: events searched, and its target once known. */
+  private pendingStep: { searched: number; target: number | undefined } | undefined;
 
   constructor(world: World) {
     this.world = world;
     this.timeline = this.timelineOf(world);
     this.player.subscribe((s) => {
       useUIStore.getState().set({ mode: s.value as never });
+      // A step left unfinished (play or pause pressed meanwhile) does not carry over to the next one.
+      if (s.value !== 'stepping') this.pendingStep = undefined;
       // Paused, the folded views show the cursor exactly (not a throttled moment before it).
       if (s.value === 'paused') this.publish(true);
     });
@@ -211,8 +215,7 @@ export class SimLoop {
         await this.continueFork();
         break;
       case 'stepping':
-        await this.stepOnce();
-        this.player.send({ type: 'STEPPED' });
+        if (await this.stepOnce()) this.player.send({ type: 'STEPPED' });
         break;
       case 'playing':
         await this.play(useUIStore.getState().speed, elapsed);
@@ -265,14 +268,34 @@ export class SimLoop {
     this.player.send({ type: 'FORKED' });
   }
 
-  private async stepOnce(): Promise<void> {
+  /**
+   * Steps by the chosen unit, a frame's budget at a time: returns false when the step goes
+   * on in the next frame (a long search for the next message, or a long way to its target).
+   */
+  private async stepOnce(): Promise<boolean> {
     const unit = useUIStore.getState().stepUnit;
-    if (unit === 'event') return this.stepEvent();
-    // With nothing in flight, the next delivery is of the next message sent.
-    for (let n = 0; unit === 'delivery' && this.nextDelivery() === undefined && n < STEP_SEARCH_EVENTS; n++) await this.stepEvent();
-    const target = unit === 'delivery' ? this.nextDelivery() : this.nextTick();
+    if (unit === 'event') {
+      await this.stepEvent();
+      return true;
+    }
+    const step = (this.pendingStep ??= { searched: 0, target: undefined });
+    const deadline = performance.now() + FRAME_BUDGET_MS;
+    if (step.target === undefined) {
+      // With nothing in flight, the next delivery is of the next message sent.
+      while (unit === 'delivery' && this.nextDelivery() === undefined && step.searched < STEP_SEARCH_EVENTS) {
+        await this.stepEvent();
+        step.searched++;
+        if (performance.now() > deadline) return false;
+      }
+      step.target = (unit === 'delivery' ? this.nextDelivery() : this.nextTick()) ?? this.cursor.t;
+    }
     // Every event up to the target fires (a step is short: one latency or one tick at most).
-    if (target !== undefined) while (this.cursor.t < target) await this.moveTo(target);
+    while (this.cursor.t < step.target) {
+      await this.moveTo(step.target);
+      if (this.cursor.t < step.target && performance.now() > deadline) return false;
+    }
+    this.pendingStep = undefined;
+    return true;
   }
 
   /** Shows the next trace event, firing the world's next kernel event at the live edge. */
