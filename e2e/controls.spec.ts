@@ -75,7 +75,8 @@ test('stop a member, slow its disk, transfer leadership', async ({ page }) => {
   await page.getByTestId('slow-disk-m4').check();
   await expect(page.getByTestId('slow-disk-m4')).toBeChecked();
   await page.getByTestId('stop-m5').click();
-  await expect(page.getByTestId('ring-m5')).toHaveAttribute('data-status', 'crashed');
+  await expect(page.getByTestId('ring-m5')).toHaveAttribute('data-status', 'stopped');
+  await expect(page.getByTestId('ring-m5')).toHaveAccessibleName(/m5: stopped/);
   const types = await page.evaluate(() =>
     (window as unknown as { etcdSim: { loop: { world: { inputs: { input: { type: string } }[] } } } }).etcdSim.loop.world.inputs.map((r) => r.input.type),
   );

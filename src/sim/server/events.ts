@@ -15,7 +15,8 @@ declare module '../trace/trace' {
     /** A raft logger line with etcd's text (raft.md Appendix B). */
     'raft.log': { member: string; level: string; text: string; randomizedElectionTimeout?: number };
     'server.start': { id: string; mode: BootstrapMode; applied: number; commit: number; term: number };
-    'server.stop': { id: string; crash: boolean };
+    /** The server stopped: crashed, stopped by request, or (removed) after its own removal from the cluster. */
+    'server.stop': { id: string; crash: boolean; removed?: boolean };
     'server.role': { role: string; term: number; lead: string; prevLead: string };
     /** adjustTicks (raft.md §10.2): raft ticked `ticks` times at once at start-up. */
     'server.ticks.advance': { ticks: number; electionTicks: number; activeRemoteMembers: number };

@@ -1082,7 +1082,7 @@ export class EtcdServer {
     this.kernel.trace.emit(
       this.name,
       'server.stop',
-      { id: formatMemberId(this.id), crash: false },
+      { id: formatMemberId(this.id), crash: false, removed: true },
       { reason: 'the member has been permanently removed from the cluster' },
     );
   }

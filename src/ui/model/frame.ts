@@ -38,7 +38,8 @@ export interface MemberFrame {
   name: string;
   /** Member ID in hex as etcd prints it, once the server has started. */
   id: string;
-  status: 'running' | 'crashed';
+  /** 'stopped': by request (a clean stop); 'removed': stopped after its removal from the cluster. */
+  status: 'running' | 'crashed' | 'stopped' | 'removed';
   /** Raft role as the server reports it ("StateLeader", ...), empty before a server exists. */
   role: string;
   term: number;
@@ -170,7 +171,6 @@ export function foldEvent(f: FrameState, e: TraceEvent): void {
   if (e.kind.startsWith('etcdctl.')) foldConsole(f, ev);
   if (TIMER_KINDS.has(e.kind)) foldTimer(timerOf(f, e.source), ev);
   switch (e.kind as string) {
-    case 'member.start':
     case 'server.start': {
       const m = memberOf(f, e.source) ?? addMember(f, e.source);
       f.added = f.added.filter((n) => n !== e.source);
@@ -186,11 +186,10 @@ export function foldEvent(f: FrameState, e: TraceEvent): void {
       }
       break;
     }
-    case 'member.crash':
     case 'server.stop': {
       const m = memberOf(f, e.source);
       if (m !== undefined) {
-        m.status = 'crashed';
+        m.status = ev.crash === true ? 'crashed' : ev.removed === true ? 'removed' : 'stopped';
         m.role = '';
         m.lead = '';
         m.progress = [];

@@ -38,6 +38,20 @@ suite('frame fold', () => {
     expect(tl.frameAt(tl.length).faults.groups).toEqual([]);
   });
 
+  it('tells a crashed, a cleanly stopped and a removed member apart', () => {
+    const w = new World({ ...config, members: 5, clients: [{}] });
+    // etcd refuses a removal until every member has been connected for 5 s (unhealthy cluster).
+    w.runFor(6000);
+    w.input({ type: 'request', client: 'c1', label: 'remove m4', request: { op: 'member-remove', member: 'm4' } });
+    w.runFor(3000);
+    w.input({ type: 'crash', member: 'm2' });
+    w.input({ type: 'stop', member: 'm3' });
+    w.runFor(1000);
+    const tl = timelineOf(w);
+    const status = Object.fromEntries(tl.frameAt(tl.length).members.map((m) => [m.name, m.status]));
+    expect(status).toEqual({ m1: 'running', m2: 'crashed', m3: 'stopped', m4: 'removed', m5: 'running' });
+  });
+
   it('folds server events: role, persisted entries, commit and apply', () => {
     const f = initialFrame(['m1']);
     const ev = (seq: number, kind: string, fields: object) => ({ t: seq, seq, source: 'm1', kind, ...fields }) as unknown as TraceEvent;

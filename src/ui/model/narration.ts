@@ -53,11 +53,8 @@ export function describe(e: TraceEvent): string {
       return `network: ${String(ev.fault)} ${String(ev.detail)}`;
     case 'world.input':
       return `input: ${JSON.stringify(ev.input)}`;
-    case 'member.start':
     case 'server.start':
       return 'started';
-    case 'member.crash':
-      return 'crashed';
     case 'server.role':
       return `is ${String(ev.role)} at term ${String(ev.term)}`;
     case 'server.mvcc':

@@ -91,7 +91,7 @@ function MemberNode({ m, at, timer, t, tickMs }: { m: MemberFrame; at: Point; ti
           {left > 0 && <path d={timerArc(left) ?? ''} className="timer-arc" />}
         </g>
       )}
-      <circle r={NODE_R} fill={memberFill(m)} stroke="#1b1f24" strokeWidth={m.role === 'leader' ? 4 : 1.5} strokeDasharray={m.status === 'crashed' ? '5 4' : undefined} />
+      <circle r={NODE_R} fill={memberFill(m)} stroke="#1b1f24" strokeWidth={m.role === 'leader' ? 4 : 1.5} strokeDasharray={m.status !== 'running' ? '5 4' : undefined} />
       {fsyncMs !== undefined && (
         <g transform={`translate(${NODE_R - 4},${-NODE_R + 2})`} className="fsync">
           <rect x={-9} y={-7} width={18} height={14} rx={2} />

@@ -24,20 +24,24 @@ const ROLE_FILL: Record<string, string> = {
   E: OKABE_ITO.purple,
 };
 
+/** The badge of a member that is down: not a colour alone (crashed, stopped cleanly, removed). */
+const DOWN_LETTER = { crashed: '✕', stopped: '■', removed: '−' } as const;
+
 /** The role's badge letter, a learner's "E" first (Raft reports a learner as a follower). */
 export function memberLetter(m: MemberFrame): string {
-  if (m.status === 'crashed') return '✕';
+  if (m.status !== 'running') return DOWN_LETTER[m.status];
   return m.learner && m.role !== '' ? 'E' : roleLetter(m.role);
 }
 
 export function memberFill(m: MemberFrame): string {
-  if (m.status === 'crashed') return '#e5e5e5';
+  if (m.status !== 'running') return '#e5e5e5';
   return ROLE_FILL[memberLetter(m)] ?? OKABE_ITO.sky;
 }
 
 /** Words for a member's state, for labels and screen readers. */
 export function memberLabel(m: MemberFrame): string {
-  if (m.status === 'crashed') return `${m.name}: crashed`;
+  if (m.status === 'removed') return `${m.name}: removed from the cluster`;
+  if (m.status !== 'running') return `${m.name}: ${m.status}`;
   if (m.role === '') return `${m.name}: running`;
   const lead = m.lead !== '' && m.lead !== m.name ? `, leader ${m.lead}` : '';
   return `${m.name}: ${m.learner ? 'learner (non-voting) ' : ''}${m.role}, term ${m.term}${lead}`;
