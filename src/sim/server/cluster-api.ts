@@ -184,6 +184,7 @@ function configure(
   const finish = (err: Error | undefined, members?: Member[]) => {
     if (finished) return;
     finished = true;
+    offStopping();
     if (timer !== undefined) kernel.cancel(timer);
     kernel.trace.emit(
       s.name,
@@ -193,6 +194,8 @@ function configure(
     );
     done(err, members);
   };
+  // Applied but waiting for raft to advance, a stopping server still answers (etcd: <-s.stopping).
+  const offStopping = s.onStopping(() => finish(serverError('ErrStopped')));
   s.wait.register(id, (result) => {
     // Applied: from here etcd waits for raftAdvancedC only, not the context, so that a
     // conf change sent right after the answer does not find this one still pending in

@@ -163,6 +163,8 @@ export class EtcdServer {
   alarms!: AlarmStore;
   cluster!: RaftCluster;
   readonly wait = new Wait<ApplyResult>();
+  /** Run when the server stops (not when it crashes): requests waiting past the Wait answer ErrStopped. */
+  private stopping: (() => void)[] = [];
   readonly applyWait = new WaitTime();
   reqIdGen!: IDGenerator;
   readIndexLoop!: ReadIndexLoop;
@@ -253,7 +255,7 @@ export class EtcdServer {
     if (this.status === 'crashed' || this.status === 'stopped') return;
     const running = this.status === 'running';
     if (this.status === 'joining') this.options.net.unlisten(urlAddress(this.config.peerURL));
-    this.teardown(new Error('etcdserver: server stopped'));
+    this.teardown(false);
     this.disk.crash();
     this.setStatus('crashed');
     this.kernel.trace.emit(this.name, 'server.stop', { id: formatMemberId(this.id), crash: true }, { reason: 'member crashed' });
@@ -288,6 +290,14 @@ export class EtcdServer {
     });
   }
 
+  /** Runs `fn` when this server stops (not if it crashes); returns the undo. */
+  onStopping(fn: () => void): () => void {
+    this.stopping.push(fn);
+    return () => {
+      this.stopping = this.stopping.filter((f) => f !== fn);
+    };
+  }
+
   /** A graceful stop is under way: the process has not exited yet (it is handing off leadership). */
   get isStopping(): boolean {
     return this.stopWaiters !== undefined;
@@ -317,21 +327,32 @@ export class EtcdServer {
     if (this.status !== 'running') {
       if (this.status === 'joining') {
         this.options.net.unlisten(urlAddress(this.config.peerURL));
-        this.teardown(undefined);
+        this.teardown(true);
       }
       this.setStatus('stopped');
       return;
     }
     this.commitBackend('clean stop');
     this.node.storage.close();
-    this.teardown(undefined);
+    this.teardown(true);
     this.setStatus('stopped');
     this.kernel.trace.emit(this.name, 'server.stop', { id: formatMemberId(this.id), crash: false }, { reason: 'stopped by request' });
     // For Raft the process is gone as after a crash: volatile state is lost, the disk stays.
     this.observeCrash();
   }
 
-  private teardown(_why: Error | undefined): void {
+  /**
+   * Ends this process's work. A server that stops (by request, or removed from the cluster)
+   * first answers what waits on it with ErrStopped (etcd: close(s.stopping)); a process that
+   * dies answers nothing.
+   */
+  private teardown(answer: boolean): void {
+    const stopping = this.stopping;
+    this.stopping = [];
+    if (answer) {
+      this.wait.stop({ err: serverError('ErrStopped') });
+      for (const fn of stopping) fn();
+    }
     this.epoch++;
     for (const t of this.timers) this.kernel.cancel(t);
     this.timers = [];
@@ -350,7 +371,7 @@ export class EtcdServer {
 
   /** A fatal error (etcd: the process exits): like a crash, with the cause kept. */
   fatal(err: Error): void {
-    this.teardown(err);
+    this.teardown(false);
     this.fail(err);
   }
 
@@ -1077,7 +1098,7 @@ export class EtcdServer {
 
   private stopRemoved(): void {
     if (!this.isRunning) return;
-    this.teardown(undefined);
+    this.teardown(true);
     this.setStatus('removed');
     this.kernel.trace.emit(
       this.name,

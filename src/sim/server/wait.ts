@@ -40,6 +40,13 @@ export class Wait<T> {
   clear(): void {
     this.waiters.clear();
   }
+
+  /** The server stops (etcd: close(s.stopping)): every waiter gets `result`. */
+  stop(result: T): void {
+    const fns = [...this.waiters.values()];
+    this.waiters.clear();
+    for (const fn of fns) fn(result);
+  }
 }
 
 /** WaitTime over indexes: wait(d) fires once trigger(t) has been called with t >= d. */

@@ -173,6 +173,23 @@ describe('request and client-add inputs', () => {
   });
 });
 
+describe('member-remove sent to the member being removed', () => {
+  it('answers "etcdserver: server stopped" as that member stops (not a deadline), and a removal sent elsewhere answers ok', () => {
+    const outcome = (endpoint: string) => {
+      const w = new World({ members: 5, seed: 7, clients: [{ endpoints: [`${endpoint}:2379`] }] });
+      // etcd refuses membership changes until every member has been connected for 5 s.
+      w.runFor(6500);
+      w.input({ type: 'request', client: 'c1', label: 'rm', request: { op: 'member-remove', member: 'm5' } });
+      w.runFor(6000);
+      const [r] = w.trace.filter((e) => e.kind === 'world.response');
+      expect(w.member('m5').status).toBe('removed');
+      return [r.error ?? r.outcome, r.elapsedMs < 1000];
+    };
+    expect(outcome('m5')).toEqual(['etcdserver: server stopped', true]);
+    expect(outcome('m1')).toEqual(['ok', true]);
+  });
+});
+
 describe('member-join input', () => {
   it('a member added with member-add joins the running cluster, and the run replays exactly', () => {
     const w = new World({ members: 3, seed: 2, clients: [{}] });
