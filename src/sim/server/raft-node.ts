@@ -22,57 +22,37 @@ import type { Transport } from './transport/transport';
 import { entryDigest } from './digest';
 import { formatMemberId } from './membership/member';
 
+/** Fires once, like closing a Go channel: what waits on it runs then, or at once if it has fired. */
+export class Signal {
+  private fired = false;
+  private waiting: (() => void)[] = [];
+
+  wait(fn: () => void): void {
+    if (this.fired) fn();
+    else this.waiting.push(fn);
+  }
+
+  fire(): void {
+    this.fired = true;
+    const fns = this.waiting;
+    this.waiting = [];
+    for (const fn of fns) fn();
+  }
+}
+
 /** One Ready's work for the applier (etcd toApply), with its notifyc and raftAdvancedC. */
 export class ApplyJob {
-  private persisted = false;
-  private applied = false;
-  private advanced = false;
-  private onPersisted: (() => void)[] = [];
-  private onApplied: (() => void)[] = [];
-  private onAdvanced: (() => void)[] = [];
+  /** Raft has finished this Ready's disk writes (etcd notifyc). */
+  readonly persisted = new Signal();
+  /** The applier has applied its entries. */
+  readonly applied = new Signal();
+  /** Raft has advanced past this Ready (etcd raftAdvancedC); never fires if the node stops first. */
+  readonly advanced = new Signal();
 
   constructor(
     readonly entries: readonly Entry[],
     readonly snapshot: Snapshot | undefined,
   ) {}
-
-  /** Runs fn once raft has finished this Ready's disk writes (etcd notifyc). */
-  whenPersisted(fn: () => void): void {
-    if (this.persisted) fn();
-    else this.onPersisted.push(fn);
-  }
-
-  whenApplied(fn: () => void): void {
-    if (this.applied) fn();
-    else this.onApplied.push(fn);
-  }
-
-  markPersisted(): void {
-    this.persisted = true;
-    const fns = this.onPersisted;
-    this.onPersisted = [];
-    for (const fn of fns) fn();
-  }
-
-  markApplied(): void {
-    this.applied = true;
-    const fns = this.onApplied;
-    this.onApplied = [];
-    for (const fn of fns) fn();
-  }
-
-  /** Runs fn once raft has advanced past this Ready (etcd raftAdvancedC); never if the node stops first. */
-  whenAdvanced(fn: () => void): void {
-    if (this.advanced) fn();
-    else this.onAdvanced.push(fn);
-  }
-
-  markAdvanced(): void {
-    this.advanced = true;
-    const fns = this.onAdvanced;
-    this.onAdvanced = [];
-    for (const fn of fns) fn();
-  }
 }
 
 /** What the raft node needs from its server. */
@@ -247,24 +227,24 @@ export class RaftNode {
       if (waitWAL) host.scheduleApply(job);
       if (snap !== undefined) {
         // etcd: WAL synced, notifyc, then MemoryStorage.ApplySnapshot and Release.
-        job.markPersisted();
+        job.persisted.fire();
         this.memStorage.applySnapshot(snap);
         this.storage.release(snap);
       }
       this.memStorage.append(rd.entries);
       if (isLeader) {
-        job.markPersisted();
+        job.persisted.fire();
         this.advance(job);
         return;
       }
-      job.markPersisted();
+      job.persisted.fire();
       const release = () => {
         if (this.stopped) return;
         if (!sendFirst) this.send(rd.messages, true);
         this.advance(job);
       };
       // A follower applying a conf change waits for it before going on (etcd's second notifyc).
-      if (rd.committedEntries.some((e) => e.type === EntryType.EntryConfChange)) job.whenApplied(release);
+      if (rd.committedEntries.some((e) => e.type === EntryType.EntryConfChange)) job.applied.wait(release);
       else release();
     };
     if (!mustSync) {
@@ -284,7 +264,7 @@ export class RaftNode {
   private advance(job: ApplyJob): void {
     this.rawNode.advance();
     this.busy = false;
-    job.markAdvanced();
+    job.advanced.fire();
     this.kick();
   }
 

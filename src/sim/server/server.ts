@@ -878,7 +878,7 @@ export class EtcdServer {
     if (job.snapshot !== undefined) ci = Math.max(ci, job.snapshot.metadata.index);
     this.committedIndex = ci;
     if (ents.length === 0 && job.snapshot === undefined) {
-      job.markApplied();
+      job.applied.fire();
       return;
     }
     this.applyQueue.push(job);
@@ -896,14 +896,14 @@ export class EtcdServer {
     const epoch = this.epoch;
     const next = () => {
       if (epoch !== this.epoch) return;
-      job.markApplied();
+      job.applied.fire();
       this.applying = undefined;
       this.kickApply();
     };
     const afterApply = () => {
       this.applyWait.trigger(this.appliedIndex);
       // Snapshots and compaction need this Ready's disk writes done (etcd notifyc).
-      job.whenPersisted(() => {
+      job.persisted.wait(() => {
         if (epoch !== this.epoch) return;
         const snapshots = this.snapshots as RaftSnapshots;
         snapshots.snapshotIfNeededAndCompactRaftLog();
@@ -934,7 +934,7 @@ export class EtcdServer {
     };
     if (job.snapshot !== undefined) {
       const snap = job.snapshot;
-      job.whenPersisted(() => {
+      job.persisted.wait(() => {
         if (epoch !== this.epoch) return;
         this.applySnapshot(snap);
         applyEntries();
@@ -1062,7 +1062,7 @@ export class EtcdServer {
     if (!this.wait.isRegistered(cc.id)) return;
     // The proposer answers once raft has advanced past this Ready too (3.6 confChangeResponse).
     const job = this.applying as ApplyJob;
-    const resp: clusterApi.ConfChangeResponse = { members: this.cluster.list(), err, raftAdvanced: (fn) => job.whenAdvanced(fn) };
+    const resp: clusterApi.ConfChangeResponse = { members: this.cluster.list(), err, raftAdvanced: (fn) => job.advanced.wait(fn) };
     this.wait.trigger(cc.id, { resp });
   }
 
