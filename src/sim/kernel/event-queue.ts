@@ -22,10 +22,9 @@ interface Slot extends Timer {
 }
 
 export class EventQueue {
-  // The heap as parallel arrays: sifting compares the typed arrays of times and
-  // sequence numbers and never reads a timer object.
+  // The heap as parallel arrays: sifting compares the typed array of times and reads a
+  // timer's seq only when two times tie (rare: mostly events posted for the same instant).
   private times = new Float64Array(1024);
-  private seqs = new Float64Array(1024);
   private readonly timers: Slot[] = [];
   /** Fired posted timers, for reuse. */
   private readonly free: Slot[] = [];
@@ -71,20 +70,19 @@ export class EventQueue {
     timer.seq = seq;
     const { timers } = this;
     let i = timers.length;
-    if (i === this.times.length) this.grow();
-    const { times, seqs } = this;
+    // One spare entry past the last: removeTop puts a sentinel there.
+    if (i + 1 === this.times.length) this.grow();
+    const { times } = this;
     timers.push(timer);
     while (i > 0) {
       const parent = (i - 1) >> 1;
       const pt = times[parent];
-      if (pt < time || (pt === time && seqs[parent] < seq)) break;
+      if (pt < time || (pt === time && timers[parent].seq < seq)) break;
       times[i] = pt;
-      seqs[i] = seqs[parent];
       timers[i] = timers[parent];
       i = parent;
     }
     times[i] = time;
-    seqs[i] = seq;
     timers[i] = timer;
     this.live++;
   }
@@ -129,36 +127,36 @@ export class EventQueue {
   }
 
   private removeTop(): void {
-    const { times, seqs, timers } = this;
+    const { times, timers } = this;
     const last = timers.pop() as Slot;
     const n = timers.length;
     if (n === 0) return;
     const time = times[n];
-    const seq = seqs[n];
+    // The sentinel makes a missing right child lose, so every level has two children to compare.
+    times[n] = Infinity;
     let i = 0;
     for (;;) {
       const l = 2 * i + 1;
       if (l >= n) break;
-      const r = l + 1;
-      const c = r < n && (times[r] < times[l] || (times[r] === times[l] && seqs[r] < seqs[l])) ? r : l;
+      const tl = times[l];
+      const tr = times[l + 1];
+      // Which child is earlier decides as often one way as the other: computed without a
+      // branch the CPU would mispredict half the time (a comparison is 0 or 1).
+      let c = l + +(tr < tl);
+      if (tr === tl && l + 1 < n && timers[l + 1].seq < timers[l].seq) c = l + 1;
       const ct = times[c];
-      if (ct > time || (ct === time && seqs[c] > seq)) break;
+      if (ct > time || (ct === time && timers[c].seq > last.seq)) break;
       times[i] = ct;
-      seqs[i] = seqs[c];
       timers[i] = timers[c];
       i = c;
     }
     times[i] = time;
-    seqs[i] = seq;
     timers[i] = last;
   }
 
   private grow(): void {
     const times = new Float64Array(this.times.length * 2);
-    const seqs = new Float64Array(this.seqs.length * 2);
     times.set(this.times);
-    seqs.set(this.seqs);
     this.times = times;
-    this.seqs = seqs;
   }
 }
