@@ -128,9 +128,10 @@ describe('Network', () => {
     net.send('a:1', 'b:1', 'x', 'early', 1);
     kernel.runUntil(100);
     net.block('a', 'b');
-    net.send('a:1', 'b:1', 'x', 'stalled', 1);
+    const stalled = net.send('a:1', 'b:1', 'x', 'stalled', 1);
     // The stall starts on arrival (105 ms) and breaks the connection at 5105 ms.
-    kernel.schedule(5000, () => net.send('b:1', 'a:1', 'x', 'reply in flight', 1));
+    let reply: Packet | undefined;
+    kernel.schedule(5000, () => (reply = net.send('b:1', 'a:1', 'x', 'reply in flight', 1)));
     kernel.runUntil(4002);
     expect(breaks).toEqual([]);
     kernel.runUntil(6000);
@@ -138,6 +139,7 @@ describe('Network', () => {
     expect(breaks).toEqual(['a<-b:1: connection timed out', 'b<-a:1: connection timed out']);
     expect(net.stats.broken).toBe(2);
     expect(net.inFlightCount).toBe(0);
+    expect([stalled.fate, reply?.fate]).toEqual(['broken', 'broken']);
     const brk = kernel.trace.all().find((e) => e.kind === 'net.break');
     expect(brk).toMatchObject({ a: 'a:1', b: 'b:1', stall: 'partition', lost: 2 });
     // A new connection after the heal.

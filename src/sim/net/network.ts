@@ -68,13 +68,15 @@ export interface Packet<P = unknown> {
   readonly sentAt: number;
   /** When it arrives unless a transmission is lost or blocked (then later, or never). */
   readonly dueAt: number;
-  fate: Fate;
+  readonly fate: Fate;
   readonly payload: P;
 }
 
 /**
  * A packet on its way, with what its arrival needs. One is allocated per message: its
  * addresses come from its connection, and retransmission state only exists once stalled.
+ * No list of packets in flight is kept (linking and unlinking each message cost more than
+ * its delivery): a break finds what it lost by its connection's epoch and counts.
  */
 class Flight<P = unknown> implements Packet<P> {
   // Declared, not initialized as class fields: plain assignments in the constructor are
@@ -89,11 +91,11 @@ class Flight<P = unknown> implements Packet<P> {
   declare readonly payload: P;
   declare readonly oneShot: boolean;
   declare readonly onRefused: RefusedHandler | undefined;
-  declare fate: Fate;
+  /** Its connection's epoch when it was sent (see Connection.epoch). */
+  declare readonly epoch: number;
+  /** What became of it when it left the network; 'in-flight' until then (see fate). */
+  declare outcome: Fate;
   declare stall: Stall | undefined;
-  /** Neighbours in the list of packets in flight, in send order. */
-  declare prev: Flight | undefined;
-  declare next: Flight | undefined;
 
   constructor(id: number, conn: Connection, kind: string, size: number, sentAt: number, dueAt: number, payload: P, oneShot: boolean, onRefused: RefusedHandler | undefined) {
     this.id = id;
@@ -105,10 +107,14 @@ class Flight<P = unknown> implements Packet<P> {
     this.payload = payload;
     this.oneShot = oneShot;
     this.onRefused = onRefused;
-    this.fate = 'in-flight';
+    this.epoch = conn.epoch;
+    this.outcome = 'in-flight';
     this.stall = undefined;
-    this.prev = undefined;
-    this.next = undefined;
+  }
+
+  get fate(): Fate {
+    // A stream message is lost with its connection when that breaks, wherever it is.
+    return this.outcome === 'in-flight' && !this.oneShot && this.epoch !== this.conn.epoch ? 'broken' : this.outcome;
   }
 
   get from(): Address {
@@ -161,6 +167,10 @@ interface Connection {
   /** The stream message being retransmitted, and those that arrived behind it, in order. */
   blocking: Flight | undefined;
   held: Flight[];
+  /** Bumped when the connection breaks: the stream messages sent before are lost. */
+  epoch: number;
+  /** Stream messages sent in this direction and not yet delivered, refused or lost. */
+  flying: number;
   /** The trace's ids of the addresses, and of the message type last sent (net.send rows). */
   readonly fromSym: number;
   readonly toSym: number;
@@ -200,9 +210,6 @@ export class Network {
   private handlersVersion = 0;
   /** Whether deliveries are traced (debug level); the level is fixed for a trace. */
   private readonly traceDeliveries: boolean;
-  /** Packets in flight as a doubly linked list: no per-message map entry to add and remove. */
-  private first: Flight | undefined;
-  private last: Flight | undefined;
   private flyingCount = 0;
   private readonly arriveFn = (f: Flight) => this.arrive(f);
   private readonly conns = new Map<Address, Map<Address, Connection>>();
@@ -241,11 +248,7 @@ export class Network {
     return this.handlers.has(addr);
   }
 
-  /** Messages sent and not yet delivered or lost, in send order. */
-  *inFlight(): IterableIterator<Packet> {
-    for (let f = this.first; f !== undefined; f = f.next) yield f;
-  }
-
+  /** Messages sent and not yet delivered or lost. */
   get inFlightCount(): number {
     return this.flyingCount;
   }
@@ -329,21 +332,16 @@ export class Network {
       row[6] = this.inFlightSym;
       this.traceSend.record('net');
     }
-    packet.prev = this.last;
-    if (this.last === undefined) this.first = packet;
-    else this.last.next = packet;
-    this.last = packet;
+    if (!oneShot) conn.flying++;
     this.flyingCount++;
     this.kernel.atWith(dueAt, this.arriveFn, packet, kind);
     return packet;
   }
 
-  private land(f: Flight): void {
-    if (f.prev === undefined) this.first = f.next;
-    else f.prev.next = f.next;
-    if (f.next === undefined) this.last = f.prev;
-    else f.next.prev = f.prev;
-    f.prev = f.next = undefined;
+  /** A message leaves the network: delivered, refused, or failed alone (a one-shot request). */
+  private land(f: Flight, outcome: Fate): void {
+    f.outcome = outcome;
+    if (!f.oneShot) f.conn.flying--;
     this.flyingCount--;
   }
 
@@ -383,16 +381,14 @@ export class Network {
   }
 
   private deliver(packet: Flight, handler: Handler): void {
-    this.land(packet);
-    packet.fate = 'delivered';
+    this.land(packet, 'delivered');
     this.stats.delivered++;
     if (this.traceDeliveries) this.kernel.trace.emit('net', 'net.deliver', { id: packet.id }, undefined, 'debug');
     handler(packet);
   }
 
   private refuse(packet: Flight): void {
-    this.land(packet);
-    packet.fate = 'refused';
+    this.land(packet, 'refused');
     this.stats.refused++;
     this.kernel.trace.emit('net', 'net.drop', { id: packet.id, fate: 'refused' });
     const onRefused = packet.onRefused;
@@ -429,8 +425,7 @@ export class Network {
   }
 
   private failOneShot(packet: Flight, cause: StallCause): void {
-    this.land(packet);
-    packet.fate = 'broken';
+    this.land(packet, 'broken');
     this.stats.broken++;
     this.kernel.trace.emit('net', 'net.drop', { id: packet.id, fate: 'broken' }, { reason: `request timed out (${cause})` });
     const onRefused = packet.onRefused;
@@ -440,19 +435,14 @@ export class Network {
   /** Breaks the TCP connection `conn` belongs to: both directions lose what is in flight; both ends are told. */
   private breakConnection(conn: Connection, cause: StallCause | 'closed', reason: string): void {
     const reverse = this.connection(conn.to, conn.from);
-    let lost = 0;
-    for (let f = this.first; f !== undefined; ) {
-      const next = f.next;
-      if (!f.oneShot && (f.conn === conn || f.conn === reverse)) {
-        this.land(f);
-        f.fate = 'broken';
-        lost++;
-      }
-      f = next;
-    }
+    // A host's connection to itself is one object for both directions.
+    const lost = conn.flying + (reverse === conn ? 0 : reverse.flying);
+    this.flyingCount -= lost;
     this.stats.broken += lost;
     this.stats.breaks++;
     for (const c of [conn, reverse]) {
+      c.epoch++;
+      c.flying = 0;
       c.blocking = undefined;
       c.held = [];
       c.lastDue = 0;
@@ -483,7 +473,7 @@ export class Network {
       const toHost = hostOf(to);
       conn = {
         from, fromHost, toHost, to, linkVersion: -1, link: this.resolveLink(fromHost, toHost),
-        handlersVersion: -1, handler: undefined, lastDue: 0, blocking: undefined, held: [],
+        handlersVersion: -1, handler: undefined, lastDue: 0, blocking: undefined, held: [], epoch: 0, flying: 0,
         fromSym: this.traceSend.sym(from), toSym: this.traceSend.sym(to), lastKind: '', lastKindSym: 0,
       };
       byTo.set(to, conn);
