@@ -312,6 +312,9 @@ export class Raft {
   maybeSendAppend(to: number, sendIfEmpty: boolean): boolean {
     const pr = this.trk.progress.get(to)!;
     if (pr.isPaused()) return false;
+    // A caught-up peer gets no entries, so only an empty MsgApp could go: the usual end of
+    // an ack's refill loop, decided without looking up terms and entries.
+    if (!sendIfEmpty && pr.next > this.raftLog.lastIndex()) return false;
     const prevIndex = pr.next - 1;
     const prevTerm = this.raftLog.termOrNegative(prevIndex);
     if (prevTerm < 0) return this.maybeSendSnapshot(to, pr);

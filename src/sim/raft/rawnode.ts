@@ -229,7 +229,8 @@ export class RawNode {
     if (rd.readStates.length !== 0) r.readStates = [];
     if (!this.asyncStorageWrites) {
       if (this.stepsOnAdvance.length !== 0) r.logger.panic('two accepted Ready structs without call to Advance');
-      for (const m of r.msgsAfterAppend) if (m.to === r.id) this.stepsOnAdvance.push(m);
+      const after = r.msgsAfterAppend;
+      for (let i = 0; i < after.length; i++) if (after[i].to === r.id) this.stepsOnAdvance.push(after[i]);
       if (this.needStorageAppendRespMsg(rd)) this.stepsOnAdvance.push(this.reuseStorageAppendRespMsg(rd));
       if (rd.committedEntries.length > 0) {
         // As newStorageApplyRespMsg, in the reused message.
@@ -268,11 +269,12 @@ export class RawNode {
 
   hasReady(): boolean {
     const r = this.raft;
+    // Messages to send, the usual reason, first.
+    if (r.msgs.length > 0 || r.msgsAfterAppend.length > 0) return true;
     if (this.softStateChanged()) return true;
     const hardStEmpty = r.term === 0 && r.vote === None && r.raftLog.committed === 0;
     if (!hardStEmpty && this.hardStateChanged()) return true;
     if (r.raftLog.hasNextUnstableSnapshot()) return true;
-    if (r.msgs.length > 0 || r.msgsAfterAppend.length > 0) return true;
     if (r.raftLog.hasNextUnstableEnts() || r.raftLog.hasNextCommittedEnts(this.applyUnstableEntries())) return true;
     return r.readStates.length !== 0;
   }

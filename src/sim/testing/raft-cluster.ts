@@ -159,10 +159,10 @@ class RaftMember {
   };
 
   private handleReady(): void {
-    this.observeState();
+    const c = this.cluster;
+    if (c.checking) this.observeState();
     if (!this.node.hasReady()) return;
     const rd = this.node.ready();
-    const c = this.cluster;
     if (rd.snapshot !== undefined && rd.snapshot.metadata.index > 0) {
       this.storage.applySnapshot(rd.snapshot);
       const cs = rd.snapshot.metadata.confState;
@@ -184,7 +184,7 @@ class RaftMember {
     for (const m of rd.messages) c.send(this, m);
     for (const e of rd.committedEntries) this.apply(e);
     this.node.advance(rd);
-    this.observeState();
+    if (c.checking) this.observeState();
     if (this.node.hasReady()) this.scheduleReady();
   }
 
@@ -231,6 +231,9 @@ export class RaftCluster {
   private readonly checker: RaftInvariantChecker | undefined;
   /** Whether observations are built at all (they cost; the benchmark turns them off). */
   readonly checking: boolean;
+  /** The entry list last sent and its encoded size (entries are never mutated). */
+  private sizedEntries: readonly Entry[] = [];
+  private entriesSize = 0;
 
   constructor(readonly options: RaftClusterOptions) {
     this.kernel = new Kernel(options.seed, options.traceLevel ?? 'info');
@@ -256,7 +259,12 @@ export class RaftCluster {
 
   send(from: RaftMember, m: Message): void {
     const to = this.member(m.to);
-    this.net.send(from.addr, to.addr, msgTypeName(m.type), m, 32 + entsSize(m.entries), from.onRefused);
+    // A broadcast's messages share one entry list: size it once.
+    if (m.entries !== this.sizedEntries) {
+      this.sizedEntries = m.entries;
+      this.entriesSize = entsSize(m.entries);
+    }
+    this.net.send(from.addr, to.addr, msgTypeName(m.type), m, 32 + this.entriesSize, from.onRefused);
   }
 
   observe(obs: RaftObservation): void {

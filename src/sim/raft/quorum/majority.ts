@@ -50,23 +50,24 @@ export class MajorityConfig {
    * (missing = 0) and take the one at position n - (n/2 + 1).
    */
   committedIndex(l: AckedIndexer): number {
-    const n = this.ids.size;
-    if (n === 0) return unlimitedIndex;
     const ids = this.slice();
-    const srt = this.scratch;
-    if (srt.length !== n) srt.length = n;
-    for (let i = 0; i < n; i++) srt[i] = l.ackedIndex(ids[i]) ?? 0;
-    // Insertion sort: n is small (a handful of voters).
-    for (let a = 1; a < n; a++) {
-      const v = srt[a];
-      let b = a - 1;
+    const n = ids.length;
+    if (n === 0) return unlimitedIndex;
+    let srt = this.scratch;
+    // Packed small integers: a typed array would hand back doubles, and the commit index
+    // fields they flow into would be boxed.
+    if (srt.length !== n) srt = this.scratch = Array.from({ length: n }, () => 0);
+    // Insertion sort as the indexes are read: n is small (a handful of voters).
+    for (let i = 0; i < n; i++) {
+      const v = l.ackedIndex(ids[i]) ?? 0;
+      let b = i - 1;
       while (b >= 0 && srt[b] > v) {
         srt[b + 1] = srt[b];
         b--;
       }
       srt[b + 1] = v;
     }
-    return srt[n - (Math.floor(n / 2) + 1)];
+    return srt[n - ((n >> 1) + 1)];
   }
 
   /** Won if a majority voted yes, Lost if that is impossible, else Pending. */
