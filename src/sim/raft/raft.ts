@@ -160,8 +160,6 @@ function seededRandInt(seed: number): (n: number) => number {
   };
 }
 
-type StepFunc = (r: Raft, m: Message) => Error | undefined;
-
 export class Raft {
   readonly id: number;
   term = 0;
@@ -213,7 +211,6 @@ export class Raft {
   private inBcast = false;
   private bcastEnts: readonly Entry[] | undefined = undefined;
   private bcastNext = 0;
-  private stepFn: StepFunc = stepFollower;
 
   constructor(config: Config) {
     const c = validate(config);
@@ -532,7 +529,6 @@ export class Raft {
   }
 
   becomeFollower(term: number, lead: number): void {
-    this.stepFn = stepFollower;
     this.reset(term);
     this.tickFn = this.tickElectionFn;
     this.lead = lead;
@@ -543,7 +539,6 @@ export class Raft {
 
   becomeCandidate(): void {
     if (this.state === StateType.StateLeader) this.logger.panic('invalid transition [leader -> candidate]');
-    this.stepFn = stepCandidate;
     this.reset(this.term + 1);
     this.tickFn = this.tickElectionFn;
     this.vote = this.id;
@@ -555,7 +550,6 @@ export class Raft {
   /** Pre-candidates keep term, vote and timers: a lost pre-election changes nothing (§3.3). */
   becomePreCandidate(): void {
     if (this.state === StateType.StateLeader) this.logger.panic('invalid transition [leader -> pre-candidate]');
-    this.stepFn = stepCandidate;
     this.trk.resetVotes();
     this.tickFn = this.tickElectionFn;
     this.lead = None;
@@ -565,7 +559,6 @@ export class Raft {
 
   becomeLeader(): void {
     if (this.state === StateType.StateFollower) this.logger.panic('invalid transition [follower -> leader]');
-    this.stepFn = stepLeader;
     this.reset(this.term);
     this.tickFn = this.tickHeartbeatFn;
     this.lead = this.id;
@@ -758,7 +751,10 @@ export class Raft {
         this.handleVoteRequest(m);
         break;
       default:
-        return this.stepFn(this, m);
+        // The role's step function (etcd's r.step, set with the state).
+        if (this.state === StateType.StateLeader) return stepLeader(this, m);
+        if (this.state === StateType.StateFollower) return stepFollower(this, m);
+        return stepCandidate(this, m);
     }
     return undefined;
   }
