@@ -57,9 +57,11 @@ export class MajorityConfig {
     // Packed small integers: a typed array would hand back doubles, and the commit index
     // fields they flow into would be boxed.
     if (srt.length !== n) srt = this.scratch = Array.from({ length: n }, () => 0);
-    // Insertion sort as the indexes are read: n is small (a handful of voters).
-    for (let i = 0; i < n; i++) {
-      const v = l.ackedIndex(ids[i]) ?? 0;
+    if (l.ackedIndexes !== undefined) l.ackedIndexes(ids, srt);
+    else for (let i = 0; i < n; i++) srt[i] = l.ackedIndex(ids[i]) ?? 0;
+    // Insertion sort: n is small (a handful of voters).
+    for (let i = 1; i < n; i++) {
+      const v = srt[i];
       let b = i - 1;
       while (b >= 0 && srt[b] > v) {
         srt[b + 1] = srt[b];

@@ -3,6 +3,11 @@
 /** Returns the index acknowledged by a voter, or undefined if it has none. */
 export interface AckedIndexer {
   ackedIndex(voterID: number): number | undefined;
+  /**
+   * Optional bulk form: the acked index of each of `ids` (ascending) into `out`, 0 for
+   * none. The leader asks for a quorum's indexes on every ack; this spares a lookup each.
+   */
+  ackedIndexes?(ids: readonly number[], out: number[]): void;
 }
 
 export enum VoteResult {

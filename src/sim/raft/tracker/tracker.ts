@@ -100,6 +100,18 @@ export class ProgressMap implements AckedIndexer {
     return this.map.get(id)?.match;
   }
 
+  /** Both id lists are ascending: one merge pass, no hashing. */
+  ackedIndexes(ids: readonly number[], out: number[]): void {
+    const mine = this.ids();
+    const prs = this.sortedProgress;
+    let j = 0;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i];
+      while (j < mine.length && mine[j] < id) j++;
+      out[i] = j < mine.length && mine[j] === id ? prs[j].match : 0;
+    }
+  }
+
   /** `<id>: <progress>` per line, ascending ids. */
   toString(): string {
     let s = '';
