@@ -108,8 +108,12 @@ export class EventQueue {
   /** Removes and returns the earliest live timer. */
   pop(): Timer | undefined {
     this.dropCancelled();
+    return this.timers.length === 0 ? undefined : this.take();
+  }
+
+  /** pop() right after peek() or nextTime() found a live timer: no cancelled ones to drop first. */
+  take(): Timer {
     const top = this.timers[0];
-    if (top === undefined) return undefined;
     this.removeTop();
     this.live--;
     // A fired timer counts as cancelled so a late cancel() is a harmless no-op.

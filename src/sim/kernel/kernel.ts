@@ -189,14 +189,17 @@ export class Kernel {
       const next = this.queue.peek();
       if (next === undefined || next.time > time) break;
       await this.awaitHolds(next.time);
+      // Other code ran while it waited: the timer may have been cancelled since.
+      if (this.queue.peek() === undefined) break;
       this.fire();
     }
     await this.awaitHolds(time);
     if (time > this.now) this.now = time;
   }
 
+  /** Fires the earliest timer; every caller has just checked with peek() or nextTime() that there is one. */
   private fire(): void {
-    const timer = this.queue.pop() as Timer;
+    const timer = this.queue.take();
     this.now = timer.time;
     this.fired++;
     (timer.fn as (arg: unknown) => void)(timer.arg);
