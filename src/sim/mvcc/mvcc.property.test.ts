@@ -324,6 +324,11 @@ describe('mvcc properties', () => {
               (!req.minCreateRevision || kv.createRevision >= req.minCreateRevision) &&
               (!req.maxCreateRevision || kv.createRevision <= req.maxCreateRevision),
           );
+          const limit = req.limit ?? 0;
+          const filtered = !!(req.minModRevision || req.maxModRevision || req.minCreateRevision || req.maxCreateRevision);
+          // Unless the request sorts or filters, etcd fetches just limit+1 keys in key order;
+          // a sort by another target then orders only those (server.md §6.4 step 2).
+          if (req.sortOrder === SortOrder.NONE && !filtered && limit > 0) kvs = kvs.slice(0, limit + 1);
           const field = (kv: KeyValue): number | string =>
             [kv.key, kv.version, kv.createRevision, kv.modRevision, kv.value][req.sortTarget ?? 0];
           const order = req.sortOrder === SortOrder.NONE && req.sortTarget !== SortTarget.KEY ? SortOrder.ASCEND : req.sortOrder;
@@ -336,7 +341,6 @@ describe('mvcc properties', () => {
               return sign * c || compareKeys(x.key, y.key);
             });
           }
-          const limit = req.limit ?? 0;
           const more = limit > 0 && kvs.length > limit;
           if (more) kvs = kvs.slice(0, limit);
           if (req.keysOnly) kvs = kvs.map((kv) => ({ ...kv, value: '' }));
