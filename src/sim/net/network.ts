@@ -219,6 +219,8 @@ export class Network {
   private linkVersion = 0;
   private nextId = 1;
   private readonly traceSend: Recorder;
+  /** Where each net.send column sits in a row (Recorder.slots). */
+  private readonly sendSlots: { id: number; from: number; to: number; type: number; size: number; due: number; fate: number };
   private readonly inFlightSym: number;
 
   constructor(
@@ -227,7 +229,10 @@ export class Network {
   ) {
     this.rng = kernel.random('net');
     this.traceDeliveries = kernel.trace.enabled('debug');
-    this.traceSend = kernel.trace.recorder('net.send', { id: 'int', from: 'string', to: 'string', type: 'string', size: 'int', due: 'number', fate: 'string' });
+    // 'number' columns, not 'int': a layout that never widens can be written in place.
+    this.traceSend = kernel.trace.recorder('net.send', { id: 'number', from: 'string', to: 'string', type: 'string', size: 'number', due: 'number', fate: 'string' });
+    const [id, from, to, type, size, due, fate] = this.traceSend.slots;
+    this.sendSlots = { id, from, to, type, size, due, fate };
     this.inFlightSym = this.traceSend.sym('in-flight');
   }
 
@@ -318,19 +323,7 @@ export class Network {
     if (oneShot) {
       this.kernel.trace.emit('net', 'net.send', { id, from, to, type: kind, size, due: dueAt, fate: 'in-flight', oneShot });
     } else {
-      const row = this.traceSend.values;
-      if (kind !== conn.lastKind) {
-        conn.lastKind = kind;
-        conn.lastKindSym = this.traceSend.sym(kind);
-      }
-      row[0] = id;
-      row[1] = conn.fromSym;
-      row[2] = conn.toSym;
-      row[3] = conn.lastKindSym;
-      row[4] = size;
-      row[5] = dueAt;
-      row[6] = this.inFlightSym;
-      this.traceSend.record('net');
+      this.traceStreamSend(id, conn, kind, size, dueAt);
     }
     if (!oneShot) conn.flying++;
     this.flyingCount++;
@@ -339,6 +332,38 @@ export class Network {
   }
 
   /** A message leaves the network: delivered, refused, or failed alone (a one-shot request). */
+  /** The net.send row of a stream message, written in place in the trace (Recorder.begin). */
+  private traceStreamSend(id: number, conn: Connection, kind: string, size: number, dueAt: number): void {
+    const rec = this.traceSend;
+    if (kind !== conn.lastKind) {
+      conn.lastKind = kind;
+      conn.lastKindSym = rec.sym(kind);
+    }
+    const at = rec.begin('net');
+    if (at >= 0) {
+      const c = this.sendSlots;
+      const ints = rec.rowInts();
+      const floats = rec.rowFloats();
+      floats[(at + c.id) >> 1] = id;
+      ints[at + c.from] = conn.fromSym;
+      ints[at + c.to] = conn.toSym;
+      ints[at + c.type] = conn.lastKindSym;
+      floats[(at + c.size) >> 1] = size;
+      floats[(at + c.due) >> 1] = dueAt;
+      ints[at + c.fate] = this.inFlightSym;
+      return;
+    }
+    const row = rec.values;
+    row[0] = id;
+    row[1] = conn.fromSym;
+    row[2] = conn.toSym;
+    row[3] = conn.lastKindSym;
+    row[4] = size;
+    row[5] = dueAt;
+    row[6] = this.inFlightSym;
+    rec.record('net');
+  }
+
   private land(f: Flight, outcome: Fate): void {
     f.outcome = outcome;
     if (!f.oneShot) f.conn.flying--;

@@ -174,8 +174,20 @@ export class Tape {
     return event;
   }
 
-  /** Starts a row: writes its shape, source and time; returns its first slot. */
-  private beginRow(shape: Shape, t: number, source: string): number {
+  /** The chunk the last beginRow() wrote into, as 4-byte slots and as 8-byte ones (slot s is floats[s >> 1]). */
+  get rowInts(): Int32Array {
+    return this.ints;
+  }
+
+  get rowFloats(): Float64Array {
+    return this.floats;
+  }
+
+  /**
+   * Starts a row: writes its shape, source and time; returns its first slot in rowInts.
+   * The caller writes every field of `shape` at its slot right away.
+   */
+  beginRow(shape: Shape, t: number, source: string): number {
     if (this.used + shape.width > CHUNK) {
       if (this.used < CHUNK) this.ints[this.used] = CHUNK_END;
       const buf = new ArrayBuffer(CHUNK * 4);

@@ -135,11 +135,22 @@ export class Trace {
     const types = Object.values(columns) as FieldType[];
     const values = new Float64Array(names.length);
     let shape = this.tape.defineShape(kind, names, types);
+    // Without 'int' columns the shape never widens, so its slots stay put for begin().
+    const fixed = !types.includes('int');
     const rank = LEVEL_RANK[level];
     const tape = this.tape;
     return {
       values,
       sym: (s) => tape.id(s),
+      slots: shape.slots,
+      begin: (source) => {
+        if (!fixed || this.rank < rank || this.subscribers.length > 0) return -1;
+        const at = tape.beginRow(shape, this.now(), source);
+        this.nextSeq++;
+        return at;
+      },
+      rowInts: () => tape.rowInts,
+      rowFloats: () => tape.rowFloats,
       record: (source) => {
         if (this.rank < rank) return -1;
         if (this.subscribers.length > 0) {
@@ -195,4 +206,17 @@ export interface Recorder {
   sym(s: string): number;
   /** Records `values` as an event from `source`; returns its seq, or -1 when the level filtered it out. */
   record(source: string): number;
+  /**
+   * The hottest kinds skip `values` and write their row in place. For columns of types
+   * 'number', 'string' and 'boolean' only (an 'int' column may widen the row's layout):
+   * begin() starts a row from `source` and returns its first slot; the caller then writes
+   * column i at that slot plus slots[i], in rowInts() (4-byte columns: string ids,
+   * booleans) or rowFloats() (numbers: index >> 1), before anything else is traced. It
+   * returns -1, starting nothing, when the event must go through values and record():
+   * an 'int' column, the level filters it out, or subscribers want it as an object.
+   */
+  readonly slots: readonly number[];
+  begin(source: string): number;
+  rowInts(): Int32Array;
+  rowFloats(): Float64Array;
 }
