@@ -101,6 +101,29 @@ describe('Trace', () => {
     expect(recorded.hash()).toBe(emitted.hash());
   });
 
+  it('writes rows in place (begin) exactly as emit would, and hands back to record() when it must', () => {
+    const emitted = new Trace(() => 2);
+    const direct = new Trace(() => 2);
+    const rec = direct.recorder('test.a', { n: 'number', s: 'string', b: 'boolean' });
+    const [n, s, b] = rec.slots;
+    for (const [v, str, flag] of [[1, 'a', true], [2.5, 'b', false], [2 ** 40, 'a', true]] as const) {
+      emitted.emit('m1', 'test.a', { n: v, s: str, b: flag });
+      const at = rec.begin('m1');
+      expect(at).toBeGreaterThanOrEqual(0);
+      rec.rowFloats()[(at + n) >> 1] = v;
+      rec.rowInts()[at + s] = rec.sym(str);
+      rec.rowInts()[at + b] = flag ? 1 : 0;
+    }
+    expect(direct.count).toBe(3);
+    expect(direct.toJSONL()).toBe(emitted.toJSONL());
+    // An 'int' column may widen the layout, a level may filter, a subscriber wants objects.
+    expect(direct.recorder('test.a', { n: 'int', s: 'string', b: 'boolean' }).begin('m1')).toBe(-1);
+    expect(direct.recorder('test.a', { n: 'number', s: 'string', b: 'boolean' }, 'debug').begin('m1')).toBe(-1);
+    direct.subscribe(() => {});
+    expect(rec.begin('m1')).toBe(-1);
+    expect(direct.count).toBe(3);
+  });
+
   it('gives subscribers the same events as the record', () => {
     const trace = new Trace(() => 1);
     const seen: unknown[] = [];
