@@ -331,7 +331,6 @@ export class Network {
     return packet;
   }
 
-  /** A message leaves the network: delivered, refused, or failed alone (a one-shot request). */
   /** The net.send row of a stream message, written in place in the trace (Recorder.begin). */
   private traceStreamSend(id: number, conn: Connection, kind: string, size: number, dueAt: number): void {
     const rec = this.traceSend;
@@ -364,6 +363,7 @@ export class Network {
     rec.record('net');
   }
 
+  /** A message leaves the network: delivered, refused, or failed alone (a one-shot request). */
   private land(f: Flight, outcome: Fate): void {
     f.outcome = outcome;
     if (!f.oneShot) f.conn.flying--;
