@@ -3,7 +3,7 @@
 import type { Entry, Snapshot } from './raftpb';
 import type { Logger } from './logger';
 import { LogLevel } from './logger';
-import { clearList } from './util';
+import { clearList, copyList } from './util';
 
 export class Unstable {
   snapshot: Snapshot | undefined = undefined;
@@ -43,7 +43,7 @@ export class Unstable {
   nextEntries(): Entry[] | undefined {
     const inProgress = this.offsetInProgress - this.offset;
     if (this.entries.length === inProgress) return undefined;
-    return this.entries.slice(inProgress);
+    return copyList(this.entries, inProgress, this.entries.length);
   }
 
   hasNextEntries(): boolean {
@@ -133,7 +133,7 @@ export class Unstable {
   /** Entries in [lo, hi) (a copy); both must lie within the unstable entries. */
   slice(lo: number, hi: number): Entry[] {
     this.mustCheckOutOfBounds(lo, hi);
-    return this.entries.slice(lo - this.offset, hi - this.offset);
+    return copyList(this.entries, lo - this.offset, hi - this.offset);
   }
 
   private mustCheckOutOfBounds(lo: number, hi: number): void {

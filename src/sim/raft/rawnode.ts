@@ -23,7 +23,7 @@ import type { BasicStatus, Status } from './status';
 import { getBasicStatus, getStatus } from './status';
 import { traceEvent } from './state-trace';
 import type { Progress } from './tracker/progress';
-import { checkConfChange, checkMessage, clearList, entsSize, isLocalMsg, isResponseMsg } from './util';
+import { checkConfChange, checkMessage, clearList, copyList, entsSize, isLocalMsg, isResponseMsg } from './util';
 
 /** Returned by step() for a local message type from the network. */
 export const ErrStepLocalMsg = new Error('raft: cannot step raft local message');
@@ -45,8 +45,11 @@ export class RawNode {
   readonly asyncStorageWrites: boolean;
   private prevSoftSt: SoftState;
   private prevHardSt: HardState;
-  // Self-directed messages to step at Advance (sync mode, §2.4).
-  private readonly stepsOnAdvance: Message[] = [];
+  // What Advance steps (sync mode, §2.4), in this order: the self-addressed responses,
+  // then the storage acknowledgment and the apply acknowledgment when they are due.
+  private readonly selfResponses: Message[] = [];
+  private appendAckDue = false;
+  private applyAckDue = false;
   // Sync mode reuses one storage acknowledgment of each kind: at most one Ready is
   // pending Advance, the acks never leave the node, and stepping them keeps no reference.
   private readonly appendAck: Message;
@@ -148,8 +151,8 @@ export class RawNode {
     const after = r.msgsAfterAppend;
     let others = 0;
     for (let i = 0; i < after.length; i++) if (after[i].to !== r.id) others++;
-    if (others === 0) return r.msgs.length === 0 ? noMessages : r.msgs.slice();
-    if (r.msgs.length === 0 && others === after.length) return after.slice();
+    if (others === 0) return r.msgs.length === 0 ? noMessages : copyList(r.msgs, 0, r.msgs.length);
+    if (r.msgs.length === 0 && others === after.length) return copyList(after, 0, after.length);
     const out = r.msgs.slice();
     for (let i = 0; i < after.length; i++) if (after[i].to !== r.id) out.push(after[i]);
     return out;
@@ -198,7 +201,7 @@ export class RawNode {
   }
 
   /** newStorageAppendRespMsg's fields, written into the reused sync-mode message. */
-  private reuseStorageAppendRespMsg(rd: Ready): Message {
+  private reuseStorageAppendRespMsg(rd: Ready): void {
     const r = this.raft;
     const m = this.appendAck;
     m.term = r.term;
@@ -206,7 +209,6 @@ export class RawNode {
     m.index = unstable ? r.raftLog.lastIndex() : 0;
     m.logTerm = unstable ? r.raftLog.lastTerm() : 0;
     m.snapshot = isEmptySnap(rd.snapshot) ? undefined : rd.snapshot;
-    return m;
   }
 
   private newStorageApplyMsg(ents: readonly Entry[]): Message {
@@ -228,14 +230,19 @@ export class RawNode {
     if (!isEmptyHardState(rd.hardState)) this.prevHardSt = rd.hardState;
     if (rd.readStates.length !== 0) r.readStates = [];
     if (!this.asyncStorageWrites) {
-      if (this.stepsOnAdvance.length !== 0) r.logger.panic('two accepted Ready structs without call to Advance');
+      if (this.selfResponses.length !== 0 || this.appendAckDue || this.applyAckDue) {
+        r.logger.panic('two accepted Ready structs without call to Advance');
+      }
       const after = r.msgsAfterAppend;
-      for (let i = 0; i < after.length; i++) if (after[i].to === r.id) this.stepsOnAdvance.push(after[i]);
-      if (this.needStorageAppendRespMsg(rd)) this.stepsOnAdvance.push(this.reuseStorageAppendRespMsg(rd));
+      for (let i = 0; i < after.length; i++) if (after[i].to === r.id) this.selfResponses.push(after[i]);
+      if (this.needStorageAppendRespMsg(rd)) {
+        this.reuseStorageAppendRespMsg(rd);
+        this.appendAckDue = true;
+      }
       if (rd.committedEntries.length > 0) {
         // As newStorageApplyRespMsg, in the reused message.
         this.applyAck.entries = rd.committedEntries;
-        this.stepsOnAdvance.push(this.applyAck);
+        this.applyAckDue = true;
       }
     }
     if (this.asyncStorageWrites) r.msgs = []; // handed out as the Ready's messages
@@ -286,12 +293,21 @@ export class RawNode {
   advance(_rd?: Ready): void {
     if (this.asyncStorageWrites) this.raft.logger.panic('Advance must not be called when using AsyncStorageWrites');
     // Stepping these queues no new ones (only acceptReady does).
-    const steps = this.stepsOnAdvance;
-    for (let i = 0; i < steps.length; i++) this.raft.step(steps[i]);
-    clearList(steps);
-    // Let the reused acks drop the batch they carried.
-    this.applyAck.entries = noEntries;
-    this.appendAck.snapshot = undefined;
+    const self = this.selfResponses;
+    if (self.length !== 0) {
+      for (let i = 0; i < self.length; i++) this.raft.step(self[i]);
+      clearList(self);
+    }
+    if (this.appendAckDue) {
+      this.appendAckDue = false;
+      this.raft.step(this.appendAck);
+      this.appendAck.snapshot = undefined; // let the reused ack drop what it carried
+    }
+    if (this.applyAckDue) {
+      this.applyAckDue = false;
+      this.raft.step(this.applyAck);
+      this.applyAck.entries = noEntries;
+    }
   }
 
   status(): Status {

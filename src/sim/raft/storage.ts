@@ -1,7 +1,7 @@
 // The Storage interface raft reads its stable log through, and MemoryStorage (spec §4.9).
 import type { ConfState, Entry, HardState, Snapshot } from './raftpb';
 import { emptySnapshot } from './raftpb';
-import { limitSize } from './util';
+import { copyList, limitSize } from './util';
 
 /** A storage error; compare by identity with the exported instances. */
 export class StorageError extends Error {}
@@ -54,7 +54,7 @@ export class MemoryStorage implements Storage {
       throw new Error(`entries' hi(${hi}) is out of bound lastindex(${this.lastIndex()})`);
     }
     if (this.ents.length === 1) throw ErrUnavailable;
-    return limitSize(this.ents.slice(lo - offset, hi - offset), maxSize);
+    return limitSize(copyList(this.ents, lo - offset, hi - offset), maxSize);
   }
 
   term(i: number): number {

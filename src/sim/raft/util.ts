@@ -110,6 +110,21 @@ export function limitSize(ents: Entry[], maxSize: number): Entry[] {
   return limit === ents.length ? ents : ents.slice(0, limit);
 }
 
+/** xs[from:to] as a new list. */
+export function copyList<T>(xs: readonly T[], from: number, to: number): T[] {
+  // Array literals of one or two are built inline; slice() is a builtin call.
+  switch (to - from) {
+    case 0:
+      return [];
+    case 1:
+      return [xs[from]];
+    case 2:
+      return [xs[from], xs[from + 1]];
+    default:
+      return xs.slice(from, to);
+  }
+}
+
 /**
  * Empties a list in place, keeping its capacity: `length = 0` would free the backing
  * store, and the next push would allocate it again (the hot path reuses such lists).
