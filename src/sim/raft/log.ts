@@ -234,7 +234,11 @@ export class RaftLog {
    * paths. The term at firstIndex-1 (the snapshot point) is always known.
    */
   termOrNegative(i: number): number {
-    const ut = this.unstable.maybeTerm(i);
+    // An unstable entry, looked up directly (what maybeTerm finds first).
+    const u = this.unstable;
+    const k = i - u.offset;
+    if (k >= 0 && k < u.entries.length) return u.entries[k].term;
+    const ut = u.maybeTerm(i);
     if (ut >= 0) return ut;
     if (i + 1 < this.firstIndex()) return -1;
     if (i > this.lastIndex()) return -2;

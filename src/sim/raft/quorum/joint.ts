@@ -35,6 +35,8 @@ export class JointConfig {
   }
 
   committedIndex(l: AckedIndexer): number {
+    // Outside a joint config the outgoing half is empty and would answer "unlimited".
+    if (this.outgoing.size === 0) return this.incoming.committedIndex(l);
     return Math.min(this.incoming.committedIndex(l), this.outgoing.committedIndex(l));
   }
 
