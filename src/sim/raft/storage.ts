@@ -36,8 +36,10 @@ export interface Storage {
 export class MemoryStorage implements Storage {
   private hardState: HardState = { term: 0, vote: 0, commit: 0 };
   protected snap: Snapshot = emptySnapshot();
-  // ents[0] is a dummy holding the snapshot's (index, term).
+  // ents[0] is a dummy holding the snapshot's (index, term); offset is its index, kept
+  // apart because every bound check reads it.
   private ents: Entry[] = [{ term: 0, index: 0, type: 0, data: undefined }];
+  private offset = 0;
 
   initialState(): { hardState: HardState; confState: ConfState } {
     return { hardState: this.hardState, confState: this.snap.metadata.confState };
@@ -48,7 +50,7 @@ export class MemoryStorage implements Storage {
   }
 
   entries(lo: number, hi: number, maxSize: number): Entry[] {
-    const offset = this.ents[0].index;
+    const offset = this.offset;
     if (lo <= offset) throw ErrCompacted;
     if (hi > this.lastIndex() + 1) {
       throw new Error(`entries' hi(${hi}) is out of bound lastindex(${this.lastIndex()})`);
@@ -58,18 +60,18 @@ export class MemoryStorage implements Storage {
   }
 
   term(i: number): number {
-    const offset = this.ents[0].index;
+    const offset = this.offset;
     if (i < offset) throw ErrCompacted;
     if (i - offset >= this.ents.length) throw ErrUnavailable;
     return this.ents[i - offset].term;
   }
 
   lastIndex(): number {
-    return this.ents[0].index + this.ents.length - 1;
+    return this.offset + this.ents.length - 1;
   }
 
   firstIndex(): number {
-    return this.ents[0].index + 1;
+    return this.offset + 1;
   }
 
   snapshot(): Snapshot {
@@ -81,12 +83,13 @@ export class MemoryStorage implements Storage {
     if (this.snap.metadata.index >= snap.metadata.index) throw ErrSnapOutOfDate;
     this.snap = snap;
     this.ents = [{ term: snap.metadata.term, index: snap.metadata.index, type: 0, data: undefined }];
+    this.offset = snap.metadata.index;
   }
 
   /** Records a snapshot at applied index i (no compaction); ErrSnapOutOfDate if not newer. */
   createSnapshot(i: number, cs: ConfState | undefined, data: Uint8Array | undefined): Snapshot {
     if (i <= this.snap.metadata.index) throw ErrSnapOutOfDate;
-    const offset = this.ents[0].index;
+    const offset = this.offset;
     if (i > this.lastIndex()) throw new Error(`snapshot ${i} is out of bound lastindex(${this.lastIndex()})`);
     this.snap = {
       data,
@@ -97,7 +100,7 @@ export class MemoryStorage implements Storage {
 
   /** Discards entries before compactIndex; afterwards FirstIndex is compactIndex+1. */
   compact(compactIndex: number): void {
-    const offset = this.ents[0].index;
+    const offset = this.offset;
     if (compactIndex <= offset) throw ErrCompacted;
     if (compactIndex > this.lastIndex()) {
       throw new Error(`compact ${compactIndex} is out of bound lastindex(${this.lastIndex()})`);
@@ -106,6 +109,7 @@ export class MemoryStorage implements Storage {
     const ents: Entry[] = [{ term: this.ents[i].term, index: this.ents[i].index, type: 0, data: undefined }];
     for (let k = i + 1; k < this.ents.length; k++) ents.push(this.ents[k]);
     this.ents = ents;
+    this.offset = ents[0].index;
   }
 
   /** Appends entries, replacing any existing suffix from their first index on. */
@@ -116,7 +120,7 @@ export class MemoryStorage implements Storage {
     if (last < first) return;
     let from = 0;
     if (first > entries[0].index) from = first - entries[0].index;
-    const offset = entries[from].index - this.ents[0].index;
+    const offset = entries[from].index - this.offset;
     if (this.ents.length > offset) {
       this.ents.length = offset;
     } else if (this.ents.length < offset) {
