@@ -143,15 +143,16 @@ export class RawNode {
   }
 
   /**
-   * Sync mode: msgs, then the msgsAfterAppend not addressed to this node, as a new
-   * exact-size list (raft keeps its own lists and their capacity, see acceptReady).
+   * Sync mode: msgs, then the msgsAfterAppend not addressed to this node. msgs alone is
+   * handed out whole and raft gets a new list (acceptReady): measured cheaper than copying
+   * a broadcast. Otherwise the list is a copy, and raft's lists keep their capacity.
    */
   private syncReadyMessages(): readonly Message[] {
     const r = this.raft;
     const after = r.msgsAfterAppend;
     let others = 0;
     for (let i = 0; i < after.length; i++) if (after[i].to !== r.id) others++;
-    if (others === 0) return r.msgs.length === 0 ? noMessages : copyList(r.msgs, 0, r.msgs.length);
+    if (others === 0) return r.msgs.length === 0 ? noMessages : r.msgs;
     if (r.msgs.length === 0 && others === after.length) return copyList(after, 0, after.length);
     const out = r.msgs.slice();
     for (let i = 0; i < after.length; i++) if (after[i].to !== r.id) out.push(after[i]);
@@ -245,8 +246,8 @@ export class RawNode {
         this.applyAckDue = true;
       }
     }
-    if (this.asyncStorageWrites) r.msgs = []; // handed out as the Ready's messages
-    else clearList(r.msgs); // copied: emptied in place, keeping its capacity
+    if (this.asyncStorageWrites || rd.messages === r.msgs) r.msgs = []; // handed out as the Ready's messages
+    else clearList(r.msgs); // copied: emptied in place
     // Its messages were copied above (or sliced into the storage message).
     clearList(r.msgsAfterAppend);
     r.raftLog.acceptUnstable();
