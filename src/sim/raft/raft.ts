@@ -307,7 +307,11 @@ export class Raft {
    * nothing goes out when there are no new entries. Returns whether a message was sent.
    */
   maybeSendAppend(to: number, sendIfEmpty: boolean): boolean {
-    const pr = this.trk.progress.get(to)!;
+    return this.maybeSendAppendTo(to, this.trk.progress.get(to)!, sendIfEmpty);
+  }
+
+  /** maybeSendAppend with the peer's Progress at hand (a broadcast walks them in order). */
+  private maybeSendAppendTo(to: number, pr: Progress, sendIfEmpty: boolean): boolean {
     if (pr.isPaused()) return false;
     // A caught-up peer gets no entries, so only an empty MsgApp could go: the usual end of
     // an ack's refill loop, decided without looking up terms and entries.
@@ -388,8 +392,7 @@ export class Raft {
   }
 
   /** Heartbeat to `to`; the commit is capped at its match so it never exceeds its log. */
-  private sendHeartbeat(to: number, ctx: Uint8Array | undefined): void {
-    const pr = this.trk.progress.get(to)!;
+  private sendHeartbeat(to: number, pr: Progress, ctx: Uint8Array | undefined): void {
     const commit = Math.min(pr.match, this.raftLog.committed);
     const m = newMessage(MessageType.MsgHeartbeat, to);
     m.commit = commit;
@@ -412,11 +415,12 @@ export class Raft {
   /** sendAppend to every peer but self, ascending ids. */
   bcastAppend(): void {
     const ids = this.trk.progress.ids();
+    const prs = this.trk.progress.sortedProgress();
     // The log does not change during the broadcast, so entry lists can be shared.
     this.inBcast = true;
     try {
       for (let i = 0; i < ids.length; i++) {
-        if (ids[i] !== this.id) this.sendAppend(ids[i]);
+        if (ids[i] !== this.id) this.maybeSendAppendTo(ids[i], prs[i], true);
       }
     } finally {
       this.inBcast = false;
@@ -432,8 +436,9 @@ export class Raft {
 
   bcastHeartbeatWithCtx(ctx: Uint8Array | undefined): void {
     const ids = this.trk.progress.ids();
+    const prs = this.trk.progress.sortedProgress();
     for (let i = 0; i < ids.length; i++) {
-      if (ids[i] !== this.id) this.sendHeartbeat(ids[i], ctx);
+      if (ids[i] !== this.id) this.sendHeartbeat(ids[i], prs[i], ctx);
     }
   }
 

@@ -41,7 +41,7 @@ export class TrackerConfig {
 export class ProgressMap implements AckedIndexer {
   private readonly map = new Map<number, Progress>();
   private sorted: number[] | undefined;
-  private sortedProgress: Progress[] = [];
+  private sortedProgresses: Progress[] = [];
   // The last id looked up and its Progress: a response is looked up several times in a row
   // (RawNode.step, stepLeader, the append that follows).
   private lastId = -1;
@@ -77,15 +77,21 @@ export class ProgressMap implements AckedIndexer {
   ids(): readonly number[] {
     if (this.sorted === undefined) {
       this.sorted = Array.from(this.map.keys()).sort((a, b) => a - b);
-      this.sortedProgress = this.sorted.map((id) => this.map.get(id) as Progress);
+      this.sortedProgresses = this.sorted.map((id) => this.map.get(id) as Progress);
     }
     return this.sorted;
+  }
+
+  /** The Progress of each of ids(), in that order (cached; do not mutate). */
+  sortedProgress(): readonly Progress[] {
+    this.ids();
+    return this.sortedProgresses;
   }
 
   /** Visits every Progress, ascending ids, without a lookup each. */
   visit(f: (id: number, pr: Progress) => void): void {
     const ids = this.ids();
-    const prs = this.sortedProgress;
+    const prs = this.sortedProgresses;
     for (let i = 0; i < ids.length; i++) f(ids[i], prs[i]);
   }
 
@@ -103,7 +109,7 @@ export class ProgressMap implements AckedIndexer {
   /** Both id lists are ascending: one merge pass, no hashing. */
   ackedIndexes(ids: readonly number[], out: number[]): void {
     const mine = this.ids();
-    const prs = this.sortedProgress;
+    const prs = this.sortedProgresses;
     let j = 0;
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i];
