@@ -1,6 +1,6 @@
 // The application-facing API: a thread-unsafe node that hands out Ready batches and takes
 // Advance (rawnode.go, spec §2.3-§2.9).
-import type { ConfChange, ConfChangeV2, ConfState, Entry, HardState, Message } from './raftpb';
+import type { ConfChange, ConfChangeV2, ConfState, Entry, Message } from './raftpb';
 import {
   EntryType,
   LocalAppendThread,
@@ -17,7 +17,7 @@ import {
 } from './raftpb';
 import type { Config } from './raft';
 import { Raft } from './raft';
-import type { Ready, SoftState } from './node';
+import type { Ready, StateType } from './node';
 import { SnapshotStatus, emptyHardState, isEmptyHardState, isEmptySnap } from './node';
 import type { BasicStatus, Status } from './status';
 import { getBasicStatus, getStatus } from './status';
@@ -43,8 +43,12 @@ export enum ProgressType {
 export class RawNode {
   readonly raft: Raft;
   readonly asyncStorageWrites: boolean;
-  private prevSoftSt: SoftState;
-  private prevHardSt: HardState;
+  // The last accepted SoftState and HardState, field by field (compared on every Ready).
+  private prevLead: number;
+  private prevRaftState: StateType;
+  private prevTerm: number;
+  private prevVote: number;
+  private prevCommit: number;
   // What Advance steps (sync mode, §2.4), in this order: the self-addressed responses,
   // then the storage acknowledgment and the apply acknowledgment when they are due.
   private readonly selfResponses: Message[] = [];
@@ -59,8 +63,11 @@ export class RawNode {
   constructor(config: Config) {
     this.raft = new Raft(config);
     this.asyncStorageWrites = config.asyncStorageWrites ?? false;
-    this.prevSoftSt = this.raft.softState();
-    this.prevHardSt = this.raft.hardState();
+    this.prevLead = this.raft.lead;
+    this.prevRaftState = this.raft.state;
+    this.prevTerm = this.raft.term;
+    this.prevVote = this.raft.vote;
+    this.prevCommit = this.raft.raftLog.committed;
     this.appendAck = newMessage(MessageType.MsgStorageAppendResp, this.raft.id, LocalAppendThread);
     this.applyAck = newMessage(MessageType.MsgStorageApplyResp, this.raft.id, LocalApplyThread);
   }
@@ -133,7 +140,7 @@ export class RawNode {
     if (this.softStateChanged()) rd.softState = r.softState();
     if (this.hardStateChanged()) rd.hardState = r.hardState();
     // etcd's MustSync: new entries, or a changed vote or term.
-    rd.mustSync = rd.entries.length !== 0 || r.vote !== this.prevHardSt.vote || r.term !== this.prevHardSt.term;
+    rd.mustSync = rd.entries.length !== 0 || r.vote !== this.prevVote || r.term !== this.prevTerm;
     if (this.asyncStorageWrites) {
       // Persistence and application happen on "threads" that reply with messages (§2.9).
       if (this.needStorageAppendMsg(rd)) r.msgs.push(this.newStorageAppendMsg(rd));
@@ -227,8 +234,16 @@ export class RawNode {
 
   private acceptReady(rd: Ready): void {
     const r = this.raft;
-    if (rd.softState !== undefined) this.prevSoftSt = rd.softState;
-    if (!isEmptyHardState(rd.hardState)) this.prevHardSt = rd.hardState;
+    if (rd.softState !== undefined) {
+      this.prevLead = rd.softState.lead;
+      this.prevRaftState = rd.softState.raftState;
+    }
+    const hs = rd.hardState;
+    if (!isEmptyHardState(hs)) {
+      this.prevTerm = hs.term;
+      this.prevVote = hs.vote;
+      this.prevCommit = hs.commit;
+    }
     if (rd.readStates.length !== 0) r.readStates = [];
     if (!this.asyncStorageWrites) {
       if (this.selfResponses.length !== 0 || this.appendAckDue || this.applyAckDue) {
@@ -260,14 +275,13 @@ export class RawNode {
 
   /** Whether raft.softState() differs from the last accepted one, without building it. */
   private softStateChanged(): boolean {
-    return this.raft.lead !== this.prevSoftSt.lead || this.raft.state !== this.prevSoftSt.raftState;
+    return this.raft.lead !== this.prevLead || this.raft.state !== this.prevRaftState;
   }
 
   /** Whether raft.hardState() differs from the last accepted one, without building it. */
   private hardStateChanged(): boolean {
     const r = this.raft;
-    const prev = this.prevHardSt;
-    return r.term !== prev.term || r.vote !== prev.vote || r.raftLog.committed !== prev.commit;
+    return r.term !== this.prevTerm || r.vote !== this.prevVote || r.raftLog.committed !== this.prevCommit;
   }
 
   /** In sync mode committed entries may be applied before they are durable locally (§2.3). */
@@ -361,7 +375,9 @@ export class RawNode {
     const r = this.raft;
     if (r.raftLog.storage.lastIndex() !== 0) return new Error("can't bootstrap a nonempty Storage");
     // The first Ready must report the HardState even though it equals none seen before.
-    this.prevHardSt = emptyHardState;
+    this.prevTerm = 0;
+    this.prevVote = 0;
+    this.prevCommit = 0;
     r.becomeFollower(1, None);
     const ents: Entry[] = peers.map((p, i) => ({
       term: 1,
