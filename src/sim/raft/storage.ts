@@ -42,11 +42,16 @@ export class MemoryStorage implements Storage {
   private offset = 0;
 
   initialState(): { hardState: HardState; confState: ConfState } {
-    return { hardState: this.hardState, confState: this.snap.metadata.confState };
+    const hs = this.hardState;
+    return { hardState: { term: hs.term, vote: hs.vote, commit: hs.commit }, confState: this.snap.metadata.confState };
   }
 
   setHardState(st: HardState): void {
-    this.hardState = { term: st.term, vote: st.vote, commit: st.commit };
+    // Copied in place: set on nearly every Ready, read only by initialState (which copies).
+    const hs = this.hardState;
+    hs.term = st.term;
+    hs.vote = st.vote;
+    hs.commit = st.commit;
   }
 
   entries(lo: number, hi: number, maxSize: number): Entry[] {
