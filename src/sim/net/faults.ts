@@ -72,11 +72,6 @@ export class Reachability {
     this.blocked.clear();
   }
 
-  /** No partition and no block: every host reaches every other (the common case, checked per message). */
-  get unrestricted(): boolean {
-    return this.groupOf.size === 0 && this.blocked.size === 0;
-  }
-
   canReach(from: string, to: string): boolean {
     if (from === to) return true;
     if (this.groupOf.size > 0 && (this.groupOf.get(from) ?? 0) !== (this.groupOf.get(to) ?? 0)) return false;

@@ -32,14 +32,18 @@ export function sampleLatency(d: Latency, rng: RandomStream): number {
       return d.ms;
     case 'uniform':
       return d.min === d.max ? d.min : rng.uniform(d.min, d.max);
-    case 'longtail': {
-      // The median of min + exp(N(mu, sigma)) is min + e^mu, so mu = ln(median - min).
-      const spread = d.median - d.min;
-      if (spread <= 0) return Math.min(d.min, d.max);
-      const v = d.min + spread * exp(rng.normal(0, d.sigma));
-      return v > d.max ? d.max : v;
-    }
+    case 'longtail':
+      return sampleLongtail(d, rng);
   }
+}
+
+// Apart from sampleLatency, which runs for every message and is best kept small enough to be inlined.
+function sampleLongtail(d: Extract<Latency, { kind: 'longtail' }>, rng: RandomStream): number {
+  // The median of min + exp(N(mu, sigma)) is min + e^mu, so mu = ln(median - min).
+  const spread = d.median - d.min;
+  if (spread <= 0) return Math.min(d.min, d.max);
+  const v = d.min + spread * exp(rng.normal(0, d.sigma));
+  return v > d.max ? d.max : v;
 }
 
 /** Largest latency the distribution can produce. */

@@ -157,11 +157,13 @@ interface Connection {
   readonly fromHost: string;
   readonly toHost: string;
   readonly to: Address;
-  linkVersion: number;
+  /** The network's version that `link`, `handler` and `clear` were found at (see Network.refresh). */
+  version: number;
   link: LinkState;
-  /** The destination's handler, looked up again only after listen or unlisten. */
-  handlersVersion: number;
+  /** The destination's handler. */
   handler: Handler | undefined;
+  /** Nothing stops a transmission: no partition or block, the link neither down nor lossy, someone listening. */
+  clear: boolean;
   /** Due time of the last stream message, so later ones never overtake it. */
   lastDue: number;
   /** The stream message being retransmitted, and those that arrived behind it, in order. */
@@ -202,12 +204,11 @@ export interface NetworkStats {
 }
 
 export class Network {
-  readonly reach = new Reachability();
+  private readonly reach = new Reachability();
   readonly stats: NetworkStats = { sent: 0, delivered: 0, broken: 0, refused: 0, retransmitted: 0, breaks: 0 };
   private readonly rng: RandomStream;
   private readonly handlers = new Map<Address, Handler>();
   private readonly listenOptions = new Map<Address, ListenOptions>();
-  private handlersVersion = 0;
   /** Whether deliveries are traced (debug level); the level is fixed for a trace. */
   private readonly traceDeliveries: boolean;
   private flyingCount = 0;
@@ -216,7 +217,8 @@ export class Network {
   private lastFrom: Address | undefined;
   private lastFromConns: Map<Address, Connection> | undefined;
   private readonly overrides = new Map<string, LinkSettings>();
-  private linkVersion = 0;
+  /** Bumped when listeners, link settings or reachability change: connections look theirs up again (refresh). */
+  private version = 0;
   private nextId = 1;
   private readonly traceSend: Recorder;
   /** Where each net.send column sits in a row (Recorder.slots). */
@@ -240,13 +242,13 @@ export class Network {
     this.handlers.set(addr, handler);
     if (options === undefined) this.listenOptions.delete(addr);
     else this.listenOptions.set(addr, options);
-    this.handlersVersion++;
+    this.version++;
   }
 
   unlisten(addr: Address): void {
     this.handlers.delete(addr);
     this.listenOptions.delete(addr);
-    this.handlersVersion++;
+    this.version++;
   }
 
   isListening(addr: Address): boolean {
@@ -281,22 +283,26 @@ export class Network {
 
   partition(groups: readonly (readonly string[])[]): void {
     this.reach.partition(groups);
+    this.version++;
     this.fault('partition', groups.map((g) => `{${g.join(',')}}`).join(' '));
   }
 
   block(from: string, to: string): void {
     this.reach.block(from, to);
+    this.version++;
     this.fault('block', `${from}>${to}`);
   }
 
   unblock(from: string, to: string): void {
     this.reach.unblock(from, to);
+    this.version++;
     this.fault('unblock', `${from}>${to}`);
   }
 
   /** Removes partitions and one-way blocks (link settings stay). */
   heal(): void {
     this.reach.healAll();
+    this.version++;
     this.fault('heal', 'all partitions and blocks removed');
   }
 
@@ -310,22 +316,29 @@ export class Network {
     from: Address, to: Address, kind: string, payload: P, size: number, onRefused?: RefusedHandler, connection: ConnectionKind = 'stream',
   ): Packet<P> {
     const conn = this.connection(from, to);
-    const now = this.kernel.now;
-    const oneShot = connection === 'one-shot';
-    let dueAt = now + sampleLatency(conn.link.latency, this.rng);
-    if (!oneShot) {
-      if (dueAt < conn.lastDue) dueAt = conn.lastDue;
-      else conn.lastDue = dueAt;
-    }
-    const id = this.nextId++;
-    const packet = new Flight(id, conn, kind, size, now, dueAt, payload, oneShot, onRefused);
+    // The hot path is kept small (the one-shot and fallback paths are functions of their
+    // own) so the compiler inlines what every message runs.
+    if (connection === 'one-shot') return this.sendOneShot(conn, kind, payload, size, onRefused);
+    let dueAt = this.kernel.now + sampleLatency(conn.link.latency, this.rng);
+    if (dueAt < conn.lastDue) dueAt = conn.lastDue;
+    else conn.lastDue = dueAt;
+    const packet = this.launch(conn, kind, payload, size, onRefused, false, dueAt);
+    this.traceStreamSend(packet.id, conn, kind, size, dueAt);
+    conn.flying++;
+    return packet;
+  }
+
+  private sendOneShot<P>(conn: Connection, kind: string, payload: P, size: number, onRefused: RefusedHandler | undefined): Packet<P> {
+    const dueAt = this.kernel.now + sampleLatency(conn.link.latency, this.rng);
+    const packet = this.launch(conn, kind, payload, size, onRefused, true, dueAt);
+    this.kernel.trace.emit('net', 'net.send', { id: packet.id, from: conn.from, to: conn.to, type: kind, size, due: dueAt, fate: 'in-flight', oneShot: true });
+    return packet;
+  }
+
+  /** A new packet on its way, due at `dueAt`. */
+  private launch<P>(conn: Connection, kind: string, payload: P, size: number, onRefused: RefusedHandler | undefined, oneShot: boolean, dueAt: number): Flight<P> {
+    const packet = new Flight(this.nextId++, conn, kind, size, this.kernel.now, dueAt, payload, oneShot, onRefused);
     this.stats.sent++;
-    if (oneShot) {
-      this.kernel.trace.emit('net', 'net.send', { id, from, to, type: kind, size, due: dueAt, fate: 'in-flight', oneShot });
-    } else {
-      this.traceStreamSend(id, conn, kind, size, dueAt);
-    }
-    if (!oneShot) conn.flying++;
     this.flyingCount++;
     this.kernel.atWith(dueAt, this.arriveFn, packet, kind);
     return packet;
@@ -334,10 +347,7 @@ export class Network {
   /** The net.send row of a stream message, written in place in the trace (Recorder.begin). */
   private traceStreamSend(id: number, conn: Connection, kind: string, size: number, dueAt: number): void {
     const rec = this.traceSend;
-    if (kind !== conn.lastKind) {
-      conn.lastKind = kind;
-      conn.lastKindSym = rec.sym(kind);
-    }
+    if (kind !== conn.lastKind) this.kindChanged(conn, kind);
     const at = rec.begin('net');
     if (at >= 0) {
       const c = this.sendSlots;
@@ -350,8 +360,19 @@ export class Network {
       floats[(at + c.size) >> 1] = size;
       floats[(at + c.due) >> 1] = dueAt;
       ints[at + c.fate] = this.inFlightSym;
-      return;
+    } else {
+      this.recordStreamSend(id, conn, size, dueAt);
     }
+  }
+
+  private kindChanged(conn: Connection, kind: string): void {
+    conn.lastKind = kind;
+    conn.lastKindSym = this.traceSend.sym(kind);
+  }
+
+  /** traceStreamSend when the row cannot be written in place. */
+  private recordStreamSend(id: number, conn: Connection, size: number, dueAt: number): void {
+    const rec = this.traceSend;
     const row = rec.values;
     row[0] = id;
     row[1] = conn.fromSym;
@@ -372,16 +393,21 @@ export class Network {
 
   /** A transmission of `packet` reaches its destination's side of the link (or not). */
   private arrive(packet: Flight): void {
-    if (packet.fate !== 'in-flight') return; // lost with its connection meanwhile
     const conn = packet.conn;
+    // Most arrivals: a clear connection, nothing retransmitted on it, not broken since the send.
+    if (conn.version === this.version && conn.clear && conn.blocking === undefined && packet.epoch === conn.epoch) {
+      this.deliver(packet, conn.handler as Handler);
+      return;
+    }
+    if (packet.fate !== 'in-flight') return; // lost with its connection meanwhile
     if (!packet.oneShot && conn.blocking !== undefined && conn.blocking !== packet) {
       // TCP hands nothing over past a gap: wait behind the message being retransmitted.
       conn.held.push(packet);
       return;
     }
-    const link = this.currentLink(conn);
+    const link = this.refresh(conn).link;
     let cause: StallCause | undefined;
-    if (!this.reach.unrestricted && !this.reach.canReach(conn.fromHost, conn.toHost)) cause = 'partition';
+    if (!this.reach.canReach(conn.fromHost, conn.toHost)) cause = 'partition';
     else if (link.down === 'blackhole') cause = 'blackhole';
     else if (link.drop > 0 && this.rng.chance(link.drop)) cause = 'loss';
     if (cause !== undefined) {
@@ -400,7 +426,7 @@ export class Network {
 
   /** Gives a message that got through to its destination, or refuses it. */
   private handOver(packet: Flight, link: LinkState): void {
-    const handler = this.handlerOf(packet.conn);
+    const handler = this.refresh(packet.conn).handler;
     if (link.down === 'refused' || handler === undefined) this.refuse(packet);
     else this.deliver(packet, handler);
   }
@@ -485,42 +511,44 @@ export class Network {
 
   private connection(from: Address, to: Address): Connection {
     // A sender mostly sends several messages in a row (a broadcast, a Ready's messages).
-    let byTo = from === this.lastFrom ? this.lastFromConns : this.conns.get(from);
+    const byTo = from === this.lastFrom ? (this.lastFromConns as Map<Address, Connection>) : this.connectionsFrom(from);
+    const conn = byTo.get(to) ?? this.open(byTo, from, to);
+    // Checked here, not in refresh: this runs for every message and is best inlined whole.
+    return conn.version === this.version ? conn : this.refresh(conn);
+  }
+
+  private connectionsFrom(from: Address): Map<Address, Connection> {
+    let byTo = this.conns.get(from);
     if (byTo === undefined) {
       byTo = new Map();
       this.conns.set(from, byTo);
     }
     this.lastFrom = from;
     this.lastFromConns = byTo;
-    let conn = byTo.get(to);
-    if (conn === undefined) {
-      const fromHost = hostOf(from);
-      const toHost = hostOf(to);
-      conn = {
-        from, fromHost, toHost, to, linkVersion: -1, link: this.resolveLink(fromHost, toHost),
-        handlersVersion: -1, handler: undefined, lastDue: 0, blocking: undefined, held: [], epoch: 0, flying: 0,
-        fromSym: this.traceSend.sym(from), toSym: this.traceSend.sym(to), lastKind: '', lastKindSym: 0,
-      };
-      byTo.set(to, conn);
-    }
-    this.currentLink(conn);
+    return byTo;
+  }
+
+  private open(byTo: Map<Address, Connection>, from: Address, to: Address): Connection {
+    const fromHost = hostOf(from);
+    const toHost = hostOf(to);
+    const conn: Connection = {
+      from, fromHost, toHost, to, version: -1, link: this.resolveLink(fromHost, toHost), handler: undefined, clear: false, lastDue: 0, blocking: undefined, held: [], epoch: 0, flying: 0,
+      fromSym: this.traceSend.sym(from), toSym: this.traceSend.sym(to), lastKind: '', lastKindSym: 0,
+    };
+    byTo.set(to, conn);
     return conn;
   }
 
-  private handlerOf(conn: Connection): Handler | undefined {
-    if (conn.handlersVersion !== this.handlersVersion) {
+  /** `conn` with its link, handler and clear flag current. */
+  private refresh(conn: Connection): Connection {
+    if (conn.version !== this.version) {
+      const link = this.resolveLink(conn.fromHost, conn.toHost);
+      conn.link = link;
       conn.handler = this.handlers.get(conn.to);
-      conn.handlersVersion = this.handlersVersion;
+      conn.clear = this.reach.canReach(conn.fromHost, conn.toHost) && link.down === undefined && link.drop === 0 && conn.handler !== undefined;
+      conn.version = this.version;
     }
-    return conn.handler;
-  }
-
-  private currentLink(conn: Connection): LinkState {
-    if (conn.linkVersion !== this.linkVersion) {
-      conn.link = this.resolveLink(conn.fromHost, conn.toHost);
-      conn.linkVersion = this.linkVersion;
-    }
-    return conn.link;
+    return conn;
   }
 
   private resolveLink(fromHost: string, toHost: string): LinkState {
@@ -534,7 +562,7 @@ export class Network {
   }
 
   private linkChanged(fault: string, detail: string): void {
-    this.linkVersion++;
+    this.version++;
     this.fault(fault, detail);
   }
 
