@@ -19,13 +19,21 @@ interface Slot extends Timer {
   seq: number;
   label: string;
   posted: boolean;
+  /** Its index in EventQueue.slots; a posted timer keeps it for good. */
+  id: number;
 }
 
 export class EventQueue {
-  // The heap as parallel arrays: sifting compares the typed array of times and reads a
-  // timer's seq only when two times tie (rare: mostly events posted for the same instant).
+  // The heap as parallel typed arrays: each entry's time, and the index of its timer in
+  // `slots`. Sifting moves numbers only: moving the timers themselves in an array cost a
+  // GC write barrier per move (a call into the collector when the timer is young).
+  // A timer's seq is read only when two times tie (rare: mostly events posted for the same instant).
   private times = new Float64Array(1024);
-  private readonly timers: Slot[] = [];
+  private refs = new Int32Array(1024);
+  private count = 0;
+  private readonly slots: (Slot | undefined)[] = [];
+  /** Indexes in `slots` of fired or dropped handle timers, for reuse. */
+  private readonly freeIds: number[] = [];
   /** Fired posted timers, for reuse. */
   private readonly free: Slot[] = [];
   private nextSeq = 0;
@@ -36,7 +44,9 @@ export class EventQueue {
   }
 
   push<A>(time: number, fn: (arg: A) => void, label: string, arg?: A): Timer {
-    const timer: Slot = { time, seq: 0, label, cancelled: false, fn: fn as (arg: never) => void, arg, posted: false };
+    const id = this.freeIds.length > 0 ? (this.freeIds.pop() as number) : this.slots.push(undefined) - 1;
+    const timer: Slot = { time, seq: 0, label, cancelled: false, fn: fn as (arg: never) => void, arg, posted: false, id };
+    this.slots[id] = timer;
     this.insert(timer);
     return timer;
   }
@@ -45,7 +55,9 @@ export class EventQueue {
   post<A>(time: number, fn: (arg: A) => void, label: string, arg: A): void {
     const timer = this.free.pop();
     if (timer === undefined) {
-      this.insert({ time, seq: 0, label, cancelled: false, fn: fn as (arg: never) => void, arg, posted: true });
+      const slot: Slot = { time, seq: 0, label, cancelled: false, fn: fn as (arg: never) => void, arg, posted: true, id: this.slots.length };
+      this.slots.push(slot);
+      this.insert(slot);
       return;
     }
     timer.time = time;
@@ -68,22 +80,20 @@ export class EventQueue {
     const time = timer.time;
     const seq = this.nextSeq++;
     timer.seq = seq;
-    const { timers } = this;
-    let i = timers.length;
+    let i = this.count++;
     // One spare entry past the last: removeTop puts a sentinel there.
     if (i + 1 === this.times.length) this.grow();
-    const { times } = this;
-    timers.push(timer);
+    const { times, refs, slots } = this;
     while (i > 0) {
       const parent = (i - 1) >> 1;
       const pt = times[parent];
-      if (pt < time || (pt === time && timers[parent].seq < seq)) break;
+      if (pt < time || (pt === time && (slots[refs[parent]] as Slot).seq < seq)) break;
       times[i] = pt;
-      timers[i] = timers[parent];
+      refs[i] = refs[parent];
       i = parent;
     }
     times[i] = time;
-    timers[i] = timer;
+    refs[i] = timer.id;
     this.live++;
   }
 
@@ -96,25 +106,32 @@ export class EventQueue {
   /** The earliest live timer, without removing it. */
   peek(): Timer | undefined {
     this.dropCancelled();
-    return this.timers[0];
+    return this.count === 0 ? undefined : this.slots[this.refs[0]];
   }
 
   /** Time of the earliest live timer (Infinity when none): the run loops' test, without touching a timer. */
   nextTime(): number {
     this.dropCancelled();
-    return this.timers.length === 0 ? Infinity : this.times[0];
+    return this.count === 0 ? Infinity : this.times[0];
+  }
+
+  /** Whether a live timer is due at or before `time` (one at Infinity never is, as with nextTime()). */
+  dueBy(time: number): boolean {
+    this.dropCancelled();
+    if (this.count === 0) return false;
+    const t = this.times[0];
+    return t <= time && t !== Infinity;
   }
 
   /** Removes and returns the earliest live timer. */
   pop(): Timer | undefined {
     this.dropCancelled();
-    return this.timers.length === 0 ? undefined : this.take();
+    return this.count === 0 ? undefined : this.take();
   }
 
   /** pop() right after peek() or nextTime() found a live timer: no cancelled ones to drop first. */
   take(): Timer {
-    const top = this.timers[0];
-    this.removeTop();
+    const top = this.removeTop();
     this.live--;
     // A fired timer counts as cancelled so a late cancel() is a harmless no-op.
     top.cancelled = true;
@@ -123,19 +140,30 @@ export class EventQueue {
 
   /** Live timers in firing order (for inspection; O(n log n)). */
   pending(): Timer[] {
-    return this.timers.filter((t) => !t.cancelled).sort((a, b) => a.time - b.time || a.seq - b.seq);
+    const out: Timer[] = [];
+    for (let i = 0; i < this.count; i++) {
+      const t = this.slots[this.refs[i]] as Slot;
+      if (!t.cancelled) out.push(t);
+    }
+    return out.sort((a, b) => a.time - b.time || a.seq - b.seq);
   }
 
   private dropCancelled(): void {
-    while (this.timers.length > 0 && this.timers[0].cancelled) this.removeTop();
+    while (this.count > 0 && (this.slots[this.refs[0]] as Slot).cancelled) this.removeTop();
   }
 
-  private removeTop(): void {
-    const { times, timers } = this;
-    const last = timers.pop() as Slot;
-    const n = timers.length;
-    if (n === 0) return;
+  /** Removes the top of the heap and returns its timer; a handle timer's index is free again. */
+  private removeTop(): Slot {
+    const { times, refs, slots } = this;
+    const top = slots[refs[0]] as Slot;
+    if (!top.posted) {
+      slots[top.id] = undefined;
+      this.freeIds.push(top.id);
+    }
+    const n = --this.count;
+    if (n === 0) return top;
     const time = times[n];
+    const ref = refs[n];
     // The sentinel makes a missing right child lose, so every level has two children to compare.
     times[n] = Infinity;
     let i = 0;
@@ -147,20 +175,24 @@ export class EventQueue {
       // Which child is earlier decides as often one way as the other: computed without a
       // branch the CPU would mispredict half the time (a comparison is 0 or 1).
       let c = l + +(tr < tl);
-      if (tr === tl && l + 1 < n && timers[l + 1].seq < timers[l].seq) c = l + 1;
+      if (tr === tl && l + 1 < n && (slots[refs[l + 1]] as Slot).seq < (slots[refs[l]] as Slot).seq) c = l + 1;
       const ct = times[c];
-      if (ct > time || (ct === time && timers[c].seq > last.seq)) break;
+      if (ct > time || (ct === time && (slots[refs[c]] as Slot).seq > (slots[ref] as Slot).seq)) break;
       times[i] = ct;
-      timers[i] = timers[c];
+      refs[i] = refs[c];
       i = c;
     }
     times[i] = time;
-    timers[i] = last;
+    refs[i] = ref;
+    return top;
   }
 
   private grow(): void {
     const times = new Float64Array(this.times.length * 2);
     times.set(this.times);
     this.times = times;
+    const refs = new Int32Array(this.refs.length * 2);
+    refs.set(this.refs);
+    this.refs = refs;
   }
 }
