@@ -5,7 +5,6 @@
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
 import { xoroshiro128plus, xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
-import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { hashString32 } from './hash';
 import { log } from './detmath';
 
@@ -30,7 +29,11 @@ export class RandomStream {
 
   /** Float uniform in [0, 1). */
   float(): number {
-    return uniformFloat64(this.rng);
+    // pure-rand's uniformFloat64, written out (every message draws its latency here): a
+    // call less, the same 53 bits (26 from the first draw, 27 from the second), the same numbers.
+    const hi = this.rng.next() & 0x3ffffff;
+    const lo = this.rng.next() & 0x7ffffff;
+    return hi * 2 ** -26 + lo * 2 ** -53;
   }
 
   /** Float uniform in [lo, hi). */
