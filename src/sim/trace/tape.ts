@@ -188,15 +188,8 @@ export class Tape {
    * The caller writes every field of `shape` at its slot right away.
    */
   beginRow(shape: Shape, t: number, source: string): number {
-    if (this.used + shape.width > CHUNK) {
-      if (this.used < CHUNK) this.ints[this.used] = CHUNK_END;
-      const buf = new ArrayBuffer(CHUNK * 4);
-      this.ints = new Int32Array(buf);
-      this.floats = new Float64Array(buf);
-      this.chunks.push(this.ints);
-      this.floatChunks.push(this.floats);
-      this.used = 0;
-    }
+    // Every event runs this: the rare work is in functions of their own, so it stays small enough to be inlined.
+    if (this.used + shape.width > CHUNK) this.newChunk();
     const at = this.used;
     this.used += shape.width;
     const row = this.rows++;
@@ -205,14 +198,26 @@ export class Tape {
       if (block === this.starts.length * STARTS_CHUNK) this.starts.push(new Float64Array(STARTS_CHUNK));
       this.starts[this.starts.length - 1][block % STARTS_CHUNK] = (this.chunks.length - 1) * CHUNK + at;
     }
-    if (source !== this.lastSource) {
-      this.lastSource = source;
-      this.lastSourceId = this.id(source);
-    }
+    if (source !== this.lastSource) this.newSource(source);
     this.ints[at] = shape.id;
     this.ints[at + 1] = this.lastSourceId;
     this.floats[(at >> 1) + 1] = t;
     return at;
+  }
+
+  private newChunk(): void {
+    if (this.used < CHUNK) this.ints[this.used] = CHUNK_END;
+    const buf = new ArrayBuffer(CHUNK * 4);
+    this.ints = new Int32Array(buf);
+    this.floats = new Float64Array(buf);
+    this.chunks.push(this.ints);
+    this.floatChunks.push(this.floats);
+    this.used = 0;
+  }
+
+  private newSource(source: string): void {
+    this.lastSource = source;
+    this.lastSourceId = this.id(source);
   }
 
   private put(slot: number, type: number, v: unknown): void {
