@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Kernel, HoldPendingError } from './kernel';
 import { EventQueue, type Timer } from './event-queue';
 import { RandomStream } from './random';
+import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { canonicalJSON, Hasher64 } from './hash';
 
 describe('EventQueue', () => {
@@ -204,6 +206,19 @@ describe('RandomStream', () => {
     const a = [r.float(), r.float()];
     r.setState(state);
     expect([r.float(), r.float()]).toEqual(a);
+  });
+
+  it('draws floats exactly as pure-rand uniformFloat64 does from the same state (float() writes it out)', () => {
+    for (const seed of [0, 1, 7, 2 ** 32 + 5]) {
+      const r = RandomStream.derive(seed, 'net');
+      const ref = xoroshiro128plusFromState(r.getState());
+      for (let i = 0; i < 20_000; i++) {
+        const want = uniformFloat64(ref);
+        const got = r.float();
+        if (got !== want) expect.fail(`seed ${seed}, draw ${i}: float() gave ${got}, uniformFloat64 ${want}`);
+      }
+      expect(r.getState()).toEqual(ref.getState());
+    }
   });
 
   it('has sane distribution means', () => {
