@@ -2,6 +2,13 @@
 // prints one JSON line per figure: {"name", "value", "unit", ...extra}. Every bench
 // runs by default, the Chromium one too (the figures the README shows); it needs a
 // Chromium that Playwright can launch (see playwright.config.ts).
+//
+// Each bench runs in a Node process of its own. V8 compiles the shared kernel, network
+// and trace code for whatever ran first in a process, so a bench run after others
+// measured what they left behind: the Raft bench gave 0.44-0.53 M messages/s after the
+// kernel and net benches and 0.52-0.67 alone, alternated on the same machine.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { print, type Figure } from './figures';
 import { kernelEvents } from './kernel.bench';
 import { netDelivered } from './net.bench';
@@ -11,8 +18,7 @@ import { scaleKeys, scaleMembers } from './scale.bench';
 import { lincheckLargest } from './lincheck.bench';
 import { chromiumStandard } from './chromium.bench';
 
-// In this order when all run: `cluster` first, so its peak memory is its own run's
-// rather than what the others leave behind.
+// In this order when all run (each in its own process, so its peak memory is its own).
 const benches: Record<string, () => Figure[] | Promise<Figure[]>> = {
   cluster: () => clusterStandard(),
   kernel: () => [kernelEvents()],
@@ -36,15 +42,22 @@ if (unknown.length > 0) {
   console.error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(benches).join(', ')}`);
   process.exit(2);
 }
+const names = Object.keys(benches).filter((name) => wanted.length === 0 || wanted.includes(name));
 // A bench that fails says why on stderr; the others still run, and the exit status is 1.
 let failed = false;
-for (const [name, run] of Object.entries(benches)) {
-  if (wanted.length > 0 && !wanted.includes(name)) continue;
+if (names.length === 1) {
   try {
-    for (const f of await run()) print(f);
+    for (const f of await benches[names[0]]()) print(f);
   } catch (err) {
     failed = true;
-    console.error(`bench ${name} failed: ${err instanceof Error ? err.message : String(err)}`);
+    console.error(`bench ${names[0]} failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+} else {
+  // This script again, with the same Node flags (tsx's loader among them), once per bench.
+  const self = fileURLToPath(import.meta.url);
+  for (const name of names) {
+    const child = spawnSync(process.execPath, [...process.execArgv, self, name], { stdio: 'inherit' });
+    if (child.status !== 0) failed = true;
   }
 }
 if (failed) process.exit(1);
