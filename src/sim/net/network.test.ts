@@ -149,6 +149,29 @@ describe('Network', () => {
     expect(got).toEqual(['early', 'later']);
   });
 
+  it('a route sends on the same stream as send(), and stays good through a block and a break', () => {
+    const kernel = new Kernel(1);
+    const net = new Network(kernel, NetworkSettingsSchema.parse({ latency: { kind: 'constant', ms: 5 } }));
+    const got: unknown[] = [];
+    net.listen('a:1', () => {}, { stallLimitMs: 1000 });
+    net.listen('b:1', (p) => got.push(p.payload));
+    const r = net.route('a:1', 'b:1');
+    net.sendOn(r, 'x', 1, 1);
+    net.send('a:1', 'b:1', 'x', 2, 1);
+    net.sendOn(r, 'x', 3, 1);
+    kernel.runUntil(100);
+    expect(got).toEqual([1, 2, 3]);
+    // The block is seen by a route made before it: the message stalls, then is lost with the connection.
+    net.block('a', 'b');
+    const lost = net.sendOn(r, 'x', 4, 1);
+    kernel.runUntil(3000);
+    expect(lost.fate).toBe('broken');
+    net.unblock('a', 'b');
+    net.sendOn(r, 'x', 5, 1);
+    kernel.runUntil(4000);
+    expect(got).toEqual([1, 2, 3, 5]);
+  });
+
   it('a one-way block stalls exactly one direction', () => {
     const { kernel, net, got } = setup();
     net.block('a', 'b');

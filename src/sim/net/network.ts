@@ -151,6 +151,12 @@ export const RTO_MAX_MS = 120_000;
 /** How long Linux retransmits before it gives up (tcp_retries2 = 15 with the RTO bounds above). */
 export const TCP_GIVE_UP_MS = 924_600;
 
+/** A sender's handle on one stream (Network.route): opaque, it outlives breaks and reconnects. */
+export interface Route {
+  readonly from: Address;
+  readonly to: Address;
+}
+
 /** One direction of the connection between two addresses. */
 interface Connection {
   readonly from: Address;
@@ -319,6 +325,24 @@ export class Network {
     // The hot path is kept small (the one-shot and fallback paths are functions of their
     // own) so the compiler inlines what every message runs.
     if (connection === 'one-shot') return this.sendOneShot(conn, kind, payload, size, onRefused);
+    return this.sendStream(conn, kind, payload, size, onRefused);
+  }
+
+  /**
+   * The stream from `from` to `to`, for a sender that keeps it and sends on it with
+   * sendOn (the connection lookup is then done once, not per message).
+   */
+  route(from: Address, to: Address): Route {
+    return this.connection(from, to);
+  }
+
+  /** send() on a stream from route(). */
+  sendOn<P>(route: Route, kind: string, payload: P, size: number, onRefused?: RefusedHandler): Packet<P> {
+    const conn = route as Connection;
+    return this.sendStream(conn.version === this.version ? conn : this.refresh(conn), kind, payload, size, onRefused);
+  }
+
+  private sendStream<P>(conn: Connection, kind: string, payload: P, size: number, onRefused: RefusedHandler | undefined): Packet<P> {
     let dueAt = this.kernel.now + sampleLatency(conn.link.latency, this.rng);
     if (dueAt < conn.lastDue) dueAt = conn.lastDue;
     else conn.lastDue = dueAt;

@@ -5,7 +5,7 @@
 
 import { Kernel } from '../kernel/kernel';
 import { hashString32 } from '../kernel/hash';
-import { Network, type Packet } from '../net/network';
+import { Network, type Packet, type Route } from '../net/network';
 import { NetworkSettingsSchema, type NetworkSettings } from '../net/faults';
 import { RawNode } from '../raft/rawnode';
 import { MemoryStorage } from '../raft/storage';
@@ -56,6 +56,8 @@ class RaftMember {
   private last = { term: -1, vote: -1, role: 'follower' as Role, commit: 0 };
 
   readonly addr: string;
+  /** The stream to each peer, by id (looked up on first use). */
+  private readonly routes: (Route | undefined)[] = [];
 
   constructor(
     readonly id: number,
@@ -95,6 +97,10 @@ class RaftMember {
     this.cluster.observe({ kind: 'restart', member: this.id, applied: this.applied });
     this.startTicking();
     this.scheduleReady();
+  }
+
+  routeTo(to: RaftMember): Route {
+    return (this.routes[to.id] ??= this.cluster.net.route(this.addr, to.addr));
   }
 
   propose(data: Uint8Array): void {
@@ -264,7 +270,7 @@ export class RaftCluster {
       this.sizedEntries = m.entries;
       this.entriesSize = entsSize(m.entries);
     }
-    this.net.send(from.addr, to.addr, msgTypeName(m.type), m, 32 + this.entriesSize, from.onRefused);
+    this.net.sendOn(from.routeTo(to), msgTypeName(m.type), m, 32 + this.entriesSize, from.onRefused);
   }
 
   observe(obs: RaftObservation): void {
