@@ -415,7 +415,7 @@ export class Raft {
   /** sendAppend to every peer but self, ascending ids. */
   bcastAppend(): void {
     const ids = this.trk.progress.ids();
-    const prs = this.trk.progress.sortedProgress();
+    const prs = this.trk.progress.progresses();
     // The log does not change during the broadcast, so entry lists can be shared.
     this.inBcast = true;
     try {
@@ -436,7 +436,7 @@ export class Raft {
 
   bcastHeartbeatWithCtx(ctx: Uint8Array | undefined): void {
     const ids = this.trk.progress.ids();
-    const prs = this.trk.progress.sortedProgress();
+    const prs = this.trk.progress.progresses();
     for (let i = 0; i < ids.length; i++) {
       if (ids[i] !== this.id) this.sendHeartbeat(ids[i], prs[i], ctx);
     }

@@ -47,7 +47,7 @@ export class ProgressMap implements AckedIndexer {
   /** The Progress of ids below SMALL_IDS by index too: an array read is cheaper than a hash lookup. */
   private readonly small: (Progress | undefined)[] = [];
   private sorted: number[] | undefined;
-  private sortedProgresses: Progress[] = [];
+  private sortedProgress: Progress[] = [];
   // The last id looked up and its Progress: a response is looked up several times in a row
   // (RawNode.step, stepLeader, the append that follows).
   private lastId = -1;
@@ -85,21 +85,21 @@ export class ProgressMap implements AckedIndexer {
   ids(): readonly number[] {
     if (this.sorted === undefined) {
       this.sorted = Array.from(this.map.keys()).sort((a, b) => a - b);
-      this.sortedProgresses = this.sorted.map((id) => this.map.get(id) as Progress);
+      this.sortedProgress = this.sorted.map((id) => this.map.get(id) as Progress);
     }
     return this.sorted;
   }
 
   /** The Progress of each of ids(), in that order (cached; do not mutate). */
-  sortedProgress(): readonly Progress[] {
+  progresses(): readonly Progress[] {
     this.ids();
-    return this.sortedProgresses;
+    return this.sortedProgress;
   }
 
   /** Visits every Progress, ascending ids, without a lookup each. */
   visit(f: (id: number, pr: Progress) => void): void {
     const ids = this.ids();
-    const prs = this.sortedProgresses;
+    const prs = this.sortedProgress;
     for (let i = 0; i < ids.length; i++) f(ids[i], prs[i]);
   }
 
@@ -117,7 +117,7 @@ export class ProgressMap implements AckedIndexer {
   /** Both id lists are ascending: one merge pass, no hashing. */
   ackedIndexes(ids: readonly number[], out: number[]): void {
     const mine = this.ids();
-    const prs = this.sortedProgresses;
+    const prs = this.sortedProgress;
     let j = 0;
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i];
