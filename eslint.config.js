@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'test-results/', 'playwright-report/', '.ci/'] },
+  { ignores: ['dist/', 'node_modules/', 'test-results/', 'playwright-report/', '.ci/', '.bench/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
