@@ -82,7 +82,8 @@ export class Kernel {
 
   /** Whether an event is due at the current instant. */
   dueNow(): boolean {
-    return this.queue.nextTime() === this.now;
+    // Nothing is queued before now; dueBy answers without a time boxed as a heap number.
+    return this.queue.dueBy(this.now);
   }
 
   /** Time of the next event, or undefined when nothing is scheduled. */

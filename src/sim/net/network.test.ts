@@ -9,8 +9,14 @@ function setup(settings: object = {}, seed = 42) {
   const kernel = new Kernel(seed);
   const net = new Network(kernel, NetworkSettingsSchema.parse(settings));
   const got: Packet[] = [];
-  for (const h of ['a', 'b', 'c']) net.listen(`${h}:1`, (p) => got.push(p));
-  return { kernel, net, got };
+  /** When each of `got` arrived. */
+  const at: number[] = [];
+  for (const h of ['a', 'b', 'c'])
+    net.listen(`${h}:1`, (p) => {
+      got.push(p);
+      at.push(kernel.now);
+    });
+  return { kernel, net, got, at };
 }
 
 describe('latency distributions', () => {
@@ -65,14 +71,14 @@ describe('latency distributions', () => {
 
 describe('Network', () => {
   it('delivers after the link latency and keeps FIFO per link', () => {
-    const { kernel, net, got } = setup({ latency: { kind: 'uniform', min: 1, max: 50 } });
+    const { kernel, net, got, at } = setup({ latency: { kind: 'uniform', min: 1, max: 50 } });
     for (let i = 0; i < 500; i++) net.send('a:1', 'b:1', 'm', i, 10);
     kernel.runUntil(1000);
     expect(got.map((p) => p.payload)).toEqual(Array.from({ length: 500 }, (_, i) => i));
-    for (const p of got) {
-      expect(p.dueAt - p.sentAt).toBeGreaterThanOrEqual(1);
-      expect(p.fate).toBe('delivered');
-    }
+    for (const p of got) expect(p.fate).toBe('delivered');
+    // All sent at 0: each arrives after at least the minimum latency, none before the one ahead.
+    expect(Math.min(...at)).toBeGreaterThanOrEqual(1);
+    expect(at.every((t, i) => i === 0 || t >= at[i - 1])).toBe(true);
   });
 
   it('a stream delivers in order exactly once whatever the duplication and reordering faults', () => {
@@ -225,12 +231,12 @@ describe('Network', () => {
   });
 
   it('per-link latency overrides the global setting', () => {
-    const { kernel, net, got } = setup({ latency: { kind: 'constant', ms: 5 } });
+    const { kernel, net, got, at } = setup({ latency: { kind: 'constant', ms: 5 } });
     net.setLink('a', 'b', { latency: { kind: 'constant', ms: 100 } });
     net.send('a:1', 'b:1', 'x', 1, 1);
     net.send('a:1', 'c:1', 'x', 2, 1);
     kernel.runUntil(1000);
-    expect(got.map((p) => [p.payload, p.dueAt])).toEqual([
+    expect(got.map((p, i) => [p.payload, at[i]])).toEqual([
       [2, 5],
       [1, 100],
     ]);
@@ -245,6 +251,14 @@ describe('Network', () => {
     expect(kinds).toEqual(['net.fault', 'net.send', 'net.stall']);
     expect(kernel.trace.at(1)).toMatchObject({ t: 0, source: 'net', kind: 'net.send', type: 'MsgApp', size: 100, fate: 'in-flight' });
     expect(kernel.trace.at(2)).toMatchObject({ t: 5, kind: 'net.stall', stall: 'partition', retryInMs: 200 });
+  });
+
+  it('traces the size of every send, a size past 32 bits and those after it too', () => {
+    const { kernel, net } = setup({ latency: { kind: 'constant', ms: 5 } });
+    const sizes = [100, 2 ** 31 - 1, 2 ** 32 + 5, 7, 0];
+    for (const size of sizes) net.send('a:1', 'b:1', 'MsgApp', size, size);
+    const sends = kernel.trace.all().filter((e) => e.kind === 'net.send');
+    expect(sends.map((e) => [e.id, e.size, e.due])).toEqual(sizes.map((size, i) => [i + 1, size, 5]));
   });
 
   it('the same seed gives the same deliveries under loss and partitions', () => {

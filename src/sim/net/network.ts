@@ -65,9 +65,6 @@ export interface Packet<P = unknown> {
   /** Message type, e.g. "MsgApp" or "grpc.Range". */
   readonly kind: string;
   readonly size: number;
-  readonly sentAt: number;
-  /** When it arrives unless a transmission is lost or blocked (then later, or never). */
-  readonly dueAt: number;
   readonly fate: Fate;
   readonly payload: P;
 }
@@ -86,8 +83,6 @@ class Flight<P = unknown> implements Packet<P> {
   declare readonly conn: Connection;
   declare readonly kind: string;
   declare readonly size: number;
-  declare readonly sentAt: number;
-  declare readonly dueAt: number;
   declare readonly payload: P;
   declare readonly oneShot: boolean;
   declare readonly onRefused: RefusedHandler | undefined;
@@ -97,13 +92,13 @@ class Flight<P = unknown> implements Packet<P> {
   declare outcome: Fate;
   declare stall: Stall | undefined;
 
-  constructor(id: number, conn: Connection, kind: string, size: number, sentAt: number, dueAt: number, payload: P, oneShot: boolean, onRefused: RefusedHandler | undefined) {
+  // No send or due time is kept: a fractional one would be a heap number of its own per
+  // message, and the net.send row has both (its time and `due`).
+  constructor(id: number, conn: Connection, kind: string, size: number, payload: P, oneShot: boolean, onRefused: RefusedHandler | undefined) {
     this.id = id;
     this.conn = conn;
     this.kind = kind;
     this.size = size;
-    this.sentAt = sentAt;
-    this.dueAt = dueAt;
     this.payload = payload;
     this.oneShot = oneShot;
     this.onRefused = onRefused;
@@ -237,8 +232,8 @@ export class Network {
   ) {
     this.rng = kernel.random('net');
     this.traceDeliveries = kernel.trace.enabled('debug');
-    // 'number' columns, not 'int': a layout that never widens can be written in place.
-    this.traceSend = kernel.trace.recorder('net.send', { id: 'number', from: 'string', to: 'string', type: 'string', size: 'number', due: 'number', fate: 'string' });
+    // id and size in 4-byte columns (see traceStreamSend): a smaller row per message.
+    this.traceSend = kernel.trace.recorder('net.send', { id: 'int', from: 'string', to: 'string', type: 'string', size: 'int', due: 'number', fate: 'string' });
     const [id, from, to, type, size, due, fate] = this.traceSend.slots;
     this.sendSlots = { id, from, to, type, size, due, fate };
     this.inFlightSym = this.traceSend.sym('in-flight');
@@ -361,7 +356,7 @@ export class Network {
 
   /** A new packet on its way, due at `dueAt`. */
   private launch<P>(conn: Connection, kind: string, payload: P, size: number, onRefused: RefusedHandler | undefined, oneShot: boolean, dueAt: number): Flight<P> {
-    const packet = new Flight(this.nextId++, conn, kind, size, this.kernel.now, dueAt, payload, oneShot, onRefused);
+    const packet = new Flight(this.nextId++, conn, kind, size, payload, oneShot, onRefused);
     this.stats.sent++;
     this.flyingCount++;
     this.kernel.atWith(dueAt, this.arriveFn, packet, kind);
@@ -372,17 +367,17 @@ export class Network {
   private traceStreamSend(id: number, conn: Connection, kind: string, size: number, dueAt: number): void {
     const rec = this.traceSend;
     if (kind !== conn.lastKind) this.kindChanged(conn, kind);
-    const at = rec.begin('net');
+    // An id or size past 32 bits goes through record(), which widens its column.
+    const at = (id | 0) === id && (size | 0) === size ? rec.begin('net') : -1;
     if (at >= 0) {
       const c = this.sendSlots;
       const ints = rec.rowInts();
-      const floats = rec.rowFloats();
-      floats[(at + c.id) >> 1] = id;
+      ints[at + c.id] = id;
       ints[at + c.from] = conn.fromSym;
       ints[at + c.to] = conn.toSym;
       ints[at + c.type] = conn.lastKindSym;
-      floats[(at + c.size) >> 1] = size;
-      floats[(at + c.due) >> 1] = dueAt;
+      ints[at + c.size] = size;
+      rec.rowFloats()[(at + c.due) >> 1] = dueAt;
       ints[at + c.fate] = this.inFlightSym;
     } else {
       this.recordStreamSend(id, conn, size, dueAt);

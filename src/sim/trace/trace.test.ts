@@ -116,12 +116,45 @@ describe('Trace', () => {
     }
     expect(direct.count).toBe(3);
     expect(direct.toJSONL()).toBe(emitted.toJSONL());
-    // An 'int' column may widen the layout, a level may filter, a subscriber wants objects.
-    expect(direct.recorder('test.a', { n: 'int', s: 'string', b: 'boolean' }).begin('m1')).toBe(-1);
+    // A level may filter, a subscriber wants objects.
     expect(direct.recorder('test.a', { n: 'number', s: 'string', b: 'boolean' }, 'debug').begin('m1')).toBe(-1);
     direct.subscribe(() => {});
     expect(rec.begin('m1')).toBe(-1);
     expect(direct.count).toBe(3);
+  });
+
+  it("writes 'int' columns in place until a value widens them, then only through record()", () => {
+    const emitted = new Trace(() => 3);
+    const direct = new Trace(() => 3);
+    const rec = direct.recorder('test.a', { n: 'int', s: 'string', b: 'boolean' });
+    const [n, s, b] = rec.slots;
+    const inPlace = (v: number) => {
+      const at = rec.begin('m1');
+      if (at < 0) return false;
+      rec.rowInts()[at + n] = v;
+      rec.rowInts()[at + s] = rec.sym('a');
+      rec.rowInts()[at + b] = 1;
+      return true;
+    };
+    const recorded = (v: number) => {
+      rec.values.set([v, rec.sym('a'), 1]);
+      rec.record('m1');
+    };
+    for (const v of [1, -7, 2 ** 31 - 1]) {
+      emitted.emit('m1', 'test.a', { n: v, s: 'a', b: true });
+      expect(inPlace(v)).toBe(true);
+    }
+    // 2^31 does not fit in the 4-byte column: record() widens it, and begin() stops.
+    for (const v of [2 ** 31, 4, 0.5]) {
+      emitted.emit('m1', 'test.a', { n: v, s: 'a', b: true });
+      if (v === 2 ** 31) recorded(v);
+      else {
+        expect(inPlace(v)).toBe(false);
+        recorded(v);
+      }
+    }
+    expect(direct.count).toBe(6);
+    expect(direct.toJSONL()).toBe(emitted.toJSONL());
   });
 
   it('gives subscribers the same events as the record', () => {

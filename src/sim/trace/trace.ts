@@ -134,17 +134,17 @@ export class Trace {
     const names = Object.keys(columns);
     const types = Object.values(columns) as FieldType[];
     const values = new Float64Array(names.length);
-    let shape = this.tape.defineShape(kind, names, types);
-    // Without 'int' columns the shape never widens, so its slots stay put for begin().
-    const fixed = !types.includes('int');
+    const first = this.tape.defineShape(kind, names, types);
+    let shape = first;
     const rank = LEVEL_RANK[level];
     const tape = this.tape;
     return {
       values,
       sym: (s) => tape.id(s),
-      slots: shape.slots,
+      slots: first.slots,
       begin: (source) => {
-        if (!fixed || this.rank < rank || this.subscribers.length > 0) return -1;
+        // Once an 'int' column has widened, the slots given out are not the row's any more.
+        if (shape !== first || this.rank < rank || this.subscribers.length > 0) return -1;
         const at = tape.beginRow(shape, this.now(), source);
         this.nextSeq++;
         return at;
@@ -207,13 +207,14 @@ export interface Recorder {
   /** Records `values` as an event from `source`; returns its seq, or -1 when the level filtered it out. */
   record(source: string): number;
   /**
-   * The hottest kinds skip `values` and write their row in place. For columns of types
-   * 'number', 'string' and 'boolean' only (an 'int' column may widen the row's layout):
-   * begin() starts a row from `source` and returns its first slot; the caller then writes
-   * column i at that slot plus slots[i], in rowInts() (4-byte columns: string ids,
-   * booleans) or rowFloats() (numbers: index >> 1), before anything else is traced. It
-   * returns -1, starting nothing, when the event must go through values and record():
-   * an 'int' column, the level filters it out, or subscribers want it as an object.
+   * The hottest kinds skip `values` and write their row in place: begin() starts a row
+   * from `source` and returns its first slot; the caller then writes column i at that slot
+   * plus slots[i], in rowInts() (4-byte columns: 'int' values, string ids, booleans) or
+   * rowFloats() ('number' values: index >> 1), before anything else is traced. A value
+   * that is not a 32-bit integer must not go in an 'int' column this way: such a row goes
+   * through values and record(), which widen the column for good. begin() returns -1,
+   * starting nothing, when the event must go through values and record(): a column has
+   * widened, the level filters it out, or subscribers want it as an object.
    */
   readonly slots: readonly number[];
   begin(source: string): number;
