@@ -3,6 +3,9 @@
 // runs by default, the Chromium one too (the figures the README shows); it needs a
 // Chromium that Playwright can launch (see playwright.config.ts).
 //
+// npm run bench runs this file bundled by esbuild (.bench/run.mjs), as the page runs
+// bundled code: through tsx, one module per file, the Raft bench was 5-10% slower.
+//
 // Each bench runs in a Node process of its own. V8 compiles the shared kernel, network
 // and trace code for whatever ran first in a process, so a bench run after others
 // measured what they left behind: the Raft bench gave 0.44-0.53 M messages/s after the
@@ -53,7 +56,7 @@ if (names.length === 1) {
     console.error(`bench ${names[0]} failed: ${err instanceof Error ? err.message : String(err)}`);
   }
 } else {
-  // This script again, with the same Node flags (tsx's loader among them), once per bench.
+  // This script again (the bundle, or this file under tsx), with the same Node flags, once per bench.
   const self = fileURLToPath(import.meta.url);
   for (const name of names) {
     const child = spawnSync(process.execPath, [...process.execArgv, self, name], { stdio: 'inherit' });
