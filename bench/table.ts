@@ -22,7 +22,7 @@ export const ROWS: readonly Row[] = [
   { command: bench('kernel'), label: 'kernel events (`kernel.events_per_wall_second`)', names: ['kernel.events_per_wall_second'] },
   { command: bench('net'), label: 'network messages delivered (`net.delivered_per_wall_second`)', names: ['net.delivered_per_wall_second'] },
   { command: bench('raft'), label: 'Raft messages stepped, 5 members, median of 5 runs after a warm-up (`raft.messages_stepped_per_wall_second`)', names: ['raft.messages_stepped_per_wall_second'] },
-  { command: bench('raft'), label: 'Raft alone, virtual s per wall s (`raft.virtual_seconds_per_wall_second`)', names: ['raft.virtual_seconds_per_wall_second'] },
+  { command: bench('raft'), label: 'the same run, virtual s per wall s (`raft.virtual_seconds_per_wall_second`)', names: ['raft.virtual_seconds_per_wall_second'] },
   { command: bench('cluster'), label: 'standard workload, virtual s per wall s (`cluster.virtual_seconds_per_wall_second`)', names: ['cluster.virtual_seconds_per_wall_second'] },
   { command: bench('cluster'), label: 'the same: completed puts / committed / applied proposals (`cluster.*`)', names: perWall('cluster') },
   { command: bench('cluster'), label: 'peak RSS / peak V8 heap used of that run (`cluster.peak_rss`, `cluster.peak_heap_used`)', names: ['cluster.peak_rss', 'cluster.peak_heap_used'] },
