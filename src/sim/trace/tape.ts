@@ -7,6 +7,10 @@
 // A row is 8-byte aligned and laid out in 4-byte slots: [shape, source, t (2 slots),
 // 8-byte fields..., 4-byte fields..., padding]. Numbers that are 32-bit integers take
 // one slot, other numbers two; the smaller the rows, the less memory a run writes.
+// Fixed slots, not varints: a byte-coded tape (varint fields, the time only when it
+// changed) took net.send rows from 48 to 22 bytes, but writing them cost the Raft bench
+// about 900 more instructions per message in V8 than these stores, for no wall time
+// that could be told from the host's noise (2026-11).
 
 const INT = 0;
 const STR = 1;
