@@ -13,7 +13,7 @@ import {
   unmarshalConfChangeV2,
   varintSize,
 } from './raftpb';
-import { describeEntry, describeMessage, entrySize, goQuote, limitSize, payloadSize } from './util';
+import { checkMessage, describeEntry, describeMessage, entrySize, goQuote, limitSize, msgTypeName, payloadSize } from './util';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -96,5 +96,38 @@ describe('describe', () => {
     r.rejectHint = 4;
     r.index = 7;
     expect(describeMessage(r)).toBe('2->1 MsgAppResp Term:3 Log:0/7 Rejected (Hint: 4)');
+  });
+});
+
+describe('checkMessage', () => {
+  it('passes well-formed messages, with numbers below 2^32 or up to 2^53 (a server member id)', () => {
+    expect(checkMessage(newMessage(MessageType.MsgApp, 2, 1, 3))).toBeUndefined();
+    const big = { ...newMessage(MessageType.MsgHeartbeat, 2 ** 53 - 1, 0x8e9e05c52164, 2 ** 32), commit: 2 ** 40 };
+    expect(checkMessage(big)).toBeUndefined();
+    expect(checkMessage({ ...newMessage(MessageType.MsgProp, 0, 1), entries: [{ term: 0, index: 0, type: EntryType.EntryNormal }] })).toBeUndefined();
+  });
+
+  it.each([
+    ['a negative term', { term: -1 }, /invalid id, term or index in MsgApp .*term -1/],
+    ['a fractional index', { index: 1.5 }, /invalid id, term or index in MsgApp .*index 1.5/],
+    ['an id past 2^53', { to: 2 ** 53 }, /invalid id, term or index in MsgApp \(to 9007199254740992/],
+    ['a NaN reject hint', { rejectHint: NaN }, /rejectHint NaN/],
+    ['an unknown type', { type: 24 }, /unknown message type 24/],
+    ['a fractional type', { type: 0.5 }, /unknown message type 0.5/],
+    ['entries that are not an array', { entries: 'x' }, /entries and responses of MsgApp must be arrays/],
+    ['responses that are not an array', { responses: undefined }, /entries and responses of MsgApp must be arrays/],
+  ])('rejects %s', (_what, over, text) => {
+    expect(checkMessage({ ...newMessage(MessageType.MsgApp, 2, 1, 3), ...(over as object) } as never)?.message).toMatch(text);
+  });
+
+  it('rejects a non-object and a proposal without entries', () => {
+    expect(checkMessage(null as never)?.message).toBe('raft: message is not an object');
+    expect(checkMessage(newMessage(MessageType.MsgReadIndex, 0, 1))?.message).toBe('raft: MsgReadIndex without entries');
+  });
+
+  it('names message types, and unknown ones by number', () => {
+    expect(msgTypeName(MessageType.MsgApp)).toBe('MsgApp');
+    expect(msgTypeName(MessageType.MsgForgetLeader)).toBe('MsgForgetLeader');
+    expect(msgTypeName(99 as MessageType)).toBe('99');
   });
 });

@@ -64,8 +64,11 @@ export function voteRespMsgType(t: MessageType): MessageType {
   }
 }
 
+// Names by type, for the same reason: every message sent is named for its trace row.
+const nameByType = Array.from({ length: MessageType.MsgForgetLeader + 1 }, (_, t) => MessageType[t]);
+
 export function msgTypeName(t: MessageType): string {
-  return MessageType[t] ?? String(t);
+  return nameByType[t] ?? String(t);
 }
 
 export function entryTypeName(t: EntryType): string {
@@ -346,10 +349,36 @@ function isUint(v: number): boolean {
 
 /**
  * Checks the shape of a message from outside the library, so that bad input gets an error
- * instead of tripping an invariant deep inside the state machine. On the hot path: plain
- * field reads only.
+ * instead of tripping an invariant deep inside the state machine. Every stepped message
+ * comes here: the usual one, with all its numbers below 2^32, passes a test of plain
+ * field reads and comparisons (no calls); only the rest get the full check.
  */
 export function checkMessage(m: Message): Error | undefined {
+  if (m !== null && typeof m === 'object') {
+    const t = m.type;
+    if (
+      (t >>> 0) === t &&
+      t <= MessageType.MsgForgetLeader &&
+      (m.to >>> 0) === m.to &&
+      (m.from >>> 0) === m.from &&
+      (m.term >>> 0) === m.term &&
+      (m.logTerm >>> 0) === m.logTerm &&
+      (m.index >>> 0) === m.index &&
+      (m.commit >>> 0) === m.commit &&
+      (m.vote >>> 0) === m.vote &&
+      (m.rejectHint >>> 0) === m.rejectHint &&
+      Array.isArray(m.entries) &&
+      Array.isArray(m.responses) &&
+      ((t !== MessageType.MsgProp && t !== MessageType.MsgReadIndex) || m.entries.length > 0)
+    ) {
+      return undefined;
+    }
+  }
+  return explainBadMessage(m);
+}
+
+/** checkMessage's full check: the error for a message that failed the quick test, if any. */
+function explainBadMessage(m: Message): Error | undefined {
   if (m === null || typeof m !== 'object') return new Error('raft: message is not an object');
   const t = m.type;
   if (!Number.isInteger(t) || t < MessageType.MsgHup || t > MessageType.MsgForgetLeader) {
