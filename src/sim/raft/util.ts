@@ -64,7 +64,8 @@ export function voteRespMsgType(t: MessageType): MessageType {
   }
 }
 
-// Names by type, as an array (cheaper to read than the enum object): every message sent is named for its trace row.
+// Names by type, as an array (cheaper to read than the enum object): every message
+// sent is named for its trace row.
 const nameByType = Array.from({ length: MessageType.MsgForgetLeader + 1 }, (_, t) => MessageType[t]);
 
 export function msgTypeName(t: MessageType): string {
@@ -343,8 +344,8 @@ export function describeReady(rd: Ready, f: EntryFormatter = defaultEntryFormatt
 
 /** A valid id, term or index: a non-negative safe integer. */
 function isUint(v: number): boolean {
-  // Small values (the usual terms and indexes) pass the cheap test.
-  return (v >>> 0) === v || (Number.isSafeInteger(v) && v >= 0);
+  // Only explainBadMessage asks: the usual small values never get here.
+  return Number.isSafeInteger(v) && v >= 0;
 }
 
 /**
