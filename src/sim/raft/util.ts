@@ -344,7 +344,7 @@ export function describeReady(rd: Ready, f: EntryFormatter = defaultEntryFormatt
 
 /** A valid id, term or index: a non-negative safe integer. */
 function isUint(v: number): boolean {
-  // Only explainBadMessage asks: the usual small values never get here.
+  // Only explainBadMessage asks, off the hot path: no cheap test first.
   return Number.isSafeInteger(v) && v >= 0;
 }
 
